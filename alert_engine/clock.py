@@ -1,0 +1,40 @@
+"""Injected time: rules never read the wall clock themselves."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """Wall clock in Dutch local time (live console)."""
+
+    def now(self) -> datetime:
+        return datetime.now(AMSTERDAM).replace(microsecond=0)
+
+
+class SimClock:
+    """A clock that only moves when told to (scenarios, training, tests)."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("SimClock needs an aware datetime")
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, t: datetime) -> None:
+        if t < self._now:
+            raise ValueError(f"clock cannot go back from {self._now} to {t}")
+        self._now = t
+
+    def advance(self, seconds: float) -> None:
+        self.set(self._now + timedelta(seconds=seconds))

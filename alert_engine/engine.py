@@ -1,0 +1,428 @@
+"""The engine: commands in, events out; state is the fold of those events.
+
+Every command first folds its new events onto the current state (which raises on an
+illegal move), then writes them in one transaction, then tells the channel. So a refused
+or illegal command leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from .clock import Clock
+from .config import AlertConfig
+from .errors import AlertRefused, IllegalTransition, UnknownIncident
+from .eventlog.store import EventStore
+from .events import Event
+from .exclusion import CallFacts, ExclusionVerdict, assess
+from .geo import point_rd
+from .lifecycle import HOLDING, PENDING
+from .motorway import MotorwayIndex
+from .notifications import Channel, Message, alert_text, cancel_text, not_needed_text
+from .registry.model import AedStatus
+from .registry.table import Registry
+from .selection import select
+from .state import IncidentState, apply
+
+MODES = ("live", "training", "test")
+Pending = tuple[str, str, dict[str, Any]]  # (incident, type, data)
+
+
+def verdict_data(verdict: ExclusionVerdict) -> dict[str, Any]:
+    return {
+        "excluded": verdict.excluded,
+        "criteria": list(verdict.criteria),
+        "age_unknown": verdict.age_unknown,
+        "findings": [asdict(f) for f in verdict.findings],
+        "motorway": asdict(verdict.motorway) if verdict.motorway else None,
+    }
+
+
+class Engine:
+    def __init__(
+        self,
+        registry: Registry,
+        store: EventStore,
+        clock: Clock,
+        config: AlertConfig | None = None,
+        motorways: MotorwayIndex | None = None,
+        channel: Channel | None = None,
+    ) -> None:
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+        self.config = config or AlertConfig()
+        self.motorways = motorways
+        self.channel = channel
+        self.states: dict[str, IncidentState] = {}
+        self.busy = np.zeros(registry.n_responders, dtype=bool)
+        self._listeners: list[Any] = []
+        # Re-read the log: a restarted engine continues exactly where the fold says.
+        for event in store.read():
+            self._absorb(event)
+
+    # -- plumbing ------------------------------------------------------------------------
+    def subscribe(self, listener: Any) -> None:
+        """listener(events) is called after every committed batch (console, recorder)."""
+        self._listeners.append(listener)
+
+    def state(self, incident: str) -> IncidentState:
+        try:
+            return self.states[incident]
+        except KeyError:
+            raise UnknownIncident(f"unknown incident {incident}") from None
+
+    def open_incidents(self) -> list[IncidentState]:
+        return [s for s in self.states.values() if s.is_open]
+
+    def _commit(self, pending: Sequence[Pending]) -> list[Event]:
+        now = self.clock.now()
+        seq = self.store.next_seq()
+        events = [
+            Event(seq=seq + i, time=now, incident=inc, type=typ, data=data)
+            for i, (inc, typ, data) in enumerate(pending)
+        ]
+        trial = dict(self.states)
+        for e in events:  # raises IllegalTransition before anything is written
+            trial[e.incident] = apply(trial.get(e.incident) or IncidentState.empty(e.incident), e)
+        self.store.append(events)
+        for e in events:
+            self._absorb(e)
+        self._deliver(events)
+        for listener in list(self._listeners):
+            listener(events)
+        return events
+
+    def _absorb(self, e: Event) -> None:
+        before = self.states.get(e.incident) or IncidentState.empty(e.incident)
+        after = apply(before, e)
+        self.states[e.incident] = after
+        if e.type in ("incident_closed", "alarm_cancelled"):
+            self._release_all(after)
+        elif after.responders is not before.responders:
+            for rid, r in after.responders.items():
+                if before.responders.get(rid) is not r:
+                    self._hold(rid, r.state in HOLDING and after.is_open)
+        if e.type == "aed_check_requested" and e["aed"] in self.registry.a_index:
+            self.registry.set_aed_status(e["aed"], AedStatus.CHECK_NEEDED)
+        elif e.type == "aed_ready_confirmed" and e["aed"] in self.registry.a_index:
+            self.registry.set_aed_status(e["aed"], AedStatus.READY)
+
+    def _hold(self, responder: str, holding: bool) -> None:
+        idx = self.registry.responder_index(responder)
+        if idx is not None:
+            self.busy[idx] = holding
+
+    def _release_all(self, s: IncidentState) -> None:
+        for rid in s.responders:
+            self._hold(rid, False)
+
+    def _deliver(self, events: Sequence[Event]) -> None:
+        if self.channel is None:
+            return
+        for e in events:
+            s = self.states[e.incident]
+            if s.mode not in self.channel.modes:
+                continue  # a training or test alarm never reaches a channel not made for it
+            for message in self._messages(s, e):
+                self.channel.send(message)
+
+    def _messages(self, s: IncidentState, e: Event) -> list[Message]:
+        if e.type == "alert_sent":
+            out = []
+            for r in e["responders"]:
+                aed = s.aeds.get(r["aed"]) if r["aed"] else None
+                idx = self.registry.a_index.get(aed.id) if aed else None
+                desc = str(self.registry.a_description[idx]) if idx is not None else None
+                code = str(self.registry.a_cabinet[idx]) if idx is not None else None
+                out.append(
+                    Message(
+                        responder=r["id"],
+                        kind="alert",
+                        mode=s.mode,
+                        incident=s.id,
+                        text=alert_text(s.mode, r["role"], desc, r["distance_m"]),
+                        role=r["role"],
+                        aed=r["aed"],
+                        cabinet_code=code or None,
+                    )
+                )
+            return out
+        if e.type == "cancellation_sent":
+            text = cancel_text(s.mode, e["reason"])
+            return [Message(rid, "cancel", s.mode, s.id, text) for rid in e["responders"]]
+        if e.type == "oversupply":
+            return [Message(e["responder"], "not_needed", s.mode, s.id, not_needed_text(s.mode))]
+        return []
+
+    def _open(self, incident: str) -> IncidentState:
+        s = self.state(incident)
+        if not s.is_open:
+            raise IllegalTransition(f"incident {incident} was closed at {s.closed_at:%H:%M:%S}")
+        return s
+
+    # -- intake --------------------------------------------------------------------------
+    def assess(self, facts: CallFacts) -> ExclusionVerdict:
+        return assess(facts, self.config, self.motorways)
+
+    def call(self, incident: str, facts: CallFacts, mode: str = "live", **extra: Any) -> list[Event]:
+        if incident in self.states:
+            raise AlertRefused(f"incident {incident} already exists")
+        if mode not in MODES:
+            raise AlertRefused(f"unknown mode {mode!r}")
+        verdict = self.assess(facts)
+        data = {
+            "lat": facts.lat,
+            "lon": facts.lon,
+            "patient_age_years": facts.patient_age_years,
+            "suicide": facts.suicide,
+            "trauma": facts.trauma,
+            "violence": facts.violence,
+            "location_kind": facts.location_kind,
+            "location_description": facts.location_description,
+            "mode": mode,
+            **extra,
+        }
+        return self._commit(
+            [(incident, "call_received", data), (incident, "exclusion_assessed", verdict_data(verdict))]
+        )
+
+    def facts(self, incident: str) -> CallFacts:
+        s = self.state(incident)
+        f = s.facts
+        return CallFacts(
+            lat=s.lat,
+            lon=s.lon,
+            patient_age_years=f.get("patient_age_years"),
+            suicide=bool(f.get("suicide", False)),
+            trauma=bool(f.get("trauma", False)),
+            violence=bool(f.get("violence", False)),
+            location_kind=str(f.get("location_kind", "") or ""),
+            location_description=str(f.get("location_description", "") or ""),
+        )
+
+    def update_call(self, incident: str, changes: Mapping[str, Any]) -> list[Event]:
+        """New facts from the caller: recorded, then the exclusion criteria re-assessed."""
+        self._open(incident)
+        allowed = set(CallFacts.__dataclass_fields__)
+        unknown = set(changes) - allowed
+        if unknown:
+            raise AlertRefused(f"cannot update {', '.join(sorted(unknown))}: not a call fact")
+        facts = replace(self.facts(incident), **dict(changes))
+        verdict = self.assess(facts)
+        return self._commit(
+            [
+                (incident, "call_updated", {"changes": dict(changes)}),
+                (incident, "exclusion_assessed", verdict_data(verdict)),
+            ]
+        )
+
+    def override_exclusion(self, incident: str, reason: str) -> list[Event]:
+        s = self._open(incident)
+        if not reason.strip():
+            raise AlertRefused("an override needs a written reason")
+        if not s.excluded:
+            raise AlertRefused(f"incident {incident} is not excluded; nothing to override")
+        return self._commit([(incident, "exclusion_overridden", {"reason": reason.strip()})])
+
+    def dispatch_ambulance(self, incident: str, unit: str) -> list[Event]:
+        self._open(incident)
+        if not unit.strip():
+            raise AlertRefused("name the ambulance unit (for example 15-101)")
+        return self._commit([(incident, "ambulance_dispatched", {"unit": unit.strip()})])
+
+    def ambulance_arrived(self, incident: str, unit: str = "") -> list[Event]:
+        s = self._open(incident)
+        if not s.ambulance_units:
+            raise IllegalTransition(f"no ambulance was dispatched for {incident}")
+        return self._commit([(incident, "ambulance_arrived", {"unit": unit or s.ambulance_units[0]})])
+
+    # -- alerting ------------------------------------------------------------------------
+    def alert_blocker(self, incident: str) -> str | None:
+        """Why an alert cannot be sent now (a refusal reason word), or None."""
+        s = self.states.get(incident)
+        if s is None:
+            return "unknown_incident"
+        if not s.is_open:
+            return "closed"
+        if s.alert_time is not None:
+            return "already_alerted"
+        if s.mode != "test":
+            if s.exclusion_stands:
+                return "excluded"
+            if not s.ambulance_units:
+                return "no_ambulance"
+        return None
+
+    def trigger_alert(self, incident: str, extra_mask: np.ndarray | None = None) -> list[Event]:
+        s = self.state(incident)
+        blocker = self.alert_blocker(incident)
+        if blocker in ("closed", "already_alerted"):
+            raise AlertRefused(
+                f"incident {incident} is {'closed' if blocker == 'closed' else 'already alerted'}"
+            )
+        if blocker is not None:
+            data: dict[str, Any] = {"reason": blocker}
+            if blocker == "excluded":
+                data["criteria"] = list(s.criteria)
+            return self._commit([(incident, "alert_refused", data)])
+        x, y = point_rd(s.lat, s.lon)
+        sel = select(self.registry, x, y, self.clock.now(), self.busy, self.config, extra_mask)
+        if not sel.responders:
+            return self._commit(
+                [(incident, "alert_refused", {"reason": "no_responders_in_reach", "radius_m": sel.radius_m})]
+            )
+        responders = [
+            {
+                "id": r.id,
+                "role": r.role,
+                "aed": r.aed,
+                "distance_m": r.distance_m,
+                "lat": r.lat,
+                "lon": r.lon,
+                "pseudonym": str(self.registry.r_pseudonym[r.index]),
+            }
+            for r in sel.responders
+        ]
+        aeds = [{"id": a.id, "distance_m": a.distance_m, "lat": a.lat, "lon": a.lon} for a in sel.aeds]
+        data = {
+            "radius_m": sel.radius_m,
+            "responders": responders,
+            "aeds": aeds,
+            "eligible_in_reach": sel.eligible_in_reach,
+        }
+        return self._commit([(incident, "alert_sent", data)])
+
+    def target_met(self, s: IncidentState) -> bool:
+        runners_alerted = sum(1 for r in s.responders.values() if r.role == "aed")
+        need_runners = min(self.config.target_aed_runners, runners_alerted)
+        return s.accepted >= self.config.target_responders and s.accepted_runners >= need_runners
+
+    def respond(self, incident: str, responder: str, answer: str) -> list[Event]:
+        s = self.state(incident)
+        r = s.responders.get(responder)
+        if r is None:
+            raise IllegalTransition(f"responder {responder} was not alerted for incident {incident}")
+        if answer == "decline":
+            if r.state not in PENDING:
+                return []  # a decline after a cancellation changes nothing
+            return self._commit([(incident, "responder_declined", {"responder": responder})])
+        if answer != "accept":
+            raise AlertRefused(f"unknown answer {answer!r} (use accept or decline)")
+        if r.state not in (*PENDING, "cancelled"):
+            raise IllegalTransition(f"cannot accept: responder {responder} is {r.state}")
+        idx = self.registry.responder_index(responder)
+        if r.state == "timed_out" and idx is not None and self.busy[idx]:
+            raise IllegalTransition(
+                f"cannot accept: the alert of {responder} lapsed and they are now on another alarm"
+            )
+        if r.state == "cancelled" or s.target_met_at is not None or not s.alarm_open:
+            return self._commit([(incident, "oversupply", {"responder": responder})])
+        accepted: Pending = (incident, "responder_accepted", {"responder": responder})
+        after = apply(s, Event(seq=s.last_seq + 1, time=self.clock.now(), incident=incident,
+                               type=accepted[1], data=accepted[2]))
+        batch = [accepted]
+        if self.target_met(after) and after.pending:
+            batch.append(
+                (incident, "cancellation_sent", {"responders": list(after.pending), "reason": "target_reached"})
+            )
+        return self._commit(batch)
+
+    def arrive(self, incident: str, responder: str) -> list[Event]:
+        s = self.state(incident)
+        if responder not in s.responders:
+            raise IllegalTransition(f"responder {responder} was not alerted for incident {incident}")
+        return self._commit([(incident, "responder_arrived", {"responder": responder})])
+
+    def aed_fetched(self, incident: str, aed: str) -> list[Event]:
+        self.state(incident)
+        return self._commit([(incident, "aed_fetched", {"aed": aed})])
+
+    def aed_connected(self, incident: str, aed: str) -> list[Event]:
+        self.state(incident)
+        return self._commit([(incident, "aed_connected", {"aed": aed})])
+
+    def caller_instruction(self, incident: str, state: str) -> list[Event]:
+        self._open(incident)
+        return self._commit([(incident, "caller_instruction_changed", {"state": state})])
+
+    def oversupply_feedback(self, incident: str, note: str = "") -> list[Event]:
+        self.state(incident)
+        text = note.strip() or "Meer first responders ter plaatse dan verwacht"
+        return self._commit([(incident, "oversupply_feedback", {"note": text})])
+
+    def annotate(self, incident: str, author: str, text: str, at: datetime) -> list[Event]:
+        self.state(incident)
+        if not text.strip():
+            raise AlertRefused("an annotation needs text")
+        data = {"author": author, "text": text.strip(), "at": at.isoformat()}
+        return self._commit([(incident, "annotation_added", data)])
+
+    def cancel_alarm(self, incident: str, by: str = "dispatcher") -> list[Event]:
+        s = self._open(incident)
+        if not s.alarm_open:
+            raise IllegalTransition(f"incident {incident} has no running alarm to cancel")
+        told = [r.id for r in s.responders.values() if r.state in ("alerted", "timed_out", "accepted")]
+        batch: list[Pending] = []
+        if told:
+            batch.append((incident, "cancellation_sent", {"responders": told, "reason": "dispatcher"}))
+        batch.append((incident, "alarm_cancelled", {"by": by}))
+        batch.extend(self._aed_checks(s))
+        return self._commit(batch)
+
+    def close(self, incident: str) -> list[Event]:
+        s = self._open(incident)
+        batch: list[Pending] = []
+        if s.alarm_open:
+            told = [r.id for r in s.responders.values() if r.state in ("alerted", "timed_out", "accepted")]
+            if told:
+                batch.append((incident, "cancellation_sent", {"responders": told, "reason": "closed"}))
+            batch.extend(self._aed_checks(s))
+        if s.caller_instruction in ("instructing", "handed_over"):
+            batch.append((incident, "caller_instruction_changed", {"state": "ended"}))
+        batch.append((incident, "incident_closed", {}))
+        return self._commit(batch)
+
+    def _aed_checks(self, s: IncidentState) -> list[Pending]:
+        # A fetched or used AED is out of service until its manager confirms it is ready.
+        return [
+            (s.id, "aed_check_requested", {"aed": a.id})
+            for a in s.aeds.values()
+            if a.state in ("fetched", "connected") and a.id not in s.aed_checks
+        ]
+
+    def confirm_aed_ready(self, aed: str) -> list[Event]:
+        for s in reversed(list(self.states.values())):
+            if aed in s.aed_checks:
+                return self._commit([(s.id, "aed_ready_confirmed", {"aed": aed})])
+        raise IllegalTransition(f"AED {aed} is not waiting for a check")
+
+    # -- time ----------------------------------------------------------------------------
+    def next_deadline(self) -> datetime | None:
+        timeout = timedelta(seconds=self.config.response_timeout_s)
+        times = [
+            r.alerted_at + timeout
+            for s in self.states.values()
+            if s.alarm_open
+            for r in s.responders.values()
+            if r.state == "alerted" and r.alerted_at is not None
+        ]
+        return min(times) if times else None
+
+    def tick(self) -> list[Event]:
+        """Lapse unanswered alerts whose time is up."""
+        now = self.clock.now()
+        timeout = timedelta(seconds=self.config.response_timeout_s)
+        batch: list[Pending] = [
+            (s.id, "responder_timed_out", {"responder": r.id})
+            for s in self.states.values()
+            if s.alarm_open
+            for r in s.responders.values()
+            if r.state == "alerted" and r.alerted_at is not None and r.alerted_at + timeout <= now
+        ]
+        return self._commit(batch) if batch else []

@@ -1,0 +1,143 @@
+"""Kwaliteitskader §5.1: the calls for which citizen responders are not alerted.
+
+Every criterion gets a finding, met or not, so the console can show the whole checklist
+with live verdicts; only criteria that are met (`True`) exclude. `None` means "unknown,
+the dispatcher should check" and never excludes on its own (see docs/rules.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from .config import AlertConfig
+from .errors import InvalidInput
+from .motorway import MotorwayHit, MotorwayIndex, default_index
+from .motorway_criterion import judge_motorway
+from .reason_text import years_en, years_nl
+
+Criterion = Literal["infant", "suicide", "trauma", "motorway", "violence"]
+CRITERIA: tuple[Criterion, ...] = ("infant", "suicide", "trauma", "motorway", "violence")
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """What the dispatcher knows about a reanimation call when deciding on an alert."""
+
+    lat: float
+    lon: float
+    patient_age_years: float | None = None  # None: not known (yet)
+    suicide: bool = False
+    trauma: bool = False
+    violence: bool = False
+    location_kind: str = ""  # free text: home, public, motorway, verzorgingsplaats ...
+    location_description: str = ""  # free text: "A12 hmp 34,5", "Vlietweg 12, Leidschendam"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.lat) and math.isfinite(self.lon)):
+            raise InvalidInput(f"call location is not a number: lat={self.lat}, lon={self.lon}")
+        age = self.patient_age_years
+        if age is not None and not (math.isfinite(age) and age >= 0):
+            raise InvalidInput(f"patient_age_years must be 0 or more (or null), got {age!r}")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One criterion's verdict: met (excludes), not met, or None = unknown, check."""
+
+    criterion: Criterion
+    met: bool | None
+    reason_nl: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class ExclusionVerdict:
+    """All five findings, which of them exclude, and the motorway to show on the map."""
+
+    excluded: bool
+    criteria: tuple[Criterion, ...]  # the met ones, in CRITERIA order
+    findings: tuple[Finding, ...]  # one per criterion, in CRITERIA order
+    age_unknown: bool  # "leeftijd onbekend – niet uitgesloten"
+    motorway: MotorwayHit | None  # set when the motorway finding is met or unknown
+
+    def finding(self, criterion: Criterion) -> Finding:
+        return next(f for f in self.findings if f.criterion == criterion)
+
+    @property
+    def to_check(self) -> tuple[Criterion, ...]:
+        """Criteria the data cannot settle: the dispatcher should ask or look."""
+        return tuple(f.criterion for f in self.findings if f.met is None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for the `exclusion_assessed` event and the console."""
+        data = asdict(self)
+        data["criteria"] = list(self.criteria)
+        data["findings"] = [asdict(f) for f in self.findings]
+        return data
+
+
+def assess(
+    facts: CallFacts, config: AlertConfig, motorways: MotorwayIndex | None = None
+) -> ExclusionVerdict:
+    """Judge a call against §5.1; `motorways` defaults to the shipped The Hague map."""
+    motorway = judge_motorway(
+        facts.lat,
+        facts.lon,
+        facts.location_kind,
+        facts.location_description,
+        config,
+        motorways if motorways is not None else default_index(),
+    )
+    findings = (
+        _infant(facts.patient_age_years, config.min_patient_age_years),
+        _flag("suicide", facts.suicide, *_SUICIDE),
+        _flag("trauma", facts.trauma, *_TRAUMA),
+        Finding("motorway", motorway.met, motorway.reason_nl, motorway.reason_en),
+        _flag("violence", facts.violence, *_VIOLENCE),
+    )
+    met = tuple(f.criterion for f in findings if f.met is True)
+    return ExclusionVerdict(
+        excluded=bool(met),
+        criteria=met,
+        findings=findings,
+        age_unknown=facts.patient_age_years is None,
+        motorway=motorway.hit if motorway.met is not False else None,
+    )
+
+
+# (reason when met, when not met), Dutch then English.
+_SUICIDE = ("(Poging tot) suïcide", "Geen (poging tot) suïcide gemeld",
+            "(Attempted) suicide", "No (attempted) suicide reported")
+_TRAUMA = ("Ernstig (ongevals)trauma", "Geen ernstig (ongevals)trauma gemeld",
+           "Severe (accident) trauma", "No severe (accident) trauma reported")
+_VIOLENCE = ("Mogelijk onveilige situatie (geweld)", "Geen aanwijzing voor geweld",
+             "Possibly unsafe situation (violence)", "No sign of violence reported")
+
+
+def _flag(
+    criterion: Criterion, met: bool, nl_yes: str, nl_no: str, en_yes: str, en_no: str
+) -> Finding:
+    return Finding(criterion, met, nl_yes if met else nl_no, en_yes if met else en_no)
+
+
+def _infant(age: float | None, min_age: float) -> Finding:
+    limit_nl, limit_en = years_nl(min_age), years_en(min_age)
+    if age is None:
+        return Finding(
+            "infant", None, "Leeftijd onbekend – niet uitgesloten", "Age unknown – not excluded"
+        )
+    if age < min_age:
+        return Finding(
+            "infant",
+            True,
+            f"Patiënt jonger dan {limit_nl} ({years_nl(age)})",
+            f"Patient younger than {limit_en} ({years_en(age)})",
+        )
+    return Finding(
+        "infant",
+        False,
+        f"Patiënt is {years_nl(age)} ({limit_nl} of ouder)",
+        f"Patient is {years_en(age)} old ({limit_en} or older)",
+    )

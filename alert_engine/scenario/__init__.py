@@ -1,0 +1,1 @@
+"""Scenario files: a registry plus a timeline, run on a simulated clock."""

@@ -1,0 +1,1 @@
+"""Simulated responders: the behaviour model drives training, test alarms and scenarios."""

@@ -1,0 +1,383 @@
+"""Incident state as a pure fold over events: live view, replay and reports share it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import reduce
+from types import MappingProxyType
+from typing import Any
+
+from .events import Event
+from .lifecycle import HOLDING, PENDING, aed_move, caller_instruction_move, responder_move
+
+PHASES = (
+    "new",
+    "excluded",
+    "waiting_ambulance",
+    "alerted",
+    "target_met",
+    "handed_over",
+    "cancelled",
+    "closed",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponderState:
+    id: str
+    role: str  # "cpr" (straight to the victim) or "aed" (fetch an AED first)
+    aed: str | None
+    distance_m: float
+    lat: float | None
+    lon: float | None
+    state: str = "alerted"
+    alerted_at: datetime | None = None
+    answered_at: datetime | None = None
+    arrived_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    pseudonym: str = ""
+
+    @property
+    def holds_alarm(self) -> bool:
+        return self.state in HOLDING
+
+
+@dataclass(frozen=True, slots=True)
+class AedState:
+    id: str
+    distance_m: float
+    lat: float | None
+    lon: float | None
+    runners: tuple[str, ...] = ()
+    state: str = "assigned"
+    fetched_at: datetime | None = None
+    connected_at: datetime | None = None
+
+
+def _frozen(d: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(d))
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentState:
+    id: str
+    mode: str = "live"
+    call_time: datetime | None = None
+    lat: float = 0.0
+    lon: float = 0.0
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    excluded: bool = False
+    criteria: tuple[str, ...] = ()
+    findings: tuple[Mapping[str, Any], ...] = ()
+    exclusion_assessed_at: datetime | None = None
+    override_reason: str | None = None
+    overridden_at: datetime | None = None
+    ambulance_units: tuple[str, ...] = ()
+    ambulance_dispatched_at: datetime | None = None
+    ambulance_arrived_at: datetime | None = None
+    refusals: tuple[tuple[datetime, str], ...] = ()
+    alert_time: datetime | None = None
+    radius_m: float | None = None
+    responders: Mapping[str, ResponderState] = field(default_factory=dict)
+    aeds: Mapping[str, AedState] = field(default_factory=dict)
+    target_met_at: datetime | None = None
+    oversupply: tuple[str, ...] = ()
+    oversupply_feedback: tuple[str, ...] = ()
+    caller_instruction: str = "not_started"
+    caller_instruction_since: Mapping[str, datetime] = field(default_factory=dict)
+    alarm_cancelled_at: datetime | None = None
+    closed_at: datetime | None = None
+    aed_checks: tuple[str, ...] = ()
+    annotations: tuple[Mapping[str, Any], ...] = ()
+    last_seq: int = 0
+    last_time: datetime | None = None
+
+    # -- derived views (no state of their own) -------------------------------------------
+    @property
+    def exclusion_stands(self) -> bool:
+        return self.excluded and self.override_reason is None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def alarm_open(self) -> bool:
+        return (
+            self.alert_time is not None
+            and self.alarm_cancelled_at is None
+            and self.closed_at is None
+        )
+
+    def count(self, *states: str) -> int:
+        return sum(1 for r in self.responders.values() if r.state in states)
+
+    @property
+    def accepted(self) -> int:
+        """Responders coming or there (accepted or arrived), excluding oversupply."""
+        return self.count("accepted", "arrived")
+
+    @property
+    def accepted_runners(self) -> int:
+        return sum(
+            1 for r in self.responders.values() if r.role == "aed" and r.state in ("accepted", "arrived")
+        )
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.responders.values() if r.state in PENDING)
+
+    @property
+    def phase(self) -> str:
+        if self.closed_at is not None:
+            return "closed"
+        if self.alarm_cancelled_at is not None:
+            return "cancelled"
+        if self.ambulance_arrived_at is not None or self.caller_instruction in ("handed_over", "ended"):
+            return "handed_over"
+        if self.target_met_at is not None:
+            return "target_met"
+        if self.alert_time is not None:
+            return "alerted"
+        if self.exclusion_stands:
+            return "excluded"
+        if self.ambulance_dispatched_at is not None:
+            return "waiting_ambulance"
+        return "new"
+
+    @classmethod
+    def empty(cls, incident: str) -> IncidentState:
+        return cls(id=incident)
+
+
+def apply(state: IncidentState, event: Event) -> IncidentState:
+    """The one state transition function (pure: returns a new state)."""
+    handler = _HANDLERS.get(event.type)
+    new = handler(state, event) if handler else state
+    return replace(new, last_seq=event.seq, last_time=event.time)
+
+
+def fold(events: Iterable[Event], incident: str) -> IncidentState:
+    return reduce(apply, (e for e in events if e.incident == incident), IncidentState.empty(incident))
+
+
+def state_at(events: Iterable[Event], incident: str, t: datetime) -> IncidentState:
+    return fold((e for e in events if e.time <= t), incident)
+
+
+def fold_all(events: Iterable[Event]) -> dict[str, IncidentState]:
+    states: dict[str, IncidentState] = {}
+    for e in events:
+        states[e.incident] = apply(states.get(e.incident) or IncidentState.empty(e.incident), e)
+    return states
+
+
+# -- handlers --------------------------------------------------------------------------------
+def _call_received(s: IncidentState, e: Event) -> IncidentState:
+    facts = {k: v for k, v in e.data.items() if k not in ("lat", "lon", "mode")}
+    return replace(
+        s,
+        mode=str(e.get("mode", "live")),
+        call_time=e.time,
+        lat=float(e["lat"]),
+        lon=float(e["lon"]),
+        facts=_frozen(facts),
+        caller_instruction_since=_frozen({"not_started": e.time}),
+    )
+
+
+def _call_updated(s: IncidentState, e: Event) -> IncidentState:
+    changes = dict(e["changes"])
+    lat = float(changes.pop("lat", s.lat))
+    lon = float(changes.pop("lon", s.lon))
+    return replace(s, lat=lat, lon=lon, facts=_frozen({**s.facts, **changes}))
+
+
+def _exclusion_assessed(s: IncidentState, e: Event) -> IncidentState:
+    excluded = bool(e["excluded"])
+    return replace(
+        s,
+        excluded=excluded,
+        criteria=tuple(e["criteria"]),
+        findings=tuple(_frozen(f) for f in e.get("findings", ())),
+        exclusion_assessed_at=e.time,
+        # A new assessment supersedes an earlier override only when it excludes again
+        # for a criterion that was not overridden; keep it simple and explicit: a fresh
+        # exclusion needs a fresh override.
+        override_reason=None if excluded else s.override_reason,
+        overridden_at=None if excluded else s.overridden_at,
+    )
+
+
+def _exclusion_overridden(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, override_reason=str(e["reason"]), overridden_at=e.time)
+
+
+def _ambulance_dispatched(s: IncidentState, e: Event) -> IncidentState:
+    return replace(
+        s,
+        ambulance_units=(*s.ambulance_units, str(e["unit"])),
+        ambulance_dispatched_at=s.ambulance_dispatched_at or e.time,
+    )
+
+
+def _ambulance_arrived(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, ambulance_arrived_at=s.ambulance_arrived_at or e.time)
+
+
+def _alert_refused(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, refusals=(*s.refusals, (e.time, str(e["reason"]))))
+
+
+def _alert_sent(s: IncidentState, e: Event) -> IncidentState:
+    responders = {
+        r["id"]: ResponderState(
+            id=r["id"],
+            role=r["role"],
+            aed=r.get("aed"),
+            distance_m=float(r["distance_m"]),
+            lat=r.get("lat"),
+            lon=r.get("lon"),
+            alerted_at=e.time,
+            pseudonym=r.get("pseudonym", ""),
+        )
+        for r in e["responders"]
+    }
+    aeds = {
+        a["id"]: AedState(
+            id=a["id"],
+            distance_m=float(a["distance_m"]),
+            lat=a.get("lat"),
+            lon=a.get("lon"),
+            runners=tuple(r.id for r in responders.values() if r.aed == a["id"]),
+        )
+        for a in e["aeds"]
+    }
+    return replace(
+        s, alert_time=e.time, radius_m=float(e["radius_m"]), responders=_frozen(responders), aeds=_frozen(aeds)
+    )
+
+
+def _responder_change(s: IncidentState, e: Event, move: str, **stamp: Any) -> IncidentState:
+    rid = str(e["responder"])
+    current = s.responders.get(rid)
+    if current is None:
+        from .errors import IllegalTransition
+
+        raise IllegalTransition(f"responder {rid} was not alerted for incident {s.id}")
+    new_state = responder_move(rid, current.state, move)
+    updated = replace(current, state=new_state, **{k: e.time for k in stamp})
+    return replace(s, responders=_frozen({**s.responders, rid: updated}))
+
+
+def _accepted(s: IncidentState, e: Event) -> IncidentState:
+    return _responder_change(s, e, "accept", answered_at=True)
+
+
+def _declined(s: IncidentState, e: Event) -> IncidentState:
+    return _responder_change(s, e, "decline", answered_at=True)
+
+
+def _timed_out(s: IncidentState, e: Event) -> IncidentState:
+    return _responder_change(s, e, "time_out")
+
+
+def _arrived(s: IncidentState, e: Event) -> IncidentState:
+    return _responder_change(s, e, "arrive", arrived_at=True)
+
+
+def _oversupply(s: IncidentState, e: Event) -> IncidentState:
+    new = _responder_change(s, e, "oversupply", answered_at=True)
+    return replace(new, oversupply=(*s.oversupply, str(e["responder"])))
+
+
+def _cancellation_sent(s: IncidentState, e: Event) -> IncidentState:
+    responders = dict(s.responders)
+    for rid in e["responders"]:
+        current = responders[rid]
+        responders[rid] = replace(
+            current, state=responder_move(rid, current.state, "cancel"), cancelled_at=e.time
+        )
+    target = s.target_met_at
+    if e["reason"] == "target_reached" and target is None:
+        target = e.time
+    return replace(s, responders=_frozen(responders), target_met_at=target)
+
+
+def _aed_change(s: IncidentState, e: Event, move: str, stamp: str) -> IncidentState:
+    aid = str(e["aed"])
+    current = s.aeds.get(aid)
+    if current is None:
+        from .errors import IllegalTransition
+
+        raise IllegalTransition(f"AED {aid} was not alerted for incident {s.id}")
+    updated = replace(current, state=aed_move(aid, current.state, move), **{stamp: e.time})
+    return replace(s, aeds=_frozen({**s.aeds, aid: updated}))
+
+
+def _aed_fetched(s: IncidentState, e: Event) -> IncidentState:
+    return _aed_change(s, e, "fetch", "fetched_at")
+
+
+def _aed_connected(s: IncidentState, e: Event) -> IncidentState:
+    return _aed_change(s, e, "connect", "connected_at")
+
+
+def _aed_check_requested(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, aed_checks=(*s.aed_checks, str(e["aed"])))
+
+
+def _aed_ready_confirmed(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, aed_checks=tuple(a for a in s.aed_checks if a != e["aed"]))
+
+
+def _caller_instruction(s: IncidentState, e: Event) -> IncidentState:
+    new = caller_instruction_move(s.caller_instruction, str(e["state"]))
+    since = dict(s.caller_instruction_since)
+    since.setdefault(new, e.time)
+    return replace(s, caller_instruction=new, caller_instruction_since=_frozen(since))
+
+
+def _alarm_cancelled(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, alarm_cancelled_at=e.time)
+
+
+def _closed(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, closed_at=e.time)
+
+
+def _feedback(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, oversupply_feedback=(*s.oversupply_feedback, str(e["note"])))
+
+
+def _annotation(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, annotations=(*s.annotations, _frozen(dict(e.data))))
+
+
+_HANDLERS = {
+    "call_received": _call_received,
+    "call_updated": _call_updated,
+    "exclusion_assessed": _exclusion_assessed,
+    "exclusion_overridden": _exclusion_overridden,
+    "ambulance_dispatched": _ambulance_dispatched,
+    "ambulance_arrived": _ambulance_arrived,
+    "alert_refused": _alert_refused,
+    "alert_sent": _alert_sent,
+    "responder_accepted": _accepted,
+    "responder_declined": _declined,
+    "responder_timed_out": _timed_out,
+    "responder_arrived": _arrived,
+    "oversupply": _oversupply,
+    "cancellation_sent": _cancellation_sent,
+    "aed_fetched": _aed_fetched,
+    "aed_connected": _aed_connected,
+    "aed_check_requested": _aed_check_requested,
+    "aed_ready_confirmed": _aed_ready_confirmed,
+    "caller_instruction_changed": _caller_instruction,
+    "alarm_cancelled": _alarm_cancelled,
+    "incident_closed": _closed,
+    "oversupply_feedback": _feedback,
+    "annotation_added": _annotation,
+}

@@ -1,0 +1,1 @@
+"""Zesminuten dispatcher console (Qt)."""
