@@ -12,8 +12,8 @@ from datetime import datetime
 import numpy as np
 
 from .config import AlertConfig
-from .registry.table import AED_STATUS_CODES, SLOT_GPS, Registry
 from .registry.model import AedStatus
+from .registry.table import AED_STATUS_CODES, SLOT_GPS, Registry
 from .selection import ChosenAed, ChosenResponder, Selection, assign_roles, choose_radius
 
 _READY = AED_STATUS_CODES[AedStatus.READY]

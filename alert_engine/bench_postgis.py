@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -134,16 +135,26 @@ def _run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
 class PrivateCluster:
     """initdb + pg_ctl in a temp directory, unix socket only; stopped and removed on exit."""
 
-    def __init__(self, bindir: Path, workdir: Path) -> None:
+    def __init__(self, bindir: Path) -> None:
         self.bindir = bindir
-        self.workdir = workdir
-        self.data = workdir / "data"
+        # Its own top-level temp dir: as root, `postgres` must be able to reach it, which
+        # it cannot inside another private (0700) temp dir.
+        self.workdir = Path(tempfile.mkdtemp(prefix="zesminuten-pg-"))
+        self.data = self.workdir / "data"
         self._started = False
         # PostgreSQL refuses to run as root, so as root the cluster belongs to `postgres`.
         self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         self.user = "postgres" if os.geteuid() == 0 else None
 
     def __enter__(self) -> PrivateCluster:
+        try:
+            self._start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _start(self) -> None:
         if self._as:
             shutil.chown(self.workdir, "postgres", "postgres")
         init = self._pg(
@@ -161,7 +172,6 @@ class PrivateCluster:
             log = (self.workdir / "log").read_text(errors="replace").strip().splitlines()
             raise PostgisUnavailable(f"pg_ctl start failed: {(log or [_last_line(start)])[-1]}")
         self._started = True
-        return self
 
     def __exit__(
         self, exc: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
@@ -169,6 +179,7 @@ class PrivateCluster:
         if self._started:
             self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
             self._started = False
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _pg(self, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
         return _run([*self._as, str(self.bindir / tool), *args], cwd="/")
@@ -251,7 +262,11 @@ class SqlSelector:
             # A responder's second slot (home and work both open) takes a row; re-query
             # with more rows only when that left us short.
             seen: set[int] = set()
-            picked = [r for r in rows if not (r[1] in seen or seen.add(r[1]))]
+            picked = []
+            for r in rows:
+                if r[1] not in seen:
+                    seen.add(r[1])
+                    picked.append(r)
             if len(picked) >= want or len(rows) < params["k"]:
                 break
             params["k"] *= 4

@@ -107,7 +107,7 @@ class Engine:
         elif after.responders is not before.responders:
             for rid, r in after.responders.items():
                 if before.responders.get(rid) is not r:
-                    self._hold(rid, r.state in HOLDING and after.is_open)
+                    self._hold(rid, r.state in HOLDING and after.alarm_open)
         if e.type == "aed_check_requested" and e["aed"] in self.registry.a_index:
             self.registry.set_aed_status(e["aed"], AedStatus.CHECK_NEEDED)
         elif e.type == "aed_ready_confirmed" and e["aed"] in self.registry.a_index:

@@ -108,12 +108,24 @@ def assess(
 
 
 # (reason when met, when not met), Dutch then English.
-_SUICIDE = ("(Poging tot) suïcide", "Geen (poging tot) suïcide gemeld",
-            "(Attempted) suicide", "No (attempted) suicide reported")
-_TRAUMA = ("Ernstig (ongevals)trauma", "Geen ernstig (ongevals)trauma gemeld",
-           "Severe (accident) trauma", "No severe (accident) trauma reported")
-_VIOLENCE = ("Mogelijk onveilige situatie (geweld)", "Geen aanwijzing voor geweld",
-             "Possibly unsafe situation (violence)", "No sign of violence reported")
+_SUICIDE = (
+    "(Poging tot) suïcide",
+    "Geen (poging tot) suïcide gemeld",
+    "(Attempted) suicide",
+    "No (attempted) suicide reported",
+)
+_TRAUMA = (
+    "Ernstig (ongevals)trauma",
+    "Geen ernstig (ongevals)trauma gemeld",
+    "Severe (accident) trauma",
+    "No severe (accident) trauma reported",
+)
+_VIOLENCE = (
+    "Mogelijk onveilige situatie (geweld)",
+    "Geen aanwijzing voor geweld",
+    "Possibly unsafe situation (violence)",
+    "No sign of violence reported",
+)
 
 
 def _flag(

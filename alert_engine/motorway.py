@@ -19,6 +19,7 @@ import numpy as np
 import shapely
 
 from .assets import resource_path
+from .errors import InvalidInput
 from .geo import point_rd, to_wgs
 from .motorway_map import RoadWay, read_junctions, read_region, read_ways
 
@@ -84,7 +85,7 @@ class MotorwayIndex:
     ) -> None:
         self._ways = [w for w in motorways if w.counts_as_motorway]
         if not self._ways:
-            raise ValueError("a motorway index needs at least one motorway way")
+            raise InvalidInput("motorway data: no motorway, motorway_link or autoweg ways found")
         self._lines = np.array([w.line for w in self._ways], dtype=object)
         self._tree = shapely.STRtree(self._lines)
         self._is_link = np.array([w.is_link for w in self._ways])
@@ -106,7 +107,11 @@ class MotorwayIndex:
         junctions: Path | None = None,
         municipalities: Path | None = None,
     ) -> MotorwayIndex:
-        """Build from an OSM road GeoJSON (motorways plus, ideally, the roads that cross them)."""
+        """Build from an OSM road GeoJSON holding the motorways and the roads crossing them.
+
+        The shipped major-roads file repeats every way of the motorways file, so one read
+        gives both with the same node coordinates (needed to find dead-end ramps).
+        """
         ways = read_ways(roads)
         return cls(
             motorways=[w for w in ways if w.counts_as_motorway],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .config import AlertConfig
 from .motorway import MotorwayHit, MotorwayIndex
-from .reason_text import decimal_en, decimal_nl, metres
+from .reason_text import metres
 from .road_notation import RoadMention, Strength, find_road
 
 _MOTORWAY_KIND = re.compile(r"motorway|snelweg|autoweg|motorroad|rijksweg|highway|freeway", re.I)
@@ -123,8 +123,12 @@ def _by_geometry(hit: MotorwayHit, said: _Said) -> MotorwayJudgement:
     sure = said.motorway_kind or (road is not None and road.strength is Strength.STRONG)
     doubt = _doubt(hit, said)
     if doubt and not sure:
-        return MotorwayJudgement(None, f"{place_nl}, maar {doubt[0]}{check_nl}",
-                                 f"{place_en}, but {doubt[1]}{check_en}", hit)
+        return MotorwayJudgement(
+            None,
+            f"{place_nl}, maar {doubt[0]}{check_nl}",
+            f"{place_en}, but {doubt[1]}{check_en}",
+            hit,
+        )
     if hit.crossing_road and levels:
         place_nl += f"; {hit.crossing_road} kruist hier"
         place_en += f"; {hit.crossing_road} crosses here"
@@ -135,15 +139,26 @@ def _by_geometry(hit: MotorwayHit, said: _Said) -> MotorwayJudgement:
 
 def _doubt(hit: MotorwayHit, said: _Said) -> tuple[str, str] | None:
     if hit.tunnel:
-        return ("de weg ligt hier in een tunnel en de locatie waarschijnlijk erboven",
-                "the road runs in a tunnel here and the location is probably above it")
+        return (
+            "de weg ligt hier in een tunnel en de locatie waarschijnlijk erboven",
+            "the road runs in a tunnel here and the location is probably above it",
+        )
     if hit.crossing_road and hit.crossing_nearer:
         d = metres(hit.crossing_distance_m or 0.0)
-        return (f"{hit.crossing_road} ligt dichterbij ({d}): mogelijk op die weg",
-                f"{hit.crossing_road} is closer ({d}): possibly on that road")
+        return (
+            f"{hit.crossing_road} ligt dichterbij ({d}): mogelijk op die weg",
+            f"{hit.crossing_road} is closer ({d}): possibly on that road",
+        )
+    if said.motorway is not None and said.motorway.strength is Strength.NEARBY:
+        return (
+            f"de omschrijving zegt '{said.motorway.text}'",
+            f"the description says '{said.motorway.text}'",
+        )
     if said.home:
-        return (f"locatiesoort '{said.kind}' past niet bij een snelweg",
-                f"location kind '{said.kind}' does not fit a motorway")
+        return (
+            f"locatiesoort '{said.kind}' past niet bij een snelweg",
+            f"location kind '{said.kind}' does not fit a motorway",
+        )
     return None
 
 
@@ -151,8 +166,12 @@ def _by_description(said: _Said, mapped_here: bool) -> MotorwayJudgement:
     road = said.motorway
     hit = _described(said)
     if road is None:
-        return MotorwayJudgement(True, f"Locatiesoort '{said.kind}': op de snelweg",
-                                 f"Location kind '{said.kind}': on the motorway", hit)
+        return MotorwayJudgement(
+            True,
+            f"Locatiesoort '{said.kind}': op de snelweg",
+            f"Location kind '{said.kind}': on the motorway",
+            hit,
+        )
     if road.strength is Strength.NEARBY and not said.motorway_kind:
         return MotorwayJudgement(
             None,
@@ -171,9 +190,11 @@ def _by_description(said: _Said, mapped_here: bool) -> MotorwayJudgement:
         )
     post_nl = post_en = ""
     if road.hectometre is not None:
+        # Posts always show one decimal ("15,0"), so the reason does too.
+        post = f"{road.hectometre:.1f}"
         side = f" {road.side}" if road.side else ""
-        post_nl = f" (hectometerpaal {decimal_nl(road.hectometre, 1)}{side})"
-        post_en = f" (hectometre post {decimal_en(road.hectometre, 1)}{side})"
+        post_nl = f" (hectometerpaal {post.replace('.', ',')}{side})"
+        post_en = f" (hectometre post {post}{side})"
     return MotorwayJudgement(
         True,
         f"Locatie op snelweg {road.road}{post_nl} volgens omschrijving",
@@ -195,8 +216,9 @@ def _not_met(
     if index.covers(lat, lon):
         near = index.closest(lat, lon, buffer_m=config.motorway_buffer_m)
         if near is None:
-            return MotorwayJudgement(False, "Niet op of bij een snelweg",
-                                     "Not on or near a motorway", None)
+            return MotorwayJudgement(
+                False, "Niet op of bij een snelweg", "Not on or near a motorway", None
+            )
         d, limit = metres(near.distance_m or 0.0), metres(near.buffer_m or 0.0)
         return MotorwayJudgement(
             False,

@@ -21,15 +21,20 @@ import shapely
 
 from .geo import to_rd
 
-CARRIAGEWAY = frozenset({"motorway", "trunk"})
 LINK = frozenset({"motorway_link", "trunk_link"})
 # Roads a person may walk or cycle along: a crossing or joining one of these makes a
 # point near a motorway ambiguous (viaduct, underpass, end of a slip road).
 LOCAL = frozenset({"primary", "primary_link", "secondary", "secondary_link"})
 # The six municipalities of NUTS-3 NL332, the area the OSM extract was cut to.
 REGION_MUNICIPALITIES = frozenset(
-    {"'s-Gravenhage", "Leidschendam-Voorburg", "Pijnacker-Nootdorp", "Rijswijk",
-     "Wassenaar", "Zoetermeer"}
+    {
+        "'s-Gravenhage",
+        "Leidschendam-Voorburg",
+        "Pijnacker-Nootdorp",
+        "Rijswijk",
+        "Wassenaar",
+        "Zoetermeer",
+    }
 )
 
 

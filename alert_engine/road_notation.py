@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 # A-road numbers in use as motorways (Rijkswaterstaat). A bare "A12" only counts when its
-# number is on this list, so "flat A3" or "A11" (a number that is not a motorway) stays
-# a flat; with road context ("A 23 hmp 4,1") any number counts, for roads newer than this.
-A_ROADS = frozenset(
-    [1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 15, 16, 17, 18, 20, 22, 24, 27, 28, 29, 30, 31,
-     32, 35, 37, 38, 44, 50, 58, 59, 65, 67, 73, 74, 76, 77, 79, 200, 208, 256, 270, 325,
-     326, 348]
-)
+# number is on this list, so "A3" or "A11" (numbers that are no motorway) stay text; with
+# road context ("A 23 hmp 4,1") any number counts, for roads newer than this list.
+# fmt: off
+A_ROADS = frozenset((
+    1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 15, 16, 17, 18, 20, 22, 24, 27, 28, 29, 30, 31, 32,
+    35, 37, 38, 44, 50, 58, 59, 65, 67, 73, 74, 76, 77, 79, 200, 208, 256, 270, 325, 326, 348,
+))
+# fmt: on
 
 
 class Strength(StrEnum):

@@ -268,7 +268,8 @@ def _responder_change(s: IncidentState, e: Event, move: str, **stamp: Any) -> In
 
         raise IllegalTransition(f"responder {rid} was not alerted for incident {s.id}")
     new_state = responder_move(rid, current.state, move)
-    updated = replace(current, state=new_state, **{k: e.time for k in stamp})
+    stamps: dict[str, Any] = {k: e.time for k in stamp}
+    updated = replace(current, state=new_state, **stamps)
     return replace(s, responders=_frozen({**s.responders, rid: updated}))
 
 
@@ -313,7 +314,8 @@ def _aed_change(s: IncidentState, e: Event, move: str, stamp: str) -> IncidentSt
         from .errors import IllegalTransition
 
         raise IllegalTransition(f"AED {aid} was not alerted for incident {s.id}")
-    updated = replace(current, state=aed_move(aid, current.state, move), **{stamp: e.time})
+    stamps: dict[str, Any] = {stamp: e.time}
+    updated = replace(current, state=aed_move(aid, current.state, move), **stamps)
     return replace(s, aeds=_frozen({**s.aeds, aid: updated}))
 
 

@@ -1,133 +1,122 @@
 """Load the columnar registry from the store's tables in a few bulk reads.
 
-Fetching 600,000 rows value by value costs ~1.5 s in the sqlite3 module alone; asking
-SQLite for each column as one separator-joined string and splitting it in Python is
-several times faster. Every column of one table comes from the same scan, so the columns
-line up. If a text value contains the separator, that table is read row by row instead.
+Fetching 600,000 rows value by value costs well over a second in the sqlite3 module.
+Instead each text column comes back as one separator-joined string, the 0/1 flags as one
+string of digits, and only the floats as rows. Every read is a full scan without an index
+(NOT INDEXED), which visits the table in rowid order, inside one read transaction: the
+columns of a table line up.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from datetime import date
 
 import numpy as np
 
-from .model import CHANNELS
-from .table import SLOT_GPS, SLOT_HOME, SLOT_WORK, AedColumns, Registry, ResponderColumns
-
-SEP = "\x1f"  # ASCII unit separator: not expected in ids, names or opening hours
-
-Column = tuple[str, type]  # SQL expression, Python type of the result
-
-# julianday('0001-01-01') is 1721425.5, so this is date.toordinal() computed in SQLite.
-_ORDINAL = "CAST(julianday(certificate_valid_until) - 1721424.5 AS INTEGER)"
-_CHANNEL_BITS = " + ".join(
-    f"({1 << i} * (instr(';' || channels || ';', ';{c};') > 0))" for i, c in enumerate(CHANNELS)
+from .table import (
+    SLOT_GPS,
+    SLOT_HOME,
+    SLOT_WORK,
+    AedColumns,
+    Registry,
+    ResponderColumns,
+    channel_mask,
 )
-_KIND = f"CASE kind WHEN 'gps' THEN {SLOT_GPS} WHEN 'home' THEN {SLOT_HOME} ELSE {SLOT_WORK} END"
+
 _EPOCH = "round((julianday(gps_time) - 2440587.5) * 86400.0, 3)"
-
-RESPONDERS: Sequence[Column] = (
-    ("rowid", int),
-    ("id", str),
-    ("CASE WHEN pseudonym = '' THEN id ELSE pseudonym END", str),
-    ("active", int),
-    (_ORDINAL, int),
-    ("availability", str),
-    ("medical", int),
-    ("test_alarms_opt_in", int),
-    (_CHANNEL_BITS, int),
-    ("municipality", str),
-)
-POSITIONS: Sequence[Column] = (
-    ("responder_rowid", int),
-    (_KIND, int),
-    ("lat", float),
-    ("lon", float),
-    ('"window"', str),
-    (_EPOCH, float),
-)
-AEDS: Sequence[Column] = (
-    ("id", str),
-    ("lat", float),
-    ("lon", float),
-    ("opening_hours", str),
-    ("status", str),
-    ("cabinet_code", str),
-    ("location_description", str),
-)
-_POSITIONS_FROM = """(
-    SELECT r.rowid AS responder_rowid, p.kind, p.lat, p.lon, p."window", p.gps_time
-    FROM responders r JOIN responder_positions p ON p.responder_id = r.id
-    ORDER BY r.rowid, p.rowid)"""
+SEP = "\x1f"  # ASCII unit separator; a value containing it sends that table the slow way
 
 
 def load_registry(db: sqlite3.Connection) -> Registry:
-    r = fetch_columns(db, RESPONDERS, "responders")
-    s = fetch_columns(db, POSITIONS, _POSITIONS_FROM)
-    a = fetch_columns(db, AEDS, "aeds")
-    # A slot names its responder by rowid; the registry wants the responder's index.
-    rowids = np.asarray(r[0], dtype=np.int64)
-    by_rowid = np.argsort(rowids)
-    slot_resp = by_rowid[np.searchsorted(rowids[by_rowid], s[0])] if len(rowids) else s[0]
-    responders = ResponderColumns(
-        ids=r[1],
-        pseudonyms=r[2],
-        active=r[3].astype(bool),
-        cert_day=r[4].astype(np.int32),
-        availability=r[5],
-        medical=r[6].astype(bool),
-        test_opt_in=r[7].astype(bool),
-        channels=r[8].astype(np.uint8),
-        municipality=r[9],
-        slot_resp=np.asarray(slot_resp, dtype=np.int32),
-        slot_kind=s[1].astype(np.int8),
-        slot_lat=s[2],
-        slot_lon=s[3],
-        slot_window=s[4],
-        slot_gps_epoch=s[5],  # NaN for addresses
-    )
-    aeds = AedColumns(
-        ids=a[0],
-        lat=a[1],
-        lon=a[2],
-        opening_hours=a[3],
-        status=a[4],
-        cabinet_code=a[5],
-        location_description=a[6],
-    )
+    db.execute("BEGIN")  # one snapshot for every read below
+    try:
+        responders = _responders(db)
+        aeds = _aeds(db)
+    finally:
+        db.execute("COMMIT")
     return Registry(responders, aeds)
 
 
-def fetch_columns(db: sqlite3.Connection, columns: Sequence[Column], source: str) -> list[Any]:
-    """One numpy array (numbers) or list of str per column, in one scan of `source`."""
-    joined = ", ".join(f"group_concat({_as_text(e, t)}, char(31))" for e, t in columns)
-    count, *texts = db.execute(f"SELECT count(*), {joined} FROM {source}").fetchone()
-    parts = [t.split(SEP) if count else [] for t in texts]
-    if any(len(p) != count for p in parts):
-        return _fetch_rows(db, columns, source)
-    return [_typed(p, t) for p, (_, t) in zip(parts, columns, strict=True)]
+def _responders(db: sqlite3.Connection) -> ResponderColumns:
+    ids, pseudonyms, availability, municipality, channels, certificate = _texts(
+        db,
+        "responders",
+        ("id", "CASE WHEN pseudonym = '' THEN id ELSE pseudonym END", "availability",
+         "municipality", "channels", "certificate_valid_until"),
+    )  # fmt: skip
+    flags = _chars(db, "responders", "active || medical || test_alarms_opt_in", len(ids), 3)
+    owner, window = _texts(db, "responder_positions", ("responder_id", '"window"'))
+    kind = _chars(db, "responder_positions", "substr(kind, 1, 1)", len(owner), 1)[:, 0]
+    numbers = _floats(db, "responder_positions", "lat, lon", 2)
+    # Only GPS fixes have a time; the filtered scan meets them in the same rowid order.
+    gps = kind == ord("g")
+    epoch = np.full(len(owner), np.nan)
+    epoch[gps] = _floats(db, "responder_positions", _EPOCH, 1, where="kind = 'gps'")[:, 0]
+    index = {rid: i for i, rid in enumerate(ids)}
+    slot_kind = np.select([kind == ord("g"), kind == ord("h")], [SLOT_GPS, SLOT_HOME], SLOT_WORK)
+    return ResponderColumns(
+        ids=ids,
+        pseudonyms=pseudonyms,
+        active=flags[:, 0] == ord("1"),
+        cert_day=_mapped(certificate, lambda d: date.fromisoformat(d).toordinal(), np.int32),
+        availability=availability,
+        medical=flags[:, 1] == ord("1"),
+        test_opt_in=flags[:, 2] == ord("1"),
+        channels=_mapped(channels, lambda c: channel_mask(c.split(";")), np.uint8),
+        municipality=municipality,
+        slot_resp=np.fromiter(map(index.__getitem__, owner), dtype=np.int32, count=len(owner)),
+        slot_lat=numbers[:, 0],
+        slot_lon=numbers[:, 1],
+        slot_kind=slot_kind.astype(np.int8),
+        slot_window=window,
+        slot_gps_epoch=epoch,
+    )
 
 
-def _as_text(expr: str, kind: type) -> str:
-    if kind is float:
-        # 17 significant digits read back to the very same double; NULL becomes NaN.
-        return f"iif(({expr}) IS NULL, 'nan', printf('%!.17g', {expr}))"
-    return f"coalesce({expr}, '')"
+def _aeds(db: sqlite3.Connection) -> AedColumns:
+    ids, hours, status, code, description = _texts(
+        db, "aeds", ("id", "opening_hours", "status", "cabinet_code", "location_description")
+    )
+    numbers = _floats(db, "aeds", "lat, lon", 2)
+    return AedColumns(
+        ids=ids,
+        lat=numbers[:, 0],
+        lon=numbers[:, 1],
+        opening_hours=hours,
+        status=status,
+        cabinet_code=code,
+        location_description=description,
+    )
 
 
-def _typed(values: list[Any], kind: type) -> Any:
-    if kind is str:
-        return values
-    if kind is float:  # text 'nan' from the bulk read, None from the row-by-row read
-        return np.asarray([np.nan if v is None else v for v in values], dtype=float)
-    return np.asarray(values, dtype=np.int64)
+def _texts(db: sqlite3.Connection, table: str, exprs: Sequence[str]) -> list[list[str]]:
+    """Each text expression over the whole table, in rowid order."""
+    joined = ", ".join(f"group_concat(coalesce({e}, ''), char(31))" for e in exprs)
+    count, *texts = db.execute(f"SELECT count(*), {joined} FROM {table} NOT INDEXED").fetchone()
+    columns = [t.split(SEP) if count else [] for t in texts]
+    if all(len(c) == count for c in columns):
+        return columns
+    rows = db.execute(f"SELECT {', '.join(exprs)} FROM {table} ORDER BY rowid").fetchall()
+    return [list(c) for c in zip(*rows, strict=True)]
 
 
-def _fetch_rows(db: sqlite3.Connection, columns: Sequence[Column], source: str) -> list[Any]:
-    exprs = ", ".join(e for e, _ in columns)
-    rows = db.execute(f"SELECT {exprs} FROM {source}").fetchall()
-    cols = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in columns]
-    return [_typed(c, t) for c, (_, t) in zip(cols, columns, strict=True)]
+def _chars(db: sqlite3.Connection, table: str, expr: str, count: int, width: int) -> np.ndarray:
+    """A fixed-width ASCII expression per row as a (count, width) array of byte codes."""
+    (text,) = db.execute(f"SELECT group_concat({expr}, '') FROM {table} NOT INDEXED").fetchone()
+    return np.frombuffer((text or "").encode("ascii"), dtype=np.uint8).reshape(count, width)
+
+
+def _floats(
+    db: sqlite3.Connection, table: str, exprs: str, width: int, where: str = "1"
+) -> np.ndarray:
+    sql = f"SELECT {exprs} FROM {table} NOT INDEXED WHERE {where} ORDER BY rowid"
+    rows = db.execute(sql).fetchall()
+    return np.asarray(rows, dtype=float).reshape(len(rows), width)  # None -> NaN
+
+
+def _mapped(values: list[str], convert: Callable[[str], int], dtype: type) -> np.ndarray:
+    """Convert each distinct value once (a few hundred dates, a handful of channel sets)."""
+    lookup = {v: convert(v) for v in dict.fromkeys(values)}
+    return np.fromiter(map(lookup.__getitem__, values), dtype=dtype, count=len(values))

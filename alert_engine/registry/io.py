@@ -3,7 +3,7 @@ columns). An import checks every row first and returns nothing unless all rows a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,11 +44,14 @@ def file_format(path: Path) -> str:
 
 
 def import_file(
-    path: Path | str, kind: str | None = None, existing_ids: Collection[str] = ()
+    path: Path | str,
+    kind: str | None = None,
+    existing_ids: Mapping[str, Collection[str]] | None = None,
 ) -> Imported:
     """Read and validate a whole file; raise ImportRejected listing every problem.
 
-    `existing_ids` are ids already in the registry (for an append): reusing one is a problem.
+    `existing_ids` maps a kind to the ids already stored (for an append): reusing one is a
+    problem of that row.
     """
     path = Path(path)
     problems = Problems(path.name)
@@ -62,7 +65,8 @@ def import_file(
         names, where_columns = set(header), "row 1"
         for column in {c for c in header if header.count(c) > 1}:
             problems.add("row 1", column, "column appears more than once")
-    problems.raise_if_any()
+    if problems.unreadable:
+        problems.raise_if_any()
     if kind is None:
         kind = guess_kind(names)
         if kind is None:
@@ -73,8 +77,7 @@ def import_file(
     if kind not in KINDS:
         raise InvalidInput(f"unknown kind {kind!r} (use {' or '.join(KINDS)})")
     _check_columns(kind, names, where_columns, problems, geojson=file_format(path) == "geojson")
-    problems.raise_if_any()
-    return _build(kind, rows, problems, set(existing_ids))
+    return _build(kind, rows, problems, set((existing_ids or {}).get(kind, ())))
 
 
 def _check_columns(

@@ -26,18 +26,27 @@ class Problems:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.lines: list[str] = []
+        self._found: list[tuple[int, str]] = []  # (row or feature number, line)
+        self.unreadable = False  # the file as a whole could not be read
 
     def add(self, where: str, field: str, what: str) -> None:
-        self.lines.append(f"{self.source}:{where}: field {field}: {what}")
+        """`where` is "row N" or "feature N"."""
+        number = int(where.rsplit(" ", 1)[-1])
+        self._found.append((number, f"{self.source}:{where}: field {field}: {what}"))
 
     def file(self, what: str) -> None:
-        """A problem with the file as a whole (not JSON, no header, ...)."""
-        self.lines.append(f"{self.source}: {what}")
+        """The file as a whole cannot be read (not JSON, no header, ...)."""
+        self.unreadable = True
+        self._found.append((0, f"{self.source}: {what}"))
+
+    @property
+    def lines(self) -> list[str]:
+        """In file order, whichever check found them first."""
+        return [line for _, line in sorted(self._found, key=lambda found: found[0])]
 
     def __bool__(self) -> bool:
-        return bool(self.lines)
+        return bool(self._found)
 
     def raise_if_any(self) -> None:
-        if self.lines:
+        if self._found:
             raise ImportRejected(self.source, self.lines)

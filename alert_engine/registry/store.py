@@ -116,8 +116,9 @@ class RegistryStore:
     ) -> None:
         self.close()
 
-    def journal_mode(self) -> str:
-        return str(self._db.execute("PRAGMA journal_mode").fetchone()[0])
+    def pragma(self, name: str) -> str:
+        """Current value of a connection setting, e.g. journal_mode (for checks and tests)."""
+        return str(self._db.execute(f"PRAGMA {name}").fetchone()[0])
 
     # -- writing -------------------------------------------------------------------------
     def replace_all(
@@ -153,6 +154,8 @@ class RegistryStore:
             raise ValueError(f"can only clear responders/aeds, not {sorted(clear)}")
         db = self._db
         with self._transaction():
+            if clear == {"responders", "aeds"}:
+                db.execute("DELETE FROM metadata")  # region, seed, ... described the old set
             if "responders" in clear:
                 db.execute("DELETE FROM responder_positions")
                 db.execute("DELETE FROM responders")
@@ -172,7 +175,7 @@ class RegistryStore:
         ):
             if not ids:
                 continue
-            stored = {row[0] for row in self._db.execute(f"SELECT id FROM {table}")}
+            stored = self.ids(table)
             seen: set[str] = set()
             for i in ids:
                 if i in stored:
@@ -185,7 +188,11 @@ class RegistryStore:
             raise InvalidInput("nothing written: " + "\n".join(problems[:20]) + more)
 
     def set_aed_status(self, aed_id: str, status: AedStatus | str) -> None:
-        status = AedStatus(status)
+        try:
+            status = AedStatus(status)
+        except ValueError:
+            known = ", ".join(s.value for s in AedStatus)
+            raise InvalidInput(f"unknown AED status {status!r} (known: {known})") from None
         with self._transaction():
             cur = self._db.execute("UPDATE aeds SET status = ? WHERE id = ?", (str(status), aed_id))
             if cur.rowcount == 0:
@@ -208,6 +215,12 @@ class RegistryStore:
     # -- reading -------------------------------------------------------------------------
     def metadata(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, value FROM metadata ORDER BY key").fetchall())
+
+    def ids(self, kind: str) -> set[str]:
+        """Stored ids of 'responders' or 'aeds'."""
+        if kind not in ("responders", "aeds"):
+            raise ValueError(f"unknown kind {kind!r}")
+        return {row[0] for row in self._db.execute(f"SELECT id FROM {kind}")}
 
     def counts(self) -> Counts:
         n_resp = self._db.execute("SELECT count(*) FROM responders").fetchone()[0]

@@ -207,7 +207,7 @@ def _timeline(raw: Any, responder_ids: set[str], aed_ids: set[str], source: str)
                 fields["address"] = s.text("address")
             called.add(incident)
         elif do == "update_call":
-            changes = {k: s.obj[k] for k in CALL_FACTS + ("lat", "lon") if k in s.obj}
+            changes = {k: s.obj[k] for k in (*CALL_FACTS, "lat", "lon") if k in s.obj}
             if not changes:
                 raise InvalidInput(f"{s.path}: update_call needs at least one of {', '.join(CALL_FACTS)}")
             if "lat" in changes or "lon" in changes:

@@ -222,10 +222,12 @@ class MapView(QWebEngineView):
         # Redraw from the shadow: a fresh page knows nothing of the incident.
         self._pending = self._snapshot()
         page = build_page(self._tile_url, cache_dir=self._cache_dir)
-        self.settings().setAttribute(
-            QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
-            True,
-        )
+        attr = QWebEngineSettings.WebAttribute
+        settings = self.settings()
+        settings.setAttribute(attr.LocalContentCanAccessRemoteUrls, self._tile_url is not None)
+        # Qt 6.12: switching remote access on switches local file access off (measured),
+        # and then the page's own leaflet.js no longer loads. Set it back afterwards.
+        settings.setAttribute(attr.LocalContentCanAccessFileUrls, True)
         self.load(QUrl.fromLocalFile(str(page.html_path)))
         return page
 

@@ -291,7 +291,8 @@
         layer.setZIndexOffset(spec.z(props) + (sel ? 5000 : 0));
         layer.zmIconKey = iconKey;
       }
-      layer.setTooltipContent(escapeHtml(tooltipText(kind, props)));
+      var tip = escapeHtml(tooltipText(kind, props));
+      if (layer.getTooltip().getContent() !== tip) layer.setTooltipContent(tip);
       layer.zm = props;
     }
 

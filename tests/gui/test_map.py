@@ -72,10 +72,12 @@ def make_view(
 
     yield make
     errors = [e for widget in made for e in widget.script_errors]
+    gone: list[bool] = []
     for widget in made:
-        with qtbot.waitSignal(widget.destroyed, timeout=5_000):
-            widget.close()
-            widget.deleteLater()
+        widget.destroyed.connect(lambda: gone.append(True))
+        widget.close()
+        widget.deleteLater()
+    qtbot.waitUntil(lambda: len(gone) == len(made), timeout=5_000)
     assert errors == []
 
 
@@ -90,6 +92,10 @@ def offset(d_m: float, bearing_deg: float) -> tuple[float, float]:
         VICTIM[0] + d_m * math.cos(b) / 111_320,
         VICTIM[1] + d_m * math.sin(b) / (111_320 * math.cos(math.radians(VICTIM[0]))),
     )
+
+
+def responder(rid: str, lat: float, lon: float, state: str, role: str) -> dict[str, Any]:
+    return {"op": "responder", "id": rid, "lat": lat, "lon": lon, "state": state, "role": role}
 
 
 def incident_ops(n_responders: int = 100) -> list[dict[str, Any]]:
@@ -131,6 +137,11 @@ def incident_ops(n_responders: int = 100) -> list[dict[str, Any]]:
 def counts(view: MapView, run_async: RunAsync) -> dict[str, int]:
     result: dict[str, int] = run_async(view.eval_json("window.api.counts()"))
     return result
+
+
+def class_name(view: MapView, run_async: RunAsync, rid: str) -> str:
+    info = run_async(view.eval_json(f"window.api.info('responder', '{rid}')"))
+    return str(info["class_name"])
 
 
 def test_page_renders_offline_and_makes_no_network_request(
@@ -203,8 +214,7 @@ def test_state_update_restyles_the_same_marker(view: MapView, run_async: RunAsyn
     lat, lon = offset(50, 90)
     view.push(
         [
-            {"op": "responder", "id": "R4", "lat": lat, "lon": lon, "state": "accepted",
-             "role": "aed", "label": "BHV-0000004"},
+            responder("R4", lat, lon, "accepted", "aed"),
             {"op": "route", "id": "R4", "points": [[lat, lon], list(VICTIM)], "state": "accepted"},
         ]
     )
@@ -226,8 +236,7 @@ def test_declined_responder_is_smaller_and_loses_its_letter(
     text = "window.api.layer('responder','R1').getElement().textContent"
     assert (run_async(view.eval_json(size)), run_async(view.eval_json(text))) == (22, "A")
     lat, lon = offset(110, 37)
-    view.push([{"op": "responder", "id": "R1", "lat": lat, "lon": lon, "state": "declined",
-                "role": "aed"}])
+    view.push([responder("R1", lat, lon, "declined", "aed")])
     assert run_async(view.eval_json(size)) < 22
     assert run_async(view.eval_json(text)) == ""
 
@@ -256,13 +265,11 @@ def test_select_highlights_one_marker(view: MapView, run_async: RunAsync) -> Non
     view.push(incident_ops(5))
     view.push([{"op": "select", "kind": "responder", "id": "R2"}])
     assert run_async(view.eval_json("window.api.selected()")) == {"kind": "responder", "id": "R2"}
-    assert "zm-sel" in run_async(view.eval_json("window.api.info('responder','R2')"))["class_name"]
+    assert "zm-sel" in class_name(view, run_async, "R2")
 
     view.push([{"op": "select", "kind": "responder", "id": "R3"}])
-    assert "zm-sel" not in run_async(view.eval_json("window.api.info('responder','R2')"))[
-        "class_name"
-    ]
-    assert "zm-sel" in run_async(view.eval_json("window.api.info('responder','R3')"))["class_name"]
+    assert "zm-sel" not in class_name(view, run_async, "R2")
+    assert "zm-sel" in class_name(view, run_async, "R3")
 
 
 def test_marker_click_arrives_in_python(qtbot: Any, view: MapView, run_async: RunAsync) -> None:
@@ -273,7 +280,7 @@ def test_marker_click_arrives_in_python(qtbot: Any, view: MapView, run_async: Ru
     assert clicked.args == ["responder", "R7"]
 
     with qtbot.waitSignal(view.markerClicked, timeout=5_000) as clicked:
-        run_async(view.eval_json("window.api.layer('aed', 'AED00001').fire('click')"))
+        run_async(view.eval_json("window.api.layer('aed', 'AED00001').fire('click'); true"))
     assert clicked.args == ["aed", "AED00001"]
 
 
@@ -318,7 +325,6 @@ def test_tile_url_rebuilds_the_page_and_redraws_the_incident(
 
 def test_bad_op_is_refused_in_python_not_in_the_page(view: MapView) -> None:
     with pytest.raises(ValueError, match="responder state"):
-        view.push([{"op": "responder", "id": "R1", "lat": 52.0, "lon": 4.3, "state": "happy",
-                    "role": "cpr"}])
+        view.push([responder("R1", 52.0, 4.3, "happy", "cpr")])
     with pytest.raises(ValueError, match="unknown map op"):
         view.push([{"op": "explode"}])

@@ -1,0 +1,274 @@
+"""Offline address search: PC4 postcodes, places, municipalities, street names, coordinates.
+
+Everything comes from the shipped data (CBS postcodes and municipalities, the OSM road
+extract of the The Hague region), so the intake works without a network. The index is
+built on the first search (~0.5 s) and then answers a query in about a millisecond.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import heapq
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import shapely
+from shapely.geometry import shape
+from shapely.ops import nearest_points
+
+from .assets import resource_path
+from .geo import in_netherlands, to_wgs
+
+Kind = Literal["coordinates", "municipality", "place", "postcode", "street"]
+# Among equally good matches: a town before one of its postcodes before a street.
+_KIND_ORDER: dict[str, int] = {"coordinates": 0, "municipality": 1, "place": 2, "postcode": 3, "street": 4}
+POSTCODES = "data/postcode4_population_2021_cbs.csv"
+MUNICIPALITIES = "data/gemeenten_2022_cbs.geojson"
+ROADS = "data/major_roads_denhaag_region_osm2019.geojson"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A search hit: what to show, what kind of place it is, and a point to put the call at."""
+
+    label: str  # "2712", "Zoetermeer", "Vlietweg"
+    kind: Kind
+    lat: float
+    lon: float
+    detail: str = ""  # where it is: "Zoetermeer", "Nootdorp (Pijnacker-Nootdorp)"
+
+    @property
+    def text(self) -> str:
+        """One line for a list or an incident's address: "2712 Zoetermeer", "Vlietweg, Voorburg"."""
+        if not self.detail:
+            return self.label
+        return f"{self.label} {self.detail}" if self.kind == "postcode" else f"{self.label}, {self.detail}"
+
+
+@dataclass(slots=True)
+class _Entry:
+    place: Place
+    name: str  # normalised label
+    weight: float  # population or road length: the tie-breaker, larger first
+    label_tokens: tuple[str, ...] = field(default=())
+
+
+def normalise(text: str) -> str:
+    """Case- and accent-free, punctuation as spaces: "'s-Gravenhage" -> "s gravenhage"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+
+
+# Two numbers with "." or "," as decimal mark, separated by a comma, semicolon or spaces.
+_NUMBER = r"(-?\d+(?:[.,]\d+)?)"
+_PAIR = re.compile(rf"^\s*{_NUMBER}\s*(?:[;,]\s*|\s+){_NUMBER}\s*$")
+_PAIR_DOT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+_RD_X = (0.0, 300_000.0)
+_RD_Y = (289_000.0, 629_000.0)
+
+
+def parse_coordinates(text: str) -> Place | None:
+    """"52.0601, 4.4932", "52,0601 4,4932" or RD New "93500 447000" as a place, else None.
+
+    A pair in Dutch lon/lat order (4.49, 52.06) is turned round, since it cannot be a
+    Dutch lat/lon pair and mixing the two up is a common slip.
+    """
+    match = _PAIR_DOT.match(text) or _PAIR.match(text)
+    if match is None:
+        return None
+    a, b = (float(g.replace(",", ".")) for g in match.groups())
+    if _RD_X[0] <= a <= _RD_X[1] and _RD_Y[0] <= b <= _RD_Y[1] and abs(a) > 180:
+        lat_arr, lon_arr = to_wgs(a, b)
+        lat, lon = float(lat_arr), float(lon_arr)
+        return Place(f"RD {a:.0f} {b:.0f}", "coordinates", round(lat, 6), round(lon, 6), f"{lat:.5f}, {lon:.5f}")
+    if not in_netherlands(a, b) and in_netherlands(b, a):
+        a, b = b, a
+    if not (-90 <= a <= 90 and -180 <= b <= 180):
+        return None
+    return Place(f"{a:.5f}, {b:.5f}", "coordinates", a, b)
+
+
+class Gazetteer:
+    """Prefix and token search over the shipped places; build once, query often."""
+
+    def __init__(self, places: Iterable[Place | tuple[Place, float]] | None = None) -> None:
+        """`places` (optionally with a weight each) replaces the shipped data, for tests."""
+        self._given = list(places) if places is not None else None
+        self._entries: list[_Entry] = []
+        self._tokens: list[str] = []  # sorted, unique: bisect finds a prefix range
+        self._label_index: dict[str, set[int]] = defaultdict(set)
+        self._detail_index: dict[str, set[int]] = defaultdict(set)
+        self._loaded = False
+
+    def __len__(self) -> int:
+        self._load()
+        return len(self._entries)
+
+    def search(self, text: str, limit: int = 10) -> list[Place]:
+        """Best matches first; coordinates typed as such come back as one place."""
+        coordinates = parse_coordinates(text)
+        if coordinates is not None:
+            return [coordinates]
+        query = normalise(text)
+        words = _query_words(query)
+        if not words or limit <= 0:
+            return []
+        self._load()
+        label_sets, candidates = [], None
+        for word in words:
+            in_label, in_detail, inside = self._hits(word)
+            label_sets.append(in_label)
+            found = in_label | in_detail | inside
+            candidates = found if candidates is None else candidates & found
+            if not candidates:
+                return []
+        assert candidates is not None
+        all_in_label = set.intersection(*label_sets)
+        prefixed = self._prefix_only(words)
+        joined = " ".join(words)
+
+        def rank(i: int) -> tuple[int, int, float, str]:
+            e = self._entries[i]
+            if e.name == joined:
+                quality = 0
+            elif e.name.startswith(joined):
+                quality = 1
+            elif i in all_in_label:
+                quality = 2
+            elif i in prefixed:
+                quality = 3
+            else:
+                quality = 4  # a word found inside another word ("vliet" in "Westvlietweg")
+            return (quality, _KIND_ORDER[e.place.kind], -e.weight, e.name)
+
+        return [self._entries[i].place for i in heapq.nsmallest(limit, candidates, key=rank)]
+
+    # -- matching ------------------------------------------------------------------------
+    def _prefixed(self, word: str) -> list[str]:
+        lo = bisect.bisect_left(self._tokens, word)
+        hi = bisect.bisect_left(self._tokens, word + "\uffff")
+        return self._tokens[lo:hi]
+
+    def _hits(self, word: str) -> tuple[set[int], set[int], set[int]]:
+        in_label: set[int] = set()
+        in_detail: set[int] = set()
+        for token in self._prefixed(word):
+            in_label |= self._label_index.get(token, set())
+            in_detail |= self._detail_index.get(token, set())
+        inside: set[int] = set()
+        if len(word) >= 4 and not word.isdigit():
+            for token in self._tokens:
+                if word in token and not token.startswith(word):
+                    inside |= self._label_index.get(token, set())
+        return in_label, in_detail, inside
+
+    def _prefix_only(self, words: list[str]) -> set[int]:
+        sets = []
+        for word in words:
+            hit: set[int] = set()
+            for token in self._prefixed(word):
+                hit |= self._label_index.get(token, set()) | self._detail_index.get(token, set())
+            sets.append(hit)
+        return set.intersection(*sets)
+
+    # -- building ------------------------------------------------------------------------
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        given = self._given if self._given is not None else list(_shipped_places())
+        for item in given:
+            place, weight = (item, 0.0) if isinstance(item, Place) else item
+            i = len(self._entries)
+            tokens = tuple(normalise(place.label).split())
+            self._entries.append(_Entry(place, " ".join(tokens), weight, tokens))
+            for t in tokens:
+                self._label_index[t].add(i)
+            for t in normalise(place.detail).split():
+                self._detail_index[t].add(i)
+        self._tokens = sorted(set(self._label_index) | set(self._detail_index))
+        self._loaded = True
+
+
+def _query_words(query: str) -> list[str]:
+    # A full postcode ("2711 AB", "2711AB") searches its PC4: the letters are not in the data.
+    query = re.sub(r"\b(\d{4}) ?[a-z]{2}\b", r"\1", query)
+    return query.split()
+
+
+_DEFAULT: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, shared; it loads on its first search."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Gazetteer()
+    return _DEFAULT
+
+
+# -- shipped data ----------------------------------------------------------------------------
+def _shipped_places() -> Iterable[tuple[Place, float]]:
+    municipalities = _read_municipalities(resource_path(MUNICIPALITIES))
+    yield from ((p, w) for p, w, _ in municipalities)
+    yield from _read_postcodes(resource_path(POSTCODES), {p.label for p, _, _ in municipalities})
+    yield from _read_streets(resource_path(ROADS), municipalities)
+
+
+def _read_municipalities(path: Path) -> list[tuple[Place, float, Any]]:
+    out = []
+    for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        props, geom = f["properties"], shape(f["geometry"])
+        point = geom.representative_point()  # inside the polygon, unlike a centroid
+        place = Place(str(props["gemeente"]), "municipality", round(point.y, 6), round(point.x, 6))
+        out.append((place, float(props.get("inwoners") or 0), geom))
+    return out
+
+
+def _read_postcodes(path: Path, municipality_names: set[str]) -> Iterable[tuple[Place, float]]:
+    towns: dict[tuple[str, str], list[float]] = {}  # (plaats, gemeente) -> [pop, Σlat·pop, Σlon·pop]
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if not row["lat"] or not row["plaats"]:
+                continue
+            lat, lon, pop = float(row["lat"]), float(row["lon"]), float(row["inwoners"] or 0)
+            town, municipality = row["plaats"], row["gemeente_2022"] or row["gemeente"]
+            detail = town if town == municipality else f"{town} ({municipality})"
+            yield Place(row["postcode"], "postcode", lat, lon, detail), pop
+            acc = towns.setdefault((town, municipality), [0.0, 0.0, 0.0])
+            weight = max(pop, 1.0)  # an empty postcode area still places its town
+            acc[0] += weight
+            acc[1] += lat * weight
+            acc[2] += lon * weight
+    for (town, municipality), (pop, slat, slon) in towns.items():
+        if town == municipality and town in municipality_names:
+            continue  # "Zoetermeer" the municipality already covers Zoetermeer the town
+        yield Place(town, "place", round(slat / pop, 6), round(slon / pop, 6), municipality), pop
+
+
+def _read_streets(path: Path, municipalities: list[tuple[Place, float, Any]]) -> Iterable[tuple[Place, float]]:
+    features = [
+        f for f in json.loads(path.read_text(encoding="utf-8"))["features"] if f["properties"].get("name")
+    ]
+    lines = [shape(f["geometry"]) for f in features]
+    middles = shapely.line_interpolate_point(lines, 0.5, normalized=True)
+    polygons = [geom for _, _, geom in municipalities]
+    tree = shapely.STRtree(polygons)
+    where = dict(zip(*tree.query(middles, predicate="within"), strict=False))
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for i, (f, line) in enumerate(zip(features, lines, strict=True)):
+        j = where.get(i)
+        town = municipalities[j][0].label if j is not None else ""
+        groups[(str(f["properties"]["name"]), town)].append(line)
+    for (name, town), parts in groups.items():
+        way = shapely.MultiLineString(parts) if len(parts) > 1 else parts[0]
+        # The point of the road nearest its centre: on the road, even for a curved one.
+        point = nearest_points(way, way.centroid)[0]
+        yield Place(name, "street", round(point.y, 6), round(point.x, 6), town), float(way.length)

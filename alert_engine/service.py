@@ -1,0 +1,196 @@
+"""The one interface the console talks to. Today it runs the engine in process; a
+multi-console deployment puts the same methods behind a network service on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+from .clock import Clock
+from .config import AlertConfig
+from .engine import Engine
+from .eventlog.store import EventStore
+from .events import Event
+from .exclusion import CallFacts, ExclusionVerdict
+from .geo import point_rd
+from .motorway import MotorwayIndex
+from .notifications import Channel
+from .registry.model import AedStatus
+from .registry.table import AED_STATUS_BY_CODE, Registry
+from .simulation.behaviour import BehaviourParams
+from .simulation.responders import SimulatedResponders
+from .state import IncidentState
+
+Listener = Callable[[Sequence[Event]], None]
+
+# Why an alert is not possible, for the alert button's tooltip (nl, en).
+BLOCKER_TEXT: dict[str, tuple[str, str]] = {
+    "no_ambulance": (
+        "Eerst een ambulance uitgeven: alarmeren mag nooit de ambulancezorg vertragen.",
+        "Dispatch an ambulance first: alerting must never delay ambulance care.",
+    ),
+    "excluded": (
+        "Uitsluitcriterium van toepassing; alleen met een geschreven reden overrulen.",
+        "An exclusion criterion applies; override only with a written reason.",
+    ),
+    "already_alerted": ("Er is al gealarmeerd voor deze melding.", "Responders were already alerted."),
+    "closed": ("De melding is afgesloten.", "The incident is closed."),
+    "unknown_incident": ("Geen melding geselecteerd.", "No incident selected."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AedView:
+    id: str
+    lat: float
+    lon: float
+    distance_m: float
+    status: str
+    open_now: bool
+    description: str
+
+
+class IncidentService(Protocol):
+    """Commands and queries the console needs; every command returns the events it caused."""
+
+    config: AlertConfig
+
+    def subscribe(self, listener: Listener) -> None: ...
+    def now(self) -> datetime: ...
+    def incidents(self) -> list[IncidentState]: ...
+    def state(self, incident: str) -> IncidentState: ...
+    def events(self, incident: str | None = None) -> list[Event]: ...
+    def preview(self, facts: CallFacts) -> ExclusionVerdict: ...
+    def new_call(self, facts: CallFacts, address: str = "") -> str: ...
+    def alert_blocker(self, incident: str) -> str | None: ...
+    def command(self, name: str, incident: str, *args: Any) -> list[Event]: ...
+    def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]: ...
+    def pump(self) -> None: ...
+
+
+COMMANDS = (
+    "update_call",
+    "override_exclusion",
+    "dispatch_ambulance",
+    "ambulance_arrived",
+    "trigger_alert",
+    "respond",
+    "arrive",
+    "aed_fetched",
+    "aed_connected",
+    "caller_instruction",
+    "cancel_alarm",
+    "close",
+    "oversupply_feedback",
+    "annotate",
+)
+
+
+class LocalService:
+    """The engine in this process, with optional simulated responders (demo, training)."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        store: EventStore,
+        clock: Clock,
+        config: AlertConfig | None = None,
+        motorways: MotorwayIndex | None = None,
+        channel: Channel | None = None,
+        simulate: bool = False,
+        mode: str = "live",
+        seed: int = 0,
+        behaviour: BehaviourParams | None = None,
+    ) -> None:
+        self.engine = Engine(registry, store, clock, config, motorways, channel)
+        self.config = self.engine.config
+        self.clock = clock
+        self.mode = mode
+        self.sim: SimulatedResponders | None = None
+        if simulate:
+            self.sim = SimulatedResponders(self.engine, behaviour, np.random.default_rng(seed))
+            self.engine.subscribe(self._simulate_new_alerts)
+
+    def _simulate_new_alerts(self, events: Sequence[Event]) -> None:
+        assert self.sim is not None
+        for e in events:
+            if e.type == "alert_sent":
+                self.sim.enable(e.incident)
+
+    # -- queries ---------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self.engine.subscribe(listener)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def incidents(self) -> list[IncidentState]:
+        return list(self.engine.states.values())
+
+    def state(self, incident: str) -> IncidentState:
+        return self.engine.state(incident)
+
+    def events(self, incident: str | None = None) -> list[Event]:
+        return self.engine.store.read(incident)
+
+    def preview(self, facts: CallFacts) -> ExclusionVerdict:
+        return self.engine.assess(facts)
+
+    def alert_blocker(self, incident: str) -> str | None:
+        return self.engine.alert_blocker(incident)
+
+    def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]:
+        reg = self.engine.registry
+        if reg.a_tree is None:
+            return []
+        x, y = point_rd(lat, lon)
+        idx = np.asarray(reg.a_tree.query_ball_point((x, y), radius_m), dtype=np.int64)
+        if len(idx) == 0:
+            return []
+        open_now = reg.patterns.open_at(reg.a_hours[idx], self.clock.now())
+        dist = np.hypot(reg.a_x[idx] - x, reg.a_y[idx] - y)
+        out = [
+            AedView(
+                id=str(reg.a_ids[i]),
+                lat=float(reg.a_lat[i]),
+                lon=float(reg.a_lon[i]),
+                distance_m=round(float(d), 1),
+                status=str(AED_STATUS_BY_CODE[int(reg.a_status[i])]),
+                open_now=bool(o) and int(reg.a_status[i]) == AED_STATUS_BY_CODE.index(AedStatus.READY),
+                description=str(reg.a_description[i]),
+            )
+            for i, d, o in zip(idx, dist, open_now, strict=True)
+        ]
+        return sorted(out, key=lambda a: a.distance_m)
+
+    # -- commands --------------------------------------------------------------------------
+    def new_call(self, facts: CallFacts, address: str = "") -> str:
+        incident = self._next_id()
+        extra: Mapping[str, Any] = {"address": address} if address else {}
+        self.engine.call(incident, facts, mode=self.mode, **extra)
+        return incident
+
+    def _next_id(self) -> str:
+        day = self.clock.now().strftime("%Y%m%d")
+        n = 1 + sum(1 for k in self.engine.states if k.startswith(f"{day}-"))
+        while f"{day}-{n:03d}" in self.engine.states:
+            n += 1
+        return f"{day}-{n:03d}"
+
+    def command(self, name: str, incident: str, *args: Any) -> list[Event]:
+        if name not in COMMANDS:
+            raise ValueError(f"unknown command {name}")
+        result: list[Event] = getattr(self.engine, name)(incident, *args)
+        return result
+
+    def pump(self) -> None:
+        """Advance what time alone changes: lapsed alerts and simulated responders."""
+        now = self.clock.now()
+        if self.sim is not None:
+            self.sim.run_due(now)
+        self.engine.tick()
