@@ -92,7 +92,7 @@ def _check_alert(
         if r["role"] == "cpr" and r.get("aed") is not None:
             out.append(f"{where}: direct responder {rid} should have aed null")
     if registry is not None:
-        out += _check_eligibility(e, where, registry, config)
+        out += _check_eligibility(e, where, registry, config, test=s.mode == "test")
         if aed_status is not None:
             idx = np.array([registry.a_index[a["id"]] for a in aeds if a["id"] in registry.a_index], np.int64)
             if len(idx):
@@ -103,7 +103,9 @@ def _check_alert(
     return out
 
 
-def _check_eligibility(e: Event, where: str, reg: Registry, config: AlertConfig) -> list[str]:
+def _check_eligibility(
+    e: Event, where: str, reg: Registry, config: AlertConfig, test: bool = False
+) -> list[str]:
     out = []
     today = e.time.date().toordinal()
     for r in e["responders"]:
@@ -117,6 +119,10 @@ def _check_eligibility(e: Event, where: str, reg: Registry, config: AlertConfig)
             out.append(f"{where}: rule 3: {r['id']}'s certificate had expired")
         if not reg.patterns.open_at(reg.r_avail[i : i + 1], e.time)[0]:
             out.append(f"{where}: rule 3: {r['id']} was not available at that time")
+        if test:
+            if not reg.r_test_opt_in[i]:
+                out.append(f"{where}: test alarm reached {r['id']}, who did not opt in")
+            continue  # a test alarm goes to the municipality's opted-in people, wherever they are
         slots = np.flatnonzero(reg.s_resp == i)
         gps_fresh = e.time.timestamp() - reg.r_gps_epoch[i] <= config.gps_stale_after_s
         valid = [

@@ -60,7 +60,9 @@ class Engine:
         self.motorways = motorways
         self.channel = channel
         self.states: dict[str, IncidentState] = {}
+        # Holding a live/training alarm vs a test alarm: a real alarm always takes precedence.
         self.busy = np.zeros(registry.n_responders, dtype=bool)
+        self.test_busy = np.zeros(registry.n_responders, dtype=bool)
         self._listeners: list[Any] = []
         # Re-read the log: a restarted engine continues exactly where the fold says.
         for event in store.read():
@@ -102,25 +104,26 @@ class Engine:
         before = self.states.get(e.incident) or IncidentState.empty(e.incident)
         after = apply(before, e)
         self.states[e.incident] = after
+        test = after.mode == "test"
         if e.type in ("incident_closed", "alarm_cancelled"):
             self._release_all(after)
         elif after.responders is not before.responders:
             for rid, r in after.responders.items():
                 if before.responders.get(rid) is not r:
-                    self._hold(rid, r.state in HOLDING and after.alarm_open)
+                    self._hold(rid, r.state in HOLDING and after.alarm_open, test)
         if e.type == "aed_check_requested" and e["aed"] in self.registry.a_index:
             self.registry.set_aed_status(e["aed"], AedStatus.CHECK_NEEDED)
         elif e.type == "aed_ready_confirmed" and e["aed"] in self.registry.a_index:
             self.registry.set_aed_status(e["aed"], AedStatus.READY)
 
-    def _hold(self, responder: str, holding: bool) -> None:
+    def _hold(self, responder: str, holding: bool, test: bool = False) -> None:
         idx = self.registry.responder_index(responder)
         if idx is not None:
-            self.busy[idx] = holding
+            (self.test_busy if test else self.busy)[idx] = holding
 
     def _release_all(self, s: IncidentState) -> None:
         for rid in s.responders:
-            self._hold(rid, False)
+            self._hold(rid, False, s.mode == "test")
 
     def _deliver(self, events: Sequence[Event]) -> None:
         if self.channel is None:
@@ -296,7 +299,70 @@ class Engine:
             "aeds": aeds,
             "eligible_in_reach": sel.eligible_in_reach,
         }
-        return self._commit([(incident, "alert_sent", data)])
+        batch = self._preempt_test_alarms([r.index for r in sel.responders])
+        batch.append((incident, "alert_sent", data))
+        return self._commit(batch)
+
+    def _preempt_test_alarms(self, indices: list[int]) -> list[Pending]:
+        """A live alarm takes a responder off any test alarm first (cancellation per test)."""
+        taken = {str(self.registry.r_ids[i]) for i in indices if self.test_busy[i]}
+        batch: list[Pending] = []
+        for s in self.states.values():
+            if s.mode != "test" or not s.alarm_open:
+                continue
+            mine = [rid for rid in s.responders if rid in taken and s.responders[rid].state in HOLDING]
+            if mine:
+                batch.append((s.id, "cancellation_sent", {"responders": mine, "reason": "live_alarm"}))
+        return batch
+
+    def test_alarm(
+        self, incident: str, lat: float, lon: float, municipality: str, max_responders: int = 1000
+    ) -> list[Event]:
+        """A municipality's exercise alarm: only opted-in responders of that municipality,
+        never anyone on a real alarm, no ambulance, no AEDs (no cabinet is opened for a test)."""
+        if incident in self.states:
+            raise AlertRefused(f"incident {incident} already exists")
+        reg = self.registry
+        now = self.clock.now()
+        mask = (
+            reg.r_test_opt_in
+            & (reg.r_municipality == municipality)
+            & reg.r_active
+            & (reg.r_cert_day >= now.date().toordinal())
+            & ~self.busy
+            & ~self.test_busy
+        )
+        idx = np.flatnonzero(mask)
+        idx = idx[reg.patterns.open_at(reg.r_avail[idx], now)] if len(idx) else idx
+        x, y = point_rd(lat, lon)
+        first_slot = np.full(reg.n_responders, -1, dtype=np.int64)
+        first_slot[reg.s_resp[::-1]] = np.arange(len(reg.s_resp))[::-1]
+        slots = first_slot[idx]
+        idx, slots = idx[slots >= 0], slots[slots >= 0]
+        dist = np.hypot(reg.s_x[slots] - x, reg.s_y[slots] - y)
+        order = np.argsort(dist, kind="stable")[:max_responders]
+        responders = [
+            {
+                "id": str(reg.r_ids[idx[o]]),
+                "role": "cpr",
+                "aed": None,
+                "distance_m": round(float(dist[o]), 1),
+                "lat": round(float(reg.s_lat[slots[o]]), 5),
+                "lon": round(float(reg.s_lon[slots[o]]), 5),
+                "pseudonym": str(reg.r_pseudonym[idx[o]]),
+            }
+            for o in order
+        ]
+        call = {"lat": lat, "lon": lon, "mode": "test", "municipality": municipality,
+                "location_kind": "test", "location_description": f"Proefalarm {municipality}"}
+        radius = float(dist[order].max()) if len(order) else 0.0
+        batch: list[Pending] = [(incident, "call_received", call)]
+        if responders:
+            batch.append((incident, "alert_sent", {"radius_m": round(radius, 1), "responders": responders,
+                                                   "aeds": [], "test": True}))
+        else:
+            batch.append((incident, "alert_refused", {"reason": "no_test_responders"}))
+        return self._commit(batch)
 
     def target_met(self, s: IncidentState) -> bool:
         runners_alerted = sum(1 for r in s.responders.values() if r.role == "aed")
@@ -322,12 +388,14 @@ class Engine:
                 f"cannot accept: the alert of {responder} lapsed and they are now on another alarm"
             )
         if r.state == "cancelled" or s.target_met_at is not None or not s.alarm_open:
+            if s.mode == "test" and r.state != "cancelled" and s.alarm_open:
+                return self._commit([(incident, "responder_accepted", {"responder": responder})])
             return self._commit([(incident, "oversupply", {"responder": responder})])
         accepted: Pending = (incident, "responder_accepted", {"responder": responder})
         after = apply(s, Event(seq=s.last_seq + 1, time=self.clock.now(), incident=incident,
                                type=accepted[1], data=accepted[2]))
         batch = [accepted]
-        if self.target_met(after) and after.pending:
+        if s.mode != "test" and self.target_met(after) and after.pending:
             batch.append(
                 (incident, "cancellation_sent", {"responders": list(after.pending), "reason": "target_reached"})
             )

@@ -11,11 +11,12 @@ import bisect
 import csv
 import heapq
 import json
+import math
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,7 +58,7 @@ class _Entry:
     place: Place
     name: str  # normalised label
     weight: float  # population or road length: the tie-breaker, larger first
-    label_tokens: tuple[str, ...] = field(default=())
+    far: int = 0  # 1 when outside the focus region
 
 
 def normalise(text: str) -> str:
@@ -99,9 +100,17 @@ def parse_coordinates(text: str) -> Place | None:
 class Gazetteer:
     """Prefix and token search over the shipped places; build once, query often."""
 
-    def __init__(self, places: Iterable[Place | tuple[Place, float]] | None = None) -> None:
-        """`places` (optionally with a weight each) replaces the shipped data, for tests."""
+    def __init__(
+        self,
+        places: Iterable[Place | tuple[Place, float]] | None = None,
+        focus: tuple[float, float] | None = None,
+        focus_radius_km: float = 40.0,
+    ) -> None:
+        """`places` (optionally weighted) replaces the shipped data, for tests; among equal
+        matches, places within `focus_radius_km` of `focus` (the MKA's region) come first."""
         self._given = list(places) if places is not None else None
+        self._focus = focus
+        self._focus_radius_km = focus_radius_km
         self._entries: list[_Entry] = []
         self._tokens: list[str] = []  # sorted, unique: bisect finds a prefix range
         self._label_index: dict[str, set[int]] = defaultdict(set)
@@ -135,7 +144,7 @@ class Gazetteer:
         prefixed = self._prefix_only(words)
         joined = " ".join(words)
 
-        def rank(i: int) -> tuple[int, int, float, str]:
+        def rank(i: int) -> tuple[int, int, int, float, str]:
             e = self._entries[i]
             if e.name == joined:
                 quality = 0
@@ -147,7 +156,7 @@ class Gazetteer:
                 quality = 3
             else:
                 quality = 4  # a word found inside another word ("vliet" in "Westvlietweg")
-            return (quality, _KIND_ORDER[e.place.kind], -e.weight, e.name)
+            return (quality, e.far, _KIND_ORDER[e.place.kind], -e.weight, e.name)
 
         return [self._entries[i].place for i in heapq.nsmallest(limit, candidates, key=rank)]
 
@@ -188,13 +197,22 @@ class Gazetteer:
             place, weight = (item, 0.0) if isinstance(item, Place) else item
             i = len(self._entries)
             tokens = tuple(normalise(place.label).split())
-            self._entries.append(_Entry(place, " ".join(tokens), weight, tokens))
+            self._entries.append(_Entry(place, " ".join(tokens), weight, self._far(place)))
             for t in tokens:
                 self._label_index[t].add(i)
             for t in normalise(place.detail).split():
                 self._detail_index[t].add(i)
         self._tokens = sorted(set(self._label_index) | set(self._detail_index))
         self._loaded = True
+
+
+    def _far(self, place: Place) -> int:
+        if self._focus is None:
+            return 0
+        lat0, lon0 = self._focus
+        dy = (place.lat - lat0) * 111.32
+        dx = (place.lon - lon0) * 111.32 * math.cos(math.radians(lat0))
+        return int(math.hypot(dx, dy) > self._focus_radius_km)
 
 
 def _query_words(query: str) -> list[str]:

@@ -56,6 +56,8 @@ def alert_text(mode: str, role: str, aed_description: str | None, distance_m: fl
 
 def cancel_text(mode: str, reason: str) -> str:
     prefix = _PREFIX.get(mode, "")
+    if reason == "live_alarm":
+        return f"{prefix}Deze oefening stopt voor u: u wordt nu gealarmeerd voor een echte reanimatie."
     if reason == "target_reached":
         return f"{prefix}Er zijn genoeg burgerhulpverleners onderweg. U hoeft niet meer te komen. Dank u!"
     return f"{prefix}De alarmering is ingetrokken. U hoeft niet (meer) te komen."

@@ -11,7 +11,17 @@ from alert_engine.errors import AlertRefused, IllegalTransition
 from alert_engine.registry.model import Address, AedStatus, GpsFix, Responder
 from alert_engine.state import fold, state_at
 
-from .builders import AMS, EVENING, ZOETERMEER, aed_at, alerted, facts, make_engine, offset, ring_responders
+from .builders import (
+    AMS,
+    EVENING,
+    ZOETERMEER,
+    aed_at,
+    alerted,
+    facts,
+    make_engine,
+    offset,
+    ring_responders,
+)
 
 
 def types(events):
@@ -259,3 +269,37 @@ def test_state_is_the_fold_of_the_events_at_any_moment():
     events = engine.store.read()
     assert fold(events, "I1") == engine.state("I1")
     assert state_at(events, "I1", mid_time) == mid_live
+
+
+def test_test_alarm_only_opted_in_in_the_municipality_and_marked_test():
+    rs = ring_responders(20, 500, municipality="Zoetermeer")
+    rs = [r if i % 2 else type(r)(**{**{f: getattr(r, f) for f in r.__slots__}, "test_alarms_opt_in": True})
+          for i, r in enumerate(rs)]
+    elsewhere = ring_responders(5, 500, seed=9, municipality="Delft", test_alarms_opt_in=True)
+    elsewhere = [type(r)(**{**{f: getattr(r, f) for f in r.__slots__}, "id": "D" + r.id}) for r in elsewhere]
+    engine, _, channel = make_engine(rs + elsewhere, [aed_at("A1", 100, 0)])
+    events = engine.test_alarm("T1", *ZOETERMEER, "Zoetermeer")
+    sent = events[-1]
+    assert types(events) == ["call_received", "alert_sent"]
+    ids = {r["id"] for r in sent["responders"]}
+    assert ids == {r.id for r in rs if r.test_alarms_opt_in}
+    assert sent["aeds"] == []  # no cabinet is opened for an exercise
+    assert all(m.text.startswith("TEST") and m.cabinet_code is None for m in channel.sent)
+
+
+def test_live_alarm_takes_precedence_over_a_test_alarm():
+    rs = ring_responders(20, 400, municipality="Zoetermeer", test_alarms_opt_in=True)
+    engine, clock, channel = make_engine(rs, [])
+    # R1..R20 on a live alarm first: nobody is left for a test alarm.
+    alerted(engine, "LIVE1", clock)
+    assert engine.test_alarm("T1", *ZOETERMEER, "Zoetermeer")[-1]["reason"] == "no_test_responders"
+    engine.close("LIVE1")
+    engine.test_alarm("T2", *ZOETERMEER, "Zoetermeer")
+    # A real alarm now takes them off the exercise before alerting them.
+    engine.call("LIVE2", facts())
+    engine.dispatch_ambulance("LIVE2", "15-102")
+    events = engine.trigger_alert("LIVE2")
+    assert types(events) == ["cancellation_sent", "alert_sent"]
+    assert events[0].incident == "T2" and events[0]["reason"] == "live_alarm"
+    assert set(events[0]["responders"]) == {r["id"] for r in events[1]["responders"]}
+    assert any("echte reanimatie" in m.text for m in channel.sent if m.kind == "cancel")

@@ -12,6 +12,7 @@ from alert_engine.errors import InvalidInput
 from alert_engine.registry.commands import register
 from alert_engine.registry.demo import generate
 from alert_engine.registry.io import export_file, import_file, read_aeds, read_responders
+from alert_engine.registry.model import Aed, Responder
 from alert_engine.registry.problems import ImportRejected
 from alert_engine.registry.store import RegistryStore
 
@@ -35,7 +36,7 @@ def run(*argv: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def demo() -> tuple[list, list]:  # type: ignore[type-arg]
+def demo() -> tuple[list[Responder], list[Aed]]:
     responders, aeds = generate("denhaag", 11)
     return responders[:400], aeds[:200]
 
@@ -57,7 +58,9 @@ def test_ten_rows_with_one_broken_row_import_nothing(
         assert store.counts()[:2] == (0, 0)
 
 
-def test_a_good_file_imports_and_appends(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_good_file_imports_and_appends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store_path = str(tmp_path / "registry.sqlite")
     first = write(tmp_path / "a.csv", [HEADER, *(good_row(i) for i in range(1, 6))])
     second = write(tmp_path / "b.csv", [HEADER, *(good_row(i) for i in range(6, 9))])
@@ -79,7 +82,11 @@ BAD_VALUES = [
     ("lat", "48.8566", "field lat: 48.8566 is outside the Netherlands"),
     ("lon", "2.3522", "field lon: 2.3522 is outside the Netherlands"),
     ("lat", "4.49", "field lat: 4.49, 52.06 is outside the Netherlands; lat and lon look swapped"),
-    ("availability", "Mo-Fr 08:00-", "field availability: 'Mo-Fr 08:00-' is not valid opening_hours"),
+    (
+        "availability",
+        "Mo-Fr 08:00-",
+        "field availability: 'Mo-Fr 08:00-' is not valid opening_hours",
+    ),
     ("certificate_valid_until", "30-06-2027", "not a date as YYYY-MM-DD"),
     ("certificate_valid_until", "2027-02-30", "'2027-02-30' is not a real date"),
     ("channels", "app;pigeon", "field channels: unknown channel 'pigeon'"),
@@ -123,7 +130,9 @@ def test_bad_aed_values(tmp_path: Path, column: str, value: str, expected: str) 
 
 def test_duplicate_ids_name_both_rows(tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", [HEADER, good_row(1), good_row(2), good_row(1)])
-    with pytest.raises(ImportRejected, match=r"r.csv:row 4: field id: duplicate id R1 \(first on row 2\)"):
+    with pytest.raises(
+        ImportRejected, match=r"r.csv:row 4: field id: duplicate id R1 \(first on row 2\)"
+    ):
         import_file(path)
 
 
@@ -135,8 +144,10 @@ def test_every_problem_is_listed_and_the_message_is_capped(tmp_path: Path) -> No
         import_file(path)
     problems = caught.value.problems
     assert len(problems) == 121
-    assert problems[0] == "r.csv:row 2: field active: 'perhaps' is not a yes/no value " \
+    assert (
+        problems[0] == "r.csv:row 2: field active: 'perhaps' is not a yes/no value "
         "(use true/false, 1/0 or yes/no)"
+    )
     assert problems[-1].startswith("r.csv:row 122: field certificate_valid_until:")
     lines = str(caught.value).splitlines()
     assert len(lines) == 52
@@ -148,12 +159,16 @@ def test_rows_are_numbered_as_in_a_spreadsheet(tmp_path: Path) -> None:
     rows = [good_row(1), "", 'R2,"BHV\nline two",52.06,4.49,24/7,2027-06-30,true,app',
             good_row(3).replace("app", "fax")]  # fmt: skip
     path = write(tmp_path / "r.csv", [HEADER, *rows])
-    with pytest.raises(ImportRejected, match="r.csv:row 5: field channels: unknown channel 'fax'"):
+    with pytest.raises(
+        ImportRejected, match=r"r\.csv:row 5: field channels: unknown channel 'fax'"
+    ):
         import_file(path)
 
 
 def test_header_problems(tmp_path: Path) -> None:
-    path = write(tmp_path / "r.csv", ["id,lattitude,lon,certificate_valid_until", "R1,52,4.4,2027-01-01"])
+    path = write(
+        tmp_path / "r.csv", ["id,lattitude,lon,certificate_valid_until", "R1,52,4.4,2027-01-01"]
+    )
     with pytest.raises(ImportRejected) as caught:
         import_file(path, kind="responders")
     text = str(caught.value)
@@ -178,12 +193,16 @@ def test_dutch_spreadsheet_csv_with_semicolons_and_bom(tmp_path: Path) -> None:
 
 def test_work_address_needs_both_coordinates(tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", [HEADER + ",work_lat", good_row(1) + ",52.07"])
-    with pytest.raises(ImportRejected, match="row 2: field work_lon: missing \\(work_lat is given\\)"):
+    with pytest.raises(
+        ImportRejected, match="row 2: field work_lon: missing \\(work_lat is given\\)"
+    ):
         import_file(path)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson"])
-def test_export_then_import_gives_the_same_records(tmp_path: Path, demo, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_export_then_import_gives_the_same_records(
+    tmp_path: Path, demo: tuple[list[Responder], list[Aed]], fmt: str
+) -> None:
     responders, aeds = demo
     assert export_file(tmp_path / f"r.{fmt}", "responders", responders) == len(responders)
     assert export_file(tmp_path / f"a.{fmt}", "aeds", aeds) == len(aeds)
@@ -211,7 +230,9 @@ def test_geojson_problems_name_the_feature(tmp_path: Path) -> None:
     ]
 
 
-def test_cli_round_trip_through_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_round_trip_through_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     first, second = str(tmp_path / "one.sqlite"), str(tmp_path / "two.sqlite")
     assert run("demo-data", "--region", "Wassenaar", "--seed", "3", "--store", first) == 0
     assert "synthetic" in capsys.readouterr().out

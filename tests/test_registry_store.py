@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from alert_engine.errors import InvalidInput
 from alert_engine.registry.demo import generate_set
+from alert_engine.registry.demo_set import DemoSet
 from alert_engine.registry.model import Address, Aed, AedStatus, GpsFix, Responder
 from alert_engine.registry.store import RegistryStore, default_store_path
 from alert_engine.registry.table import Registry
@@ -53,13 +55,13 @@ AEDS = [
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> RegistryStore:
+def store(tmp_path: Path) -> Iterator[RegistryStore]:
     with RegistryStore(tmp_path / "registry.sqlite") as s:
-        yield s  # type: ignore[misc]
+        yield s
 
 
 @pytest.fixture(scope="module")
-def demo():  # type: ignore[no-untyped-def]
+def demo() -> DemoSet:
     return generate_set("denhaag", 5)
 
 
@@ -68,7 +70,9 @@ def test_store_uses_wal_and_full_sync(store: RegistryStore) -> None:
     assert store.pragma("synchronous") == "2"  # FULL
 
 
-def test_default_path_follows_zesminuten_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_default_path_follows_zesminuten_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("ZESMINUTEN_HOME", str(tmp_path))
     assert default_store_path() == tmp_path / "registry.sqlite"
     monkeypatch.delenv("ZESMINUTEN_HOME")
@@ -159,7 +163,7 @@ def test_empty_store_loads_an_empty_registry(store: RegistryStore) -> None:
 
 
 def test_demo_set_saved_and_loaded_equals_the_generated_registry(
-    store: RegistryStore, demo  # type: ignore[no-untyped-def]
+    store: RegistryStore, demo: DemoSet
 ) -> None:
     store.write_rows(demo.rows(), clear=("responders", "aeds"), metadata=demo.metadata())
     assert_same_registry(store.load_registry(), demo.registry())

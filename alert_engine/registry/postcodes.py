@@ -106,10 +106,10 @@ def region_areas(region: str) -> PostcodeAreas:
     if len(names) == 1 and names[0] in set(province):
         return areas.subset(province == names[0])
     muni, old = _lower(areas.municipality), _lower(areas.old_municipality)
-    known = set(muni) | set(old)
-    unknown = [n for n in names if n not in known]
+    unknown = [n for n in names if n not in set(muni) | set(old)]
     if unknown:
-        raise InvalidInput(_unknown_region(unknown[0], known | set(province)))
+        every = np.concatenate([areas.municipality, areas.old_municipality, areas.province])
+        raise InvalidInput(_unknown_region(unknown[0], {n.lower(): n for n in every if n}))
     wanted = np.asarray(names, dtype=object)
     return areas.subset(np.isin(muni, wanted) | np.isin(old, wanted))
 
@@ -122,9 +122,10 @@ def _lower(values: np.ndarray) -> np.ndarray:
     return np.asarray([v.lower() for v in values], dtype=object)
 
 
-def _unknown_region(name: str, known: set[str]) -> str:
+def _unknown_region(name: str, known: dict[str, str]) -> str:
+    """`known` maps lower-case names to their spelling."""
     close = difflib.get_close_matches(name, sorted(known), n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    hint = f"; did you mean {', '.join(known[c] for c in close)}?" if close else ""
     return (
         f"unknown region {name!r}: use nl, denhaag, a province or municipality names "
         f"separated by commas{hint}"

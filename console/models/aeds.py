@@ -1,0 +1,139 @@
+"""The AEDs alerted for the selected incident: where, who fetches them, their state, ETA."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from alert_engine.service import IncidentService
+from alert_engine.state import AedState, IncidentState
+
+from .. import colours
+from ..labels import aed_state_labels, mmss, responder_state_labels
+from .eta import WALKING_SPEED_MPS, eta_seconds
+from .incident_rows import ID_ROLE, SORT_ROLE, STATE_ROLE, Index, IncidentRowsModel
+
+
+@dataclass(frozen=True, slots=True)
+class AedRow:
+    """One AED with what the table shows of its runners (rebuilt per state, compared by value)."""
+
+    aed: AedState
+    runners: tuple[tuple[str, str, str], ...]  # (id, pseudonym, state)
+    coming: tuple[str, ...]  # ids of runners who accepted and are on their way
+
+
+class AedTableModel(IncidentRowsModel):
+    COL_ID, COL_DESCRIPTION, COL_RUNNERS, COL_STATE, COL_ETA = range(5)
+    TICKING_COLUMNS = (COL_ETA,)
+
+    def __init__(
+        self,
+        service: IncidentService,
+        now: Callable[[], datetime] | None = None,
+        speed_mps: float = WALKING_SPEED_MPS,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(service, now, parent)
+        self.speed_mps = speed_mps
+        self._descriptions: dict[str, str] = {}
+
+    def _on_new_state(self, state: IncidentState) -> None:
+        missing = [a for a in state.aeds if a not in self._descriptions]
+        if missing:
+            reach = max(a.distance_m for a in state.aeds.values()) + 50
+            for view in self._service.aeds_near(state.lat, state.lon, reach):
+                self._descriptions[view.id] = view.description
+
+    def _rows_of(self, state: IncidentState) -> Mapping[str, AedRow]:
+        out = {}
+        for aid, aed in state.aeds.items():
+            runners = tuple(
+                (rid, state.responders[rid].pseudonym, state.responders[rid].state)
+                for rid in aed.runners
+                if rid in state.responders
+            )
+            coming = tuple(rid for rid, _, st in runners if st == "accepted")
+            out[aid] = AedRow(aed, runners, coming)
+        return out
+
+    def aed_eta(self, row: AedRow) -> float | None:
+        """Soonest arrival on scene of a runner bringing this AED."""
+        if self._state is None or row.aed.state == "connected":
+            return None
+        etas = [
+            eta_seconds(self._state, self._state.responders[rid], self._now(), self.speed_mps)
+            for rid in row.coming
+        ]
+        known = [e for e in etas if e is not None]
+        return min(known) if known else None
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 5
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return {
+            self.COL_ID: self.tr("AED"),
+            self.COL_DESCRIPTION: self.tr("Locatie"),
+            self.COL_RUNNERS: self.tr("Loper(s)"),
+            self.COL_STATE: self.tr("Status"),
+            self.COL_ETA: self.tr("Ter plaatse over"),
+        }.get(section)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        row: AedRow = self._items[self._ids[index.row()]]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.COL_RUNNERS:
+            states = responder_state_labels()
+            return "\n".join(f"{p} – {states.get(st, st)}" for _, p, st in row.runners) or None
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
+            return QBrush(QColor(colours.AED_STATE_COLOUR.get(row.aed.state, colours.NEUTRAL)))
+        if role == Qt.ItemDataRole.FontRole and (row.coming or row.aed.state != "assigned"):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_ETA:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ID_ROLE:
+            return row.aed.id
+        if role == STATE_ROLE:
+            return row.aed.state
+        if role == SORT_ROLE:
+            return f"{row.aed.distance_m:012.1f}"
+        return None
+
+    def _display(self, row: AedRow, col: int) -> str:
+        aed = row.aed
+        if col == self.COL_ID:
+            return aed.id
+        if col == self.COL_DESCRIPTION:
+            text = self._descriptions.get(aed.id, "")
+            return f"{text} ({aed.distance_m:,.0f} m)".replace(",", ".").strip()
+        if col == self.COL_RUNNERS:
+            if not row.runners:
+                return self.tr("(geen loper)")
+            states = responder_state_labels()
+            coming = [p for rid, p, _ in row.runners if rid in row.coming]
+            if coming:
+                return ", ".join(coming)
+            first = row.runners[0]
+            extra = f" +{len(row.runners) - 1}" if len(row.runners) > 1 else ""
+            return f"{first[1]} ({states.get(first[2], first[2])}){extra}"
+        if col == self.COL_STATE:
+            return aed_state_labels().get(aed.state, aed.state)
+        if col == self.COL_ETA:
+            if aed.state == "connected":
+                return "✓"
+            return mmss(self.aed_eta(row)) if row.coming else ""
+        return ""

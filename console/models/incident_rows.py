@@ -1,0 +1,110 @@
+"""Shared plumbing for tables that show the rows of one incident (responders, AEDs).
+
+Switching incident resets the model (a different table); within an incident, new rows
+are inserted and changed rows reported with dataChanged, never a reset per tick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from alert_engine.events import Event
+from alert_engine.service import IncidentService
+from alert_engine.state import IncidentState
+
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 1  # responder or AED id
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a tuple the proxy sorts by
+STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # the engine's state word
+
+
+class IncidentRowsModel(QAbstractTableModel):
+    """Rows keyed by id, taken from one mapping of the selected incident's state."""
+
+    TICKING_COLUMNS: tuple[int, ...] = ()
+
+    def __init__(
+        self, service: IncidentService, now: Callable[[], datetime] | None = None, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._now = now or service.now
+        self._incident: str | None = None
+        self._state: IncidentState | None = None
+        self._ids: list[str] = []
+        self._items: dict[str, Any] = {}
+
+    # subclasses say which mapping of the state holds their rows
+    def _rows_of(self, state: IncidentState) -> Mapping[str, Any]:
+        raise NotImplementedError
+
+    def _on_new_state(self, state: IncidentState) -> None:
+        """Hook: the incident's state changed (before rows are compared)."""
+
+    @property
+    def incident(self) -> str | None:
+        return self._incident
+
+    def set_incident(self, incident: str | None) -> None:
+        self.beginResetModel()
+        self._incident = incident
+        self._state = self._service.state(incident) if incident is not None else None
+        rows = self._rows_of(self._state) if self._state is not None else {}
+        self._ids = list(rows)
+        self._items = dict(rows)
+        if self._state is not None:
+            self._on_new_state(self._state)
+        self.endResetModel()
+
+    def apply_events(self, events: Sequence[Event]) -> None:
+        if self._incident is None or not any(e.incident == self._incident for e in events):
+            return
+        state = self._service.state(self._incident)
+        if state is self._state:
+            return
+        self._state = state
+        self._on_new_state(state)
+        rows = self._rows_of(state)
+        # Equality, not identity: derived rows (AEDs with their runners) are rebuilt per state.
+        changed = [i for i, key in enumerate(self._ids) if rows.get(key) != self._items[key]]
+        for i in changed:
+            self._items[self._ids[i]] = rows[self._ids[i]]
+        new = [key for key in rows if key not in self._items]
+        if new:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self._ids.extend(new)
+            self._items.update((k, rows[k]) for k in new)
+            self.endInsertRows()
+        last_col = self.columnCount() - 1
+        for i in changed:
+            self.dataChanged.emit(self.index(i, 0), self.index(i, last_col))
+
+    def tick(self) -> None:
+        if not self._ids:
+            return
+        for col in self.TICKING_COLUMNS:
+            self.dataChanged.emit(
+                self.index(0, col), self.index(len(self._ids) - 1, col), [Qt.ItemDataRole.DisplayRole]
+            )
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1))
+
+    def row_of(self, key: str) -> int:
+        try:
+            return self._ids.index(key)
+        except ValueError:
+            return -1
+
+    def key_at(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
