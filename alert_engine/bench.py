@@ -107,6 +107,7 @@ class BenchResult:
     radius_p50_m: float = 0.0
     night_share: float = 0.0
     postgis_note: str = ""
+    other_cpus: float | None = None  # CPUs other processes kept busy while select was timed
     notes: list[str] = field(default_factory=list)
 
     def timing(self, method: str) -> Timing | None:
@@ -201,23 +202,52 @@ def _reset_peak_rss() -> bool:
 Selector = Callable[[float, float, datetime], Selection]
 
 
-def time_selections(
-    selector: Selector, inc: Incidents, n: int, keep: int
-) -> tuple[np.ndarray, list[Selection]]:
-    """Wall time per call (ns) for the first `n` incidents; the first `keep` results."""
+@dataclass
+class Run:
+    wall_ns: np.ndarray
+    cpu_ns: np.ndarray  # this thread's CPU time: excludes waiting (for PostGIS, the server)
+    kept: list[Selection]
+    gc_pauses_ns: list[tuple[int, int]]  # (generation, pause) of collections while timing
+
+
+def time_selections(selector: Selector, inc: Incidents, n: int, keep: int) -> Run:
+    """Wall and CPU time per call for the first `n` incidents; the first `keep` results."""
     for i in range(min(WARM_UP, n)):  # untimed: first-call costs (imports, plans, caches)
         selector(inc.x[-1 - i], inc.y[-1 - i], inc.t[-1 - i])
-    ns = np.empty(n, dtype=np.int64)
-    kept: list[Selection] = []
-    clock = time.perf_counter_ns
-    for i in range(n):
-        x, y, t = inc.x[i], inc.y[i], inc.t[i]
-        start = clock()
-        sel = selector(x, y, t)
-        ns[i] = clock() - start
-        if i < keep:
-            kept.append(sel)
-    return ns, kept
+    run = Run(np.empty(n, np.int64), np.empty(n, np.int64), [], [])
+    clock, cpu = time.perf_counter_ns, time.thread_time_ns
+    started = [0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        # The collector runs inside whichever call allocates; its pauses explain the max.
+        if phase == "start":
+            started[0] = clock()
+        else:
+            run.gc_pauses_ns.append((info["generation"], clock() - started[0]))
+
+    gc.callbacks.append(on_gc)
+    try:
+        for i in range(n):
+            x, y, t = inc.x[i], inc.y[i], inc.t[i]
+            c0, w0 = cpu(), clock()
+            sel = selector(x, y, t)
+            run.wall_ns[i], run.cpu_ns[i] = clock() - w0, cpu() - c0
+            if i < keep:
+                run.kept.append(sel)
+    finally:
+        gc.callbacks.remove(on_gc)
+    return run
+
+
+def _gc_note(method: str, run: Run) -> str:
+    pauses = run.gc_pauses_ns
+    if not pauses:
+        return f"{method}: no garbage collection while timing"
+    worst = max(pauses, key=lambda p: p[1])
+    return (
+        f"{method}: {len(pauses)} garbage collections while timing "
+        f"({sum(g == 2 for g, _ in pauses)} full); longest {worst[1] / 1e6:.2f} ms (gen {worst[0]})"
+    )
 
 
 def compare(other: str, reference: list[Selection], results: list[Selection]) -> Agreement:
@@ -264,27 +294,66 @@ def run_bench(opts: BenchOptions) -> BenchResult:
         n_brute = n_check = min(opts.brute_points, opts.points)
 
         log("timing in-process select ...")
-        ns, reference = time_selections(
+        before = _cpu_seconds()
+        run = time_selections(
             lambda x, y, t: select(registry, x, y, t, busy, config), inc, opts.points, n_check
         )
-        res.timings.append(Timing.of("in-process select", ns))
+        res.other_cpus = _other_cpus(before, _cpu_seconds())
+        reference = run.kept
+        res.timings.append(Timing.of("in-process select", run.wall_ns))
+        res.timings.append(Timing.of("  (same, CPU time)", run.cpu_ns))
+        res.notes.append(_gc_note("in-process select", run))
         res.selected_mean = float(np.mean([len(s.responders) for s in reference]))
         res.aeds_mean = float(np.mean([len(s.aeds) for s in reference]))
         res.radius_p50_m = float(np.median([s.radius_m for s in reference]))
 
         log(f"timing brute force on {n_brute} points ...")
-        ns, brute = time_selections(
+        run = time_selections(
             lambda x, y, t: brute_select(registry, x, y, t, busy, config), inc, n_brute, n_check
         )
-        res.timings.append(Timing.of("brute-force numpy", ns))
-        res.agreements.append(compare("brute-force numpy", reference, brute))
+        res.timings.append(Timing.of("brute-force numpy", run.wall_ns))
+        res.agreements.append(compare("brute-force numpy", reference, run.kept))
         if n_brute < opts.points:
             res.notes.append(
                 f"brute force timed on the first {n_brute} of {opts.points} points "
-                f"(~{Timing.of('', ns).mean_ms:.0f} ms each; all points would take minutes)"
+                f"(~{run.wall_ns.mean() / 1e6:.0f} ms each; all points would take minutes)"
             )
         _postgis(opts, res, registry, busy, config, inc, reference)
+    res.notes.append(_contention_note(res.other_cpus))
     return res
+
+
+def _cpu_seconds() -> tuple[float, float, float] | None:
+    """(wall, CPU busy on the whole machine, CPU of this process) in seconds (Linux)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    busy = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    return time.perf_counter(), busy, time.process_time()
+
+
+def _other_cpus(
+    before: tuple[float, float, float] | None, after: tuple[float, float, float] | None
+) -> float | None:
+    if before is None or after is None or after[0] <= before[0]:
+        return None
+    others = (after[1] - before[1]) - (after[2] - before[2])
+    return max(0.0, others / (after[0] - before[0]))
+
+
+def _contention_note(other_cpus: float | None) -> str:
+    if other_cpus is None:
+        return "CPU use of other processes while timing: unknown (no /proc/stat)"
+    note = (
+        f"while select was timed, other processes kept {other_cpus:.2f} of "
+        f"{os.cpu_count()} CPUs busy"
+    )
+    # Other work steals cycles and cache from the timed loop; the tail suffers first.
+    if other_cpus > 0.25:
+        note += ": p99 and max are inflated, re-run on a quiet machine for clean tails"
+    return note
 
 
 def _registry_from_store(opts: BenchOptions, res: BenchResult, store_path: Path) -> Registry:
@@ -392,9 +461,9 @@ def _postgis(
                 version = conn.execute("SELECT postgis_lib_version()").fetchone()
                 sql = SqlSelector(conn, registry, config)
                 log(f"PostGIS: timing {opts.points} points ...")
-                ns, results = time_selections(sql.select, inc, opts.points, len(reference))
-                res.timings.append(Timing.of("PostGIS SQL", ns))
-                res.agreements.append(compare("PostGIS SQL", reference, results))
+                run = time_selections(sql.select, inc, opts.points, len(reference))
+                res.timings.append(Timing.of("PostGIS SQL", run.wall_ns))
+                res.agreements.append(compare("PostGIS SQL", reference, run.kept))
         pg_version = str(version[0]) if version else "?"
         res.postgis_note = (
             f"measured (PostgreSQL {bindir.parent.name}, PostGIS {pg_version}, unix socket, "

@@ -218,7 +218,14 @@ class Gazetteer:
 def _query_words(query: str) -> list[str]:
     # A full postcode ("2711 AB", "2711AB") searches its PC4: the letters are not in the data.
     query = re.sub(r"\b(\d{4}) ?[a-z]{2}\b", r"\1", query)
-    return query.split()
+    words = query.split()
+    # Next to a name, "12" or "12a" is a house number, which the data does not hold.
+    if any(not w.isdigit() for w in words):
+        words = [w for w in words if not _HOUSE_NUMBER.match(w)] or words
+    return words
+
+
+_HOUSE_NUMBER = re.compile(r"^\d{1,3}[a-z]?$")
 
 
 _DEFAULT: Gazetteer | None = None

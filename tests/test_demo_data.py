@@ -17,10 +17,10 @@ import shapely
 
 from alert_engine.assets import resource_path
 from alert_engine.errors import InvalidInput
-from alert_engine.geo import in_netherlands
+from alert_engine.geo import NL_LAT, NL_LON, in_netherlands
 from alert_engine.registry.demo import REFERENCE_DAY, generate, generate_set
 from alert_engine.registry.model import Aed, AedStatus, Responder
-from alert_engine.registry.postcodes import DENHAAG, postcode_areas
+from alert_engine.registry.postcodes import DENHAAG, on_land, postcode_areas
 
 Demo = tuple[list[Responder], list[Aed]]
 
@@ -180,6 +180,11 @@ def test_national_set_size_and_time(tmp_path: Path) -> None:
     assert 230_000 < len(demo.responders) < 245_000
     assert 25_000 < len(demo.aeds) < 28_000
     assert generated < 20
+    r, a = demo.responders, demo.aeds
+    lat = np.concatenate([r.home_lat, r.work_lat[~np.isnan(r.work_lat)], a.lat])
+    lon = np.concatenate([r.home_lon, r.work_lon[~np.isnan(r.work_lon)], a.lon])
+    assert ((lat > NL_LAT[0]) & (lat < NL_LAT[1]) & (lon > NL_LON[0]) & (lon < NL_LON[1])).all()
+    assert on_land(lat, lon).all()
 
     with RegistryStore(tmp_path / "nl.sqlite") as store:
         store.write_rows(demo.rows(), clear=("responders", "aeds"), metadata=demo.metadata())

@@ -32,7 +32,7 @@ def run(*argv: str) -> int:
     parser = argparse.ArgumentParser(prog="zesminuten-engine")
     register(parser.add_subparsers(required=True))
     args = parser.parse_args(argv)
-    return int(args.handler(args))
+    return int(args.func(args))
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,9 @@ def test_a_good_file_imports_and_appends(
     assert "registry now 8 responders" in capsys.readouterr().out
     # Appending a responder that is already stored names the row.
     assert run("import", str(second), "--store", store_path) == 2
-    assert "b.csv:row 2: field id: R6 is already in the registry" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "b.csv:row 2: field id: R6 is already in the registry" in err
+    assert "hint: add --replace" in err
     assert run("import", str(second), "--replace", "--store", store_path) == 0
     with RegistryStore(store_path) as store:
         assert store.counts()[:2] == (3, 0)

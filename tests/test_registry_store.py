@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -173,3 +174,17 @@ def test_demo_set_saved_and_loaded_equals_the_generated_registry(
     # The records written by the fast path read back as the generator's records.
     assert list(store.aeds()) == demo.aed_records()
     assert list(store.responders())[:200] == demo.responder_records()[:200]
+
+
+def test_a_registry_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "registry.sqlite"
+    sqlite3.connect(path).execute("PRAGMA user_version=99").connection.close()
+    with pytest.raises(InvalidInput, match="newer Zesminuten"):
+        RegistryStore(path)
+
+
+def test_a_file_that_is_not_a_registry_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "responders.csv"
+    path.write_text("id,lat,lon\n" * 200)
+    with pytest.raises(InvalidInput, match="not a registry file"):
+        RegistryStore(path)

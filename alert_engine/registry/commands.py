@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     demo.add_argument("--seed", type=int, default=1, help="same seed, same registry (default 1)")
     demo.add_argument("--store", type=Path, default=None, help=store_help)
-    demo.set_defaults(handler=demo_data)
+    demo.set_defaults(func=demo_data)
 
     imp = subparsers.add_parser(
         "import",
@@ -55,31 +55,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="replace all stored records of this kind (default: append)",
     )
     imp.add_argument("--store", type=Path, default=None, help=store_help)
-    imp.set_defaults(handler=import_command)
+    imp.set_defaults(func=import_command)
 
     exp = subparsers.add_parser("export", help="export responders or AEDs as CSV or GeoJSON")
     exp.add_argument("--kind", choices=KINDS, required=True)
     exp.add_argument("--format", choices=FORMATS, help="default: from OUT's extension")
     exp.add_argument("out", type=Path, metavar="OUT")
     exp.add_argument("--store", type=Path, default=None, help=store_help)
-    exp.set_defaults(handler=export_command)
+    exp.set_defaults(func=export_command)
 
 
 def demo_data(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     try:
         demo = generate_set(args.region, args.seed)
+        with RegistryStore(args.store) as store:
+            store.write_rows(
+                demo.rows(),
+                clear=(RESPONDERS, AEDS),
+                metadata={**demo.metadata(), "generated_at": generated_at},
+            )
+            counts, path = store.counts(), store.path
     except InvalidInput as e:
         return _invalid(e)
-    generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    with RegistryStore(args.store) as store:
-        store.write_rows(
-            demo.rows(),
-            clear=(RESPONDERS, AEDS),
-            metadata={**demo.metadata(), "generated_at": generated_at},
-        )
-        counts = store.counts()
-        path = store.path
     print(
         f"demo-data: {counts.responders:,} responders, {counts.aeds:,} AEDs, synthetic "
         f"(region {args.region}, seed {args.seed}) in {time.perf_counter() - started:.1f} s "
@@ -89,18 +88,19 @@ def demo_data(args: argparse.Namespace) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    with RegistryStore(args.store) as store:
-        stored = {} if args.replace else {kind: store.ids(kind) for kind in KINDS}
-        try:
+    try:
+        with RegistryStore(args.store) as store:
+            stored = {} if args.replace else {kind: store.ids(kind) for kind in KINDS}
             imported = import_file(args.file, kind=args.kind, existing_ids=stored)
             store.write_rows(
                 rows_from_records(imported.responders, imported.aeds),
                 clear=(imported.kind,) if args.replace else (),
                 metadata={"last_import": f"{imported.kind} from {args.file.name}"},
             )
-        except InvalidInput as e:
-            return _invalid(e)
-        counts = store.counts()
+            counts = store.counts()
+    except InvalidInput as e:
+        clash = not args.replace and "already in the registry" in str(e)
+        return _invalid(e, "add --replace to replace the stored records" if clash else "")
     mode = "replaced" if args.replace else "appended"
     print(
         f"import: {len(imported):,} {imported.kind} from {args.file.name} ({mode}); "
@@ -112,17 +112,19 @@ def import_command(args: argparse.Namespace) -> int:
 
 def export_command(args: argparse.Namespace) -> int:
     fmt = args.format or file_format(args.out)
-    with RegistryStore(args.store) as store:
-        records = store.responders() if args.kind == RESPONDERS else store.aeds()
-        try:
+    try:
+        with RegistryStore(args.store) as store:
+            records = store.responders() if args.kind == RESPONDERS else store.aeds()
             written = export_file(args.out, args.kind, records, fmt)
-        except InvalidInput as e:
-            return _invalid(e)
-        synthetic = store.counts().synthetic
+            synthetic = store.counts().synthetic
+    except InvalidInput as e:
+        return _invalid(e)
     print(f"export: {written:,} {args.kind} as {fmt} to {args.out} (synthetic: {synthetic})")
     return EXIT_OK
 
 
-def _invalid(error: InvalidInput) -> int:
+def _invalid(error: InvalidInput, hint: str = "") -> int:
     print(f"error: {error}", file=sys.stderr)
+    if hint:
+        print(f"hint: {hint}", file=sys.stderr)
     return EXIT_INVALID

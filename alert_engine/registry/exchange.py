@@ -27,7 +27,9 @@ AEDs: id, lat, lon and opening_hours are required; status (ready | maintenance |
 | check_needed, default ready), cabinet_code, location_description, manager_contact,
 indoor (default false) and synthetic (default false) are optional.
 
-Live GPS fixes are not registry data and are not exported.
+A responder is exported with its first home and first work address; live GPS fixes are
+not registry data and are not exported. Unknown columns are reported (a typo such as
+"lattitude" must not silently drop data).
 """
 
 from __future__ import annotations

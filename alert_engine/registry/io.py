@@ -63,7 +63,7 @@ def import_file(
     else:
         header, rows = read_csv(path, problems)
         names, where_columns = set(header), "row 1"
-        for column in {c for c in header if header.count(c) > 1}:
+        for column in sorted({c for c in header if header.count(c) > 1}):
             problems.add("row 1", column, "column appears more than once")
     if problems.unreadable:
         problems.raise_if_any()

@@ -99,9 +99,20 @@ class RegistryStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: every write below opens its own explicit transaction.
         self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as e:
+            self._db.close()
+            raise InvalidInput(f"{self.path}: not a registry file ({e})") from None
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        version = int(self.pragma("user_version"))
+        if version > SCHEMA_VERSION:
+            self._db.close()
+            raise InvalidInput(
+                f"{self.path}: registry written by a newer Zesminuten "
+                f"(schema {version}, this version reads up to {SCHEMA_VERSION})"
+            )
         self._db.executescript(SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 

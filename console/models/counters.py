@@ -12,6 +12,10 @@ from datetime import datetime
 from alert_engine.config import AlertConfig
 from alert_engine.state import IncidentState
 
+# Kwaliteitskader first responders (2023): two AEDs on scene. The engine has no setting
+# for it (it counts AED runners), so the panel keeps its own.
+TARGET_AEDS = 2
+
 
 @dataclass(frozen=True)
 class Counters:
@@ -53,7 +57,7 @@ class Counters:
         targets = {
             "target_responders": config.target_responders,
             "target_runners": config.target_aed_runners,
-            "target_aeds": config.target_aed_runners,
+            "target_aeds": TARGET_AEDS,
         }
         if s is None:
             return cls(**targets)

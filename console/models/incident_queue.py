@@ -7,7 +7,7 @@ dispatcher has not looked at yet are "unseen": bold, with a pulsing background.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -45,8 +45,9 @@ class IncidentQueueModel(QAbstractTableModel):
         self._pulse = False
 
     # -- updates ----------------------------------------------------------------------
-    def apply_events(self, events: Sequence[Event], mark_unseen: bool = True) -> list[str]:
-        """Take in a batch; returns ids of incidents that are new to the queue."""
+    def apply_events(self, events: Sequence[Event], seen: Collection[str] = ()) -> list[str]:
+        """Take in a batch; returns ids of incidents new to the queue. New ones are unseen
+        unless listed in `seen` (calls this console created itself)."""
         touched = dict.fromkeys(e.incident for e in events)
         added: list[str] = []
         for incident in touched:
@@ -56,7 +57,7 @@ class IncidentQueueModel(QAbstractTableModel):
                 self.beginInsertRows(QModelIndex(), 0, 0)
                 self._ids.insert(0, incident)
                 self._states[incident] = state
-                if mark_unseen:
+                if incident not in seen:
                     self._unseen.add(incident)
                 self.endInsertRows()
                 added.append(incident)
@@ -64,7 +65,7 @@ class IncidentQueueModel(QAbstractTableModel):
                 self._states[incident] = state
                 row = self._ids.index(incident)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-        if added and mark_unseen:
+        if any(a not in seen for a in added):
             self.unseenChanged.emit(len(self._unseen))
         return added
 

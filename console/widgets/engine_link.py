@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -12,8 +12,6 @@ from alert_engine.events import Event
 from alert_engine.service import IncidentService
 
 from ..funnel import MessageFunnel
-
-T = TypeVar("T")
 
 
 class EventRelay(QObject):
@@ -40,7 +38,7 @@ class EventRelay(QObject):
         return on_events
 
 
-def attempt(funnel: MessageFunnel, fn: Callable[..., T], *args: Any) -> T | None:
+def attempt[T](funnel: MessageFunnel, fn: Callable[..., T], *args: Any) -> T | None:
     """Call into the engine; a failure reaches the dispatcher through the funnel, never escapes a slot."""
     try:
         return fn(*args)

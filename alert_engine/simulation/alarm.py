@@ -1,0 +1,174 @@
+"""One alarm through the real engine path on a simulated clock, and what its fold says.
+
+call -> dispatch ambulance -> trigger_alert -> simulated responders (behaviour model) ->
+ambulance arrives -> close. The outcome is read from the incident's state, which the
+engine builds with the same fold (state.apply) that replay and reports use.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from ..clock import AMSTERDAM, SimClock
+from ..config import AlertConfig
+from ..engine import Engine
+from ..eventlog.store import MemoryEventStore
+from ..exclusion import CallFacts
+from ..registry.table import Registry
+from ..state import IncidentState
+from .behaviour import BehaviourParams
+from .incidents import Alarm
+from .responders import SimulatedResponders
+
+NAN = math.nan
+# Responders still coming or there hold the alarm until it is closed.
+_ENGAGED = ("accepted", "arrived", "oversupply")
+
+
+@dataclass
+class AlarmOutcome:
+    """The figures of one alarm, in seconds after the alert unless named otherwise."""
+
+    index: int
+    hour: int  # local hour of the call
+    alerted: bool
+    refusal: str = ""
+    radius_m: float = NAN
+    eligible_in_reach: int = 0
+    n_alerted: int = 0
+    n_aeds: int = 0
+    n_runners: int = 0
+    accepted: int = 0  # accepted while needed (not oversupply)
+    oversupply: int = 0  # accepted after the target was met or after their cancellation
+    declined: int = 0
+    cancelled_unanswered: int = 0  # told "not needed" before they had answered
+    arrived: int = 0
+    call_to_alert_s: float = NAN
+    first_accept_s: float = NAN
+    first_direct_s: float = NAN  # first responder with role "cpr" on scene
+    first_on_scene_s: float = NAN
+    aed_on_scene_s: float = NAN  # first runner on scene with the AED they fetched
+    aed_connected: bool = False
+    ambulance_after_call_s: float = NAN
+    ambulance_after_alert_s: float = NAN
+    responder_before_ambulance: bool = False
+    aed_before_ambulance: bool = False
+    target_met: bool = False
+    alerted_ids: list[str] = field(default_factory=list)
+    engaged_ids: list[str] = field(default_factory=list)  # busy until close
+    fetched_aeds: list[str] = field(default_factory=list)
+
+
+def run_alarm(
+    registry: Registry,
+    alarm: Alarm,
+    behaviour: BehaviourParams,
+    rng: np.random.Generator,
+    config: AlertConfig | None = None,
+    free: np.ndarray | None = None,
+) -> tuple[Engine, AlarmOutcome]:
+    """Play one alarm to its close. `free` masks out responders busy on another alarm."""
+    t0 = alarm.call_time
+    clock = SimClock(t0)
+    # No motorway index: a year's alarms are the ones that were alerted (exclusions are
+    # not part of these figures), so the call facts exclude nothing.
+    engine = Engine(registry, MemoryEventStore(), clock, config)
+    sim = SimulatedResponders(engine, behaviour, rng)
+    inc = alarm.incident
+    engine.call(inc, CallFacts(lat=alarm.lat, lon=alarm.lon, location_kind="home"))
+    sim.enable(inc)
+    script = [
+        (alarm.dispatch_s, "dispatch"),
+        (alarm.alert_s, "alert"),
+        (alarm.ambulance_s, "ambulance"),
+        (alarm.close_s, "close"),
+    ]
+    script.sort(key=lambda s: s[0])  # stable: dispatch before alert at equal times
+    step = 0
+    while step < len(script):
+        head = t0 + timedelta(seconds=script[step][0])
+        due = sim.next_due()
+        deadline = engine.next_deadline()
+        # At equal times: lapse timeouts first, then the dispatcher, then the responders.
+        if deadline is not None and deadline <= head and (due is None or deadline <= due):
+            clock.set(max(deadline, clock.now()))
+            engine.tick()
+        elif due is None or head <= due:
+            clock.set(max(head, clock.now()))
+            _do(engine, inc, script[step][1], free)
+            step += 1
+        else:
+            clock.set(max(due, clock.now()))
+            sim.run_due(due)
+    return engine, outcome(engine.state(inc), alarm)
+
+
+def _do(engine: Engine, inc: str, what: str, free: np.ndarray | None) -> None:
+    if what == "dispatch":
+        engine.dispatch_ambulance(inc, "A1")
+    elif what == "alert":
+        engine.trigger_alert(inc, free)
+    elif what == "ambulance":
+        engine.ambulance_arrived(inc)
+    else:
+        engine.close(inc)
+
+
+def _after(t: datetime | None, t0: datetime | None) -> float:
+    return (t - t0).total_seconds() if t is not None and t0 is not None else NAN
+
+
+def outcome(s: IncidentState, alarm: Alarm) -> AlarmOutcome:
+    """Read an alarm's figures from its folded state."""
+    local = alarm.call_time.astimezone(AMSTERDAM)
+    out = AlarmOutcome(index=alarm.index, hour=local.hour, alerted=s.alert_time is not None)
+    out.refusal = s.refusals[-1][1] if s.refusals and s.alert_time is None else ""
+    amb = s.ambulance_arrived_at
+    out.ambulance_after_call_s = _after(amb, s.call_time)
+    if s.alert_time is None:
+        return out
+    a0 = s.alert_time
+    out.call_to_alert_s = _after(a0, s.call_time)
+    out.ambulance_after_alert_s = _after(amb, a0)
+    out.radius_m = float(s.radius_m or 0.0)
+    rs = list(s.responders.values())
+    out.n_alerted = len(rs)
+    out.n_aeds = len(s.aeds)
+    out.n_runners = sum(1 for r in rs if r.role == "aed")
+    out.alerted_ids = [r.id for r in rs]
+    over = set(s.oversupply)
+    out.oversupply = len(over)
+    # answered_at is stamped by accept, decline and oversupply; a decline stays "declined".
+    accepted = [r for r in rs if r.answered_at is not None and r.state != "declined" and r.id not in over]
+    out.accepted = len(accepted)
+    out.declined = sum(1 for r in rs if r.state == "declined")
+    out.cancelled_unanswered = sum(1 for r in rs if r.answered_at is None and r.cancelled_at is not None)
+    out.first_accept_s = min((_after(r.answered_at, a0) for r in accepted), default=NAN)
+    arrived = [r for r in rs if r.arrived_at is not None]
+    out.arrived = len(arrived)
+    out.first_on_scene_s = min((_after(r.arrived_at, a0) for r in arrived), default=NAN)
+    out.first_direct_s = min((_after(r.arrived_at, a0) for r in arrived if r.role == "cpr"), default=NAN)
+    aed_times = [
+        _after(r.arrived_at, a0)
+        for r in arrived
+        if r.aed is not None
+        and (a := s.aeds.get(r.aed)) is not None
+        and a.fetched_at is not None
+        and r.arrived_at is not None
+        and r.arrived_at >= a.fetched_at
+    ]
+    out.aed_on_scene_s = min(aed_times, default=NAN)
+    out.aed_connected = any(a.connected_at is not None for a in s.aeds.values())
+    first = min((r.arrived_at for r in arrived if r.arrived_at is not None), default=None)
+    out.responder_before_ambulance = first is not None and (amb is None or first < amb)
+    connected = [a.connected_at for a in s.aeds.values() if a.connected_at is not None]
+    out.aed_before_ambulance = bool(connected) and (amb is None or min(connected) < amb)
+    out.target_met = s.target_met_at is not None
+    out.engaged_ids = [r.id for r in rs if r.state in _ENGAGED or r.arrived_at is not None]
+    out.fetched_aeds = [a.id for a in s.aeds.values() if a.fetched_at or a.connected_at]
+    return out
+

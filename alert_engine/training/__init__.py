@@ -1,0 +1,1 @@
+"""Training mode: scenarios played on a training clock, trainer injections and a debrief."""

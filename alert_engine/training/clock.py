@@ -1,0 +1,76 @@
+"""The training clock: scenario time that runs with the wall clock, faster, or not at all."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+SPEEDS = (1.0, 2.0, 5.0)
+
+
+class TrainingClock:
+    """now() = scenario start + wall time elapsed while running × speed; never goes back.
+
+    Starts paused at the scenario's start, so the trainer can brief before time runs.
+    """
+
+    def __init__(self, start: datetime, wall: Callable[[], float] = time.monotonic) -> None:
+        if start.tzinfo is None:
+            raise ValueError("TrainingClock needs an aware datetime")
+        self.start = start
+        self._wall = wall
+        self._anchor = start  # scenario time at the last re-anchoring
+        self._anchor_wall = wall()
+        self._speed = 1.0
+        self._running = False
+
+    # -- reading ----------------------------------------------------------------------
+    def now(self) -> datetime:
+        if not self._running:
+            return self._anchor
+        elapsed = (self._wall() - self._anchor_wall) * self._speed
+        # Milliseconds are enough for an event log and keep times readable.
+        t = self._anchor + timedelta(seconds=max(0.0, elapsed))
+        return t.replace(microsecond=t.microsecond // 1000 * 1000)
+
+    def elapsed_s(self) -> float:
+        """Scenario seconds since the start (what the trainer's display shows)."""
+        return (self.now() - self.start).total_seconds()
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    # -- control ----------------------------------------------------------------------
+    def _reanchor(self) -> None:
+        self._anchor = self.now()
+        self._anchor_wall = self._wall()
+
+    def resume(self) -> None:
+        if not self._running:
+            self._anchor_wall = self._wall()
+            self._running = True
+
+    def pause(self) -> None:
+        if self._running:
+            self._reanchor()
+            self._running = False
+
+    def set_speed(self, speed: float) -> None:
+        if speed not in SPEEDS:
+            raise ValueError(f"speed must be one of {', '.join(f'{s:g}×' for s in SPEEDS)}, got {speed!r}")
+        self._reanchor()
+        self._speed = float(speed)
+
+    def jump_to(self, t: datetime) -> None:
+        """Skip ahead to `t` (for "jump to the next event"); going back is refused."""
+        now = self.now()
+        if t < now:
+            raise ValueError(f"the training clock cannot go back from {now:%H:%M:%S} to {t:%H:%M:%S}")
+        self._anchor = t
+        self._anchor_wall = self._wall()

@@ -1,0 +1,287 @@
+"""The new-call form: location, patient and scene facts, and the live exclusion checklist.
+
+Every change asks the engine for a verdict (`service.preview`, debounced); nothing here
+decides whether a criterion is met. With an incident loaded the form is in "update" mode
+and sends changed facts with `update_call`, so the engine re-assesses and records them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from alert_engine.events import Event
+from alert_engine.exclusion import CallFacts
+from alert_engine.gazetteer import Gazetteer
+from alert_engine.service import IncidentService
+
+from ..funnel import MessageFunnel
+from .age import AgeSpinBox
+from .checklist import ExclusionChecklist
+from .confirm import AskReason, ask_reason
+from .engine_link import EventRelay, attempt, touches
+from .location import LocationBox
+from .override import OverrideSection
+
+PREVIEW_DELAY_MS = 150
+COMMIT_DELAY_MS = 700  # update mode: a fact is recorded once the dispatcher pauses
+# Location kinds as the engine reads them (Dutch words), with their on-screen text.
+LOCATION_KINDS = ("", "woning", "openbare ruimte", "werk", "snelweg", "verzorgingsplaats", "anders")
+
+
+class IntakePanel(QWidget):
+    callCreated = Signal(str)  # incident id
+    motorwayHit = Signal(object)  # MotorwayHit | None, for the map
+    locationPicked = Signal(float, float)  # lat, lon of the form's location
+    newCallStarted = Signal()  # Ctrl+N: the form is empty and in "new" mode
+
+    def __init__(
+        self,
+        service: IncidentService,
+        gazetteer: Gazetteer,
+        funnel: MessageFunnel,
+        parent: QWidget | None = None,
+        *,
+        reason_asker: AskReason = ask_reason,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._funnel = funnel
+        self._incident: str | None = None
+        self._dirty: set[str] = set()  # update mode: facts changed but not yet sent
+        self._loading = False
+
+        self.header = QLabel()
+        self.header.setObjectName("intakeHeader")
+        self.location = LocationBox(gazetteer, funnel)
+        self.age = AgeSpinBox()
+        self.age_unknown_button = QToolButton()
+        self.age_unknown_button.setText(self.tr("Onbekend"))
+        self.suicide = QCheckBox(self.tr("(Poging tot) suïcide"))
+        self.trauma = QCheckBox(self.tr("Ernstig (ongevals)trauma"))
+        self.violence = QCheckBox(self.tr("Geweld / mogelijk onveilige situatie"))
+        self.kind = QComboBox()
+        names = (self.tr("— niet bekend —"), self.tr("Woning"), self.tr("Openbare ruimte"), self.tr("Werk"),
+                 self.tr("Snelweg"), self.tr("Verzorgingsplaats"), self.tr("Anders"))
+        for code, name in zip(LOCATION_KINDS, names, strict=True):
+            self.kind.addItem(name, code)
+        self.description = QLineEdit()
+        self.description.setPlaceholderText(self.tr("bijv. A12 hmp 34,5 of Dorpsstraat 12, achterom"))
+        self.checklist = ExclusionChecklist()
+        self.override = OverrideSection(service, funnel, reason_asker=reason_asker)
+        self.create_button = QPushButton(self.tr("Melding aanmaken (Ctrl+Enter)"))
+        self.create_button.setDefault(True)
+
+        age_row = QHBoxLayout()
+        age_row.addWidget(self.age, 1)
+        age_row.addWidget(self.age_unknown_button)
+        form = QFormLayout()
+        form.addRow(self.tr("&Leeftijd patiënt"), age_row)
+        form.addRow("", self.suicide)
+        form.addRow("", self.trauma)
+        form.addRow("", self.violence)
+        form.addRow(self.tr("&Soort locatie"), self.kind)
+        form.addRow(self.tr("&Omschrijving locatie"), self.description)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.location)
+        layout.addLayout(form)
+        for widget in (self.checklist, self.override, self.create_button):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+
+        self._preview_timer = self._timer(PREVIEW_DELAY_MS, self.refresh_preview)
+        self._commit_timer = self._timer(COMMIT_DELAY_MS, self.send_changes)
+        self.location.locationChanged.connect(self._location_changed)
+        self.age.valueChanged.connect(lambda _v: self._changed("patient_age_years"))
+        self.age.editingFinished.connect(self.send_changes)
+        self.age_unknown_button.clicked.connect(self.age.clear_age)
+        for name, box in (("suicide", self.suicide), ("trauma", self.trauma), ("violence", self.violence)):
+            box.toggled.connect(lambda _on, n=name: self._changed(n))
+        self.kind.currentIndexChanged.connect(lambda _i: self._changed("location_kind"))
+        self.description.textChanged.connect(lambda _t: self._changed("location_description"))
+        self.description.editingFinished.connect(self.send_changes)
+        self.create_button.clicked.connect(self.submit)
+        QShortcut(QKeySequence("Ctrl+N"), self, self.start_new_call)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.submit, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._relay = EventRelay(service, self)
+        self._relay.committed.connect(self._on_events)
+        self._show_mode()
+        self.refresh_preview()
+
+    def _timer(self, ms: int, slot: Any) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    # -- public --------------------------------------------------------------------------
+    @property
+    def incident(self) -> str | None:
+        return self._incident
+
+    def set_language(self, language: str) -> None:
+        self.checklist.set_language(language)
+
+    @Slot(float, float, str)
+    def set_location(self, lat: float, lon: float, label: str = "") -> None:
+        """A click on the map (or any known point) becomes the call's location."""
+        self.location.set_location(lat, lon, label)
+
+    def facts(self) -> CallFacts | None:
+        """The form as call facts; None until a location is known."""
+        point = self.location.location
+        if point is None:
+            return None
+        return CallFacts(lat=point[0], lon=point[1], **self._form_facts())
+
+    def _form_facts(self) -> dict[str, Any]:
+        return {
+            "patient_age_years": self.age.age(),
+            "suicide": self.suicide.isChecked(),
+            "trauma": self.trauma.isChecked(),
+            "violence": self.violence.isChecked(),
+            "location_kind": str(self.kind.currentData() or ""),
+            "location_description": self.description.text().strip(),
+        }
+
+    @Slot()
+    def start_new_call(self) -> None:
+        """Ctrl+N: an empty form for a new call (a half-typed new call is kept), address focused."""
+        if self._incident is not None:
+            self.load_incident(None)
+        self.location.address_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.location.address_edit.selectAll()
+        self.newCallStarted.emit()
+
+    @Slot()
+    def submit(self) -> None:
+        """Ctrl+Enter: create the incident (new mode) or record pending changes (update mode)."""
+        if self._incident is not None:
+            self.send_changes()
+            return
+        facts = attempt(self._funnel, self.facts)
+        if facts is None:
+            self._funnel.warning(self.tr("Kies eerst een locatie: adres, coördinaten of een klik op de kaart."))
+            return
+        incident = attempt(self._funnel, self._service.new_call, facts, self.location.address)
+        if incident is not None:
+            self.load_incident(incident)
+            self.callCreated.emit(incident)
+
+    def load_incident(self, incident: str | None) -> None:
+        """Show an incident's recorded facts and switch to update mode (None: a new, empty call)."""
+        if incident == self._incident:
+            return
+        self.send_changes()
+        state = attempt(self._funnel, self._service.state, incident) if incident is not None else None
+        self._loading = True
+        try:
+            self._incident = incident if state is not None else None
+            self._dirty.clear()
+            if state is None:
+                self.location.clear()
+                self.age.clear_age()
+                for box in (self.suicide, self.trauma, self.violence):
+                    box.setChecked(False)
+                self.kind.setCurrentIndex(0)
+                self.description.clear()
+            else:
+                f = state.facts
+                self.location.set_location(state.lat, state.lon, str(f.get("address", "") or ""))
+                self.location.address_edit.setText(str(f.get("address", "") or ""))
+                age = f.get("patient_age_years")
+                self.age.set_age(None if age is None else float(age))
+                self.suicide.setChecked(bool(f.get("suicide")))
+                self.trauma.setChecked(bool(f.get("trauma")))
+                self.violence.setChecked(bool(f.get("violence")))
+                kind = str(f.get("location_kind", "") or "")
+                if self.kind.findData(kind) < 0:
+                    self.kind.addItem(kind, kind)
+                self.kind.setCurrentIndex(self.kind.findData(kind))
+                self.description.setText(str(f.get("location_description", "") or ""))
+        finally:
+            self._loading = False
+        self._show_mode()
+        self.refresh_preview()
+
+    @Slot()
+    def refresh_preview(self) -> None:
+        """Ask the engine for the verdict on the form as it is now."""
+        self._preview_timer.stop()
+        facts = attempt(self._funnel, self.facts)
+        verdict = attempt(self._funnel, self._service.preview, facts) if facts is not None else None
+        self.checklist.show_verdict(verdict)
+        self.create_button.setEnabled(self._incident is None and facts is not None)
+        self.motorwayHit.emit(verdict.motorway if verdict is not None else None)
+
+    @Slot()
+    def send_changes(self) -> None:
+        """Update mode: record the facts the dispatcher changed since the last send."""
+        self._commit_timer.stop()
+        if self._incident is None or not self._dirty:
+            return
+        state = attempt(self._funnel, self._service.state, self._incident)
+        facts = attempt(self._funnel, self.facts)
+        if state is None or facts is None:
+            return
+        recorded = {**state.facts, "lat": state.lat, "lon": state.lon}
+        changes = {k: getattr(facts, k) for k in sorted(self._dirty) if recorded.get(k) != getattr(facts, k)}
+        self._dirty.clear()
+        if changes and state.is_open:
+            attempt(self._funnel, self._service.command, "update_call", self._incident, changes)
+
+    # -- slots ---------------------------------------------------------------------------
+    def _changed(self, fact: str) -> None:
+        if self._loading:
+            return
+        self._preview_timer.start()
+        if self._incident is not None:
+            self._dirty.add(fact)
+            self._commit_timer.start()
+
+    @Slot()
+    def _location_changed(self) -> None:
+        point = self.location.location
+        if point is not None:
+            self.locationPicked.emit(*point)
+        self.create_button.setEnabled(self._incident is None and point is not None)
+        self._changed("lat")
+        self._changed("lon")
+
+    @Slot(object)
+    def _on_events(self, events: Sequence[Event]) -> None:
+        if touches(events, self._incident):
+            self._show_mode()
+
+    def _show_mode(self) -> None:
+        state = attempt(self._funnel, self._service.state, self._incident) if self._incident else None
+        closed = state is not None and not state.is_open
+        if self._incident is None:
+            self.header.setText(self.tr("Nieuwe melding"))
+        elif closed:
+            self.header.setText(self.tr("Melding {0} (afgesloten)").format(self._incident))
+        else:
+            self.header.setText(self.tr("Melding {0} – wijzigingen worden vastgelegd").format(self._incident))
+        for part in (self.location, self.age, self.age_unknown_button, self.suicide, self.trauma,
+                     self.violence, self.kind, self.description):
+            part.setEnabled(not closed)
+        self.create_button.setVisible(self._incident is None)
+        self.override.set_incident(self._incident)

@@ -1,0 +1,287 @@
+"""The live panel: counters against the target, the chart, the oversupply notice and the
+responder and AED tables of the selected incident."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from alert_engine.errors import EngineError
+from alert_engine.events import Event
+from alert_engine.service import IncidentService
+from alert_engine.state import IncidentState
+
+from ..funnel import MessageFunnel
+from ..models.aeds import AedTableModel
+from ..models.counters import Counters
+from ..models.incident_rows import ID_ROLE, SORT_ROLE, IncidentRowsModel
+from ..models.responders import ResponderTableModel
+from .counter_tile import CounterTile
+from .live_chart import LiveChart
+
+FEEDBACK_NOTE = "Meer first responders ter plaatse dan verwacht"
+
+
+def _table(model: IncidentRowsModel, parent: QWidget, sort: bool) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setDynamicSortFilter(True)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    if sort:
+        # Coming first, then there, then waiting; by ETA or distance within each.
+        proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    return view, proxy
+
+
+class LivePanel(QWidget):
+    responderSelected = Signal(str)
+    aedSelected = Signal(str)
+
+    def __init__(
+        self,
+        service: IncidentService,
+        funnel: MessageFunnel,
+        responders: ResponderTableModel,
+        aeds: AedTableModel,
+        now: Callable[[], datetime] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._funnel = funnel
+        self._now = now or service.now
+        self.responder_model = responders
+        self.aed_model = aeds
+        self._incident: str | None = None
+        self._state: IncidentState | None = None
+        self.counters = Counters.of(None, service.config)
+
+        self.title = QLabel(self)
+        self.title.setStyleSheet("font-weight: bold; font-size: 13px;")
+        self.tiles = {
+            name: CounterTile(self, big=name in ("accepted", "runners", "aeds"))
+            for name in (
+                "accepted", "runners", "aeds",
+                "alerted", "arrived", "declined",
+                "timed_out", "cancelled", "oversupply",
+            )
+        }  # fmt: skip
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        for i, tile in enumerate(self.tiles.values()):
+            grid.addWidget(tile, i // 3, i % 3)
+
+        self.chart = LiveChart(self._now, service.config.target_responders, self)
+        self.chart.setMinimumHeight(130)
+        self.chart.setMaximumHeight(190)
+
+        self.oversupply_box = QFrame(self)
+        self.oversupply_box.setObjectName("oversupply")
+        self.oversupply_box.setStyleSheet(
+            "QFrame#oversupply { background: #f3e8fb; border: 1px solid #8e44ad;"
+            " border-left: 6px solid #8e44ad; border-radius: 3px; }"
+        )
+        self.oversupply_label = QLabel(self.oversupply_box)
+        self.oversupply_label.setWordWrap(True)
+        self.oversupply_label.setStyleSheet("font-weight: bold; color: #3b1450;")
+        self.feedback_button = QPushButton(self.oversupply_box)
+        self.feedback_button.clicked.connect(self.send_oversupply_feedback)
+        box = QVBoxLayout(self.oversupply_box)
+        box.setContentsMargins(8, 4, 6, 4)
+        box.addWidget(self.oversupply_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.feedback_button)
+        box.addLayout(row)
+        self.oversupply_box.hide()
+
+        self.responder_view, self.responder_proxy = _table(responders, self, sort=True)
+        self.aed_view, self.aed_proxy = _table(aeds, self, sort=True)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.responder_view, "")
+        self.tabs.addTab(self.aed_view, "")
+        self.responder_view.selectionModel().selectionChanged.connect(
+            lambda *_: self._emit_selected(self.responder_view, self.responderSelected)
+        )
+        self.aed_view.selectionModel().selectionChanged.connect(
+            lambda *_: self._emit_selected(self.aed_view, self.aedSelected)
+        )
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(5)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addWidget(self.chart)
+        layout.addWidget(self.oversupply_box)
+        layout.addWidget(self.tabs, 1)
+        self.retranslate()
+        self._render()
+
+    # -- public -----------------------------------------------------------------------
+    def set_incident(self, incident: str | None) -> None:
+        self._incident = incident
+        self._state = self._service.state(incident) if incident is not None else None
+        self._render()
+
+    def on_events(self, events: Sequence[Event]) -> None:
+        if self._incident is not None and any(e.incident == self._incident for e in events):
+            self._state = self._service.state(self._incident)
+            self._render()
+
+    def tick(self) -> None:
+        self.chart.tick()
+
+    def focus_responder(self, responder: str) -> bool:
+        return self._focus(self.responder_view, self.responder_proxy, self.responder_model, responder, 0)
+
+    def focus_aed(self, aed: str) -> bool:
+        return self._focus(self.aed_view, self.aed_proxy, self.aed_model, aed, 1)
+
+    def counter_text(self, name: str) -> str:
+        return self.tiles[name].value.text()
+
+    def send_oversupply_feedback(self) -> None:
+        if self._incident is None:
+            return
+        try:
+            self._service.command("oversupply_feedback", self._incident, FEEDBACK_NOTE)
+        except EngineError as exc:
+            self._funnel.report(exc)
+            return
+        self._funnel.info(self.tr("Terugkoppeling overaanbod vastgelegd voor melding {0}.").format(self._incident))
+
+    # -- rendering --------------------------------------------------------------------
+    def _render(self) -> None:
+        c = self.counters = Counters.of(self._state, self._service.config)
+        alerted = self._state is not None and self._state.alert_time is not None
+        t = self.tiles
+        if not alerted:
+            for tile in t.values():
+                tile.set_value("–")
+        else:
+            t["accepted"].set_value(f"{c.accepted}/{c.target_responders}", c.responders_met)
+            t["runners"].set_value(f"{c.accepted_runners}/{c.target_runners}", c.runners_met)
+            t["aeds"].set_value(f"{c.aeds_coming}/{c.target_aeds}", c.aeds_met)
+            t["alerted"].set_value(str(c.alerted))
+            t["arrived"].set_value(str(c.arrived), True if c.arrived else None)
+            t["declined"].set_value(str(c.declined))
+            t["timed_out"].set_value(str(c.timed_out))
+            t["cancelled"].set_value(str(c.cancelled))
+            t["oversupply"].set_value(str(c.oversupply))
+        self.chart.set_state(self._state)
+        self._render_oversupply(c)
+        self._render_tab_titles()
+        self.title.setText(
+            self.tr("Live – melding {0}").format(self._incident) if self._incident else self.tr("Live – geen melding geselecteerd")
+        )
+
+    def _render_oversupply(self, c: Counters) -> None:
+        self.oversupply_box.setVisible(c.show_oversupply_notice)
+        if not c.show_oversupply_notice or c.target_met_at is None:
+            return
+        self.oversupply_label.setText(
+            self.tr("Doel bereikt om {0} – {1} hulpverleners geannuleerd; {2} te late aanmeldingen (overaanbod)").format(
+                c.target_met_at.strftime("%H:%M:%S"), c.cancelled, c.oversupply
+            )
+        )
+        if c.feedback_sent:
+            self.feedback_button.setText(self.tr("✓ Terugkoppeling verzonden"))
+            self.feedback_button.setEnabled(False)
+        else:
+            self.feedback_button.setText(self.tr("Meer first responders ter plaatse dan verwacht"))
+            self.feedback_button.setEnabled(True)
+        self.feedback_button.setToolTip(
+            self.tr("Legt vast dat er meer first responders ter plaatse waren dan verwacht (terugkoppeling aan de first-responderorganisatie)")
+        )
+
+    def _render_tab_titles(self) -> None:
+        self.tabs.setTabText(0, self.tr("Hulpverleners ({0})").format(self.responder_model.rowCount()))
+        self.tabs.setTabText(1, self.tr("AED's ({0})").format(self.aed_model.rowCount()))
+
+    def _emit_selected(self, view: QTableView, signal: Signal) -> None:
+        rows = view.selectionModel().selectedRows()
+        if rows:
+            signal.emit(str(rows[0].data(ID_ROLE)))  # type: ignore[attr-defined]
+
+    def _focus(
+        self, view: QTableView, proxy: QSortFilterProxyModel, model: IncidentRowsModel, key: str, tab: int
+    ) -> bool:
+        row = model.row_of(key)
+        if row < 0:
+            return False
+        self.tabs.setCurrentIndex(tab)
+        index = proxy.mapFromSource(model.index(row, 0))
+        view.selectionModel().select(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def selected_responder(self) -> str | None:
+        rows = self.responder_view.selectionModel().selectedRows()
+        return str(rows[0].data(ID_ROLE)) if rows else None
+
+    def selected_aed(self) -> str | None:
+        rows = self.aed_view.selectionModel().selectedRows()
+        return str(rows[0].data(ID_ROLE)) if rows else None
+
+    # -- language ---------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self._render()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        captions = {
+            "accepted": self.tr("Geaccepteerd"),
+            "runners": self.tr("waarvan AED-lopers"),
+            "aeds": self.tr("AED's onderweg"),
+            "alerted": self.tr("Gealarmeerd"),
+            "arrived": self.tr("Ter plaatse"),
+            "declined": self.tr("Afgewezen"),
+            "timed_out": self.tr("Geen reactie"),
+            "cancelled": self.tr("Geannuleerd"),
+            "oversupply": self.tr("Overaanbod"),
+        }
+        tips = {
+            "accepted": self.tr("Hulpverleners die komen of er zijn, tegen het doel (Kwaliteitskader: 5)"),
+            "runners": self.tr("Geaccepteerde hulpverleners die eerst een AED halen, tegen het doel (2)"),
+            "aeds": self.tr("AED's waarvan een loper onderweg is of die al opgehaald zijn, tegen het doel (2)"),
+            "cancelled": self.tr("Hulpverleners die een annulering kregen"),
+            "oversupply": self.tr("Aanmeldingen na het bereiken van het doel of na annulering"),
+        }
+        for name, tile in self.tiles.items():
+            tile.set_caption(captions[name])
+            tile.setToolTip(tips.get(name, ""))
+        self.responder_model.retranslate()
+        self.aed_model.retranslate()
+        self._render_tab_titles()

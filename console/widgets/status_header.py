@@ -1,0 +1,103 @@
+"""The strip above everything: which incident is open, the DEMO badge, the registry, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from alert_engine.state import IncidentState
+
+from .. import colours
+from ..labels import mode_labels, phase_labels
+from ..models.incident_queue import place_text
+from ..registry_setup import RegistryInfo
+
+
+class StatusHeader(QFrame):
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        demo: bool,
+        registry: RegistryInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._demo = demo
+        self._registry = registry
+        self._state: IncidentState | None = None
+        self.setObjectName("statusHeader")
+        self.setStyleSheet("QFrame#statusHeader { background: #1f3f75; } QLabel { color: white; }")
+        self.app_name = QLabel("Zesminuten", self)
+        self.app_name.setStyleSheet("font-size: 16px; font-weight: bold; color: white;")
+        self.incident_label = QLabel(self)
+        self.incident_label.setStyleSheet("font-size: 14px; font-weight: bold; color: white;")
+        self.demo_badge = QLabel(self)
+        self.demo_badge.setStyleSheet(
+            f"background: {colours.DEMO_BADGE}; color: #1d1d1d; font-weight: bold;"
+            " padding: 2px 8px; border-radius: 3px;"
+        )
+        self.demo_badge.setVisible(demo)
+        self.registry_label = QLabel(self)
+        self.registry_label.setStyleSheet(
+            "color: #ffe0a3; font-weight: bold;" if registry and registry.synthetic else "color: #d6e4ff;"
+        )
+        self.clock = QLabel(self)
+        self.clock.setStyleSheet(
+            "font-size: 16px; font-weight: bold; color: white; font-family: 'DejaVu Sans Mono', monospace;"
+        )
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 4, 10, 4)
+        row.setSpacing(14)
+        row.addWidget(self.app_name)
+        row.addWidget(self.incident_label, 1)
+        row.addWidget(self.demo_badge)
+        row.addWidget(self.registry_label)
+        row.addWidget(self.clock)
+        self.retranslate()
+        self.tick()
+
+    def set_state(self, state: IncidentState | None) -> None:
+        self._state = state
+        self._render()
+
+    def tick(self) -> None:
+        self.clock.setText(self._now().strftime("%H:%M:%S"))
+
+    def _render(self) -> None:
+        s = self._state
+        if s is None:
+            self.incident_label.setText(self.tr("Geen melding geopend – Ctrl+N voor een nieuwe melding"))
+            return
+        mode = "" if s.mode == "live" else f"  [{mode_labels().get(s.mode, s.mode)}]"
+        self.incident_label.setText(
+            self.tr("Melding {0} · {1} · {2}").format(s.id, place_text(s), phase_labels()[s.phase]) + mode
+        )
+
+    def _registry_text(self) -> str:
+        r = self._registry
+        if r is None:
+            return ""
+        counts = self.tr("{0} hulpverleners · {1} AED's").format(
+            f"{r.responders:,}".replace(",", "."), f"{r.aeds:,}".replace(",", ".")
+        )
+        if r.synthetic:
+            return self.tr("SYNTHETISCHE demo-registry ({0}) · {1}").format(r.region or "?", counts)
+        return self.tr("Registry: {0}").format(counts)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.demo_badge.setText(self.tr("DEMO – gesimuleerde hulpverleners"))
+        self.demo_badge.setToolTip(
+            self.tr("Gesimuleerde burgerhulpverleners beantwoorden de alarmen (start met --no-simulation om dit uit te zetten)")
+        )
+        self.registry_label.setText(self._registry_text())
+        self.registry_label.setToolTip(str(self._registry.path) if self._registry else "")
+        self._render()
