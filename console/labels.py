@@ -24,7 +24,7 @@ def phase_labels() -> dict[str, str]:
 def responder_state_labels() -> dict[str, str]:
     return {
         "alerted": QCoreApplication.translate("Labels", "gealarmeerd"),
-        "accepted": QCoreApplication.translate("Labels", "komt (geaccepteerd)"),
+        "accepted": QCoreApplication.translate("Labels", "geaccepteerd"),
         "declined": QCoreApplication.translate("Labels", "afgewezen"),
         "timed_out": QCoreApplication.translate("Labels", "geen reactie"),
         "arrived": QCoreApplication.translate("Labels", "ter plaatse"),

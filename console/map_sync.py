@@ -161,11 +161,11 @@ class MapSync:
                 "op": "responder", "id": r.id, "lat": r.lat, "lon": r.lon,
                 "state": r.state, "role": r.role, "label": r.pseudonym or r.id,
             }
-            aed = s.aeds.get(r.aed) if r.role == "aed" and r.aed else None
-            if aed is not None and aed.lat is not None and aed.lon is not None:
+            fetch = s.aeds.get(r.aed) if r.role == "aed" and r.aed else None
+            if fetch is not None and fetch.lat is not None and fetch.lon is not None:
                 wanted[("route", r.id)] = {
                     "op": "route", "id": r.id, "state": r.state,
-                    "points": [[r.lat, r.lon], [aed.lat, aed.lon], victim],
+                    "points": [[r.lat, r.lon], [fetch.lat, fetch.lon], victim],
                 }
         return wanted
 

@@ -95,6 +95,8 @@ def test_rd_coordinates_and_nonsense() -> None:
     assert rd is not None
     assert (rd.lat, rd.lon) == pytest.approx((52.008, 4.4915), abs=0.001)
     assert parse_coordinates("95, 200") is None
+    assert parse_coordinates("12 4") is None
+    assert parse_coordinates("52 5") is not None  # whole degrees, but in the Netherlands
     assert parse_coordinates("2712") is None
     assert parse_coordinates("Oostweg 12") is None
 

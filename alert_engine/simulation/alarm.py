@@ -58,6 +58,7 @@ class AlarmOutcome:
     responder_before_ambulance: bool = False
     aed_before_ambulance: bool = False
     target_met: bool = False
+    full_window: bool = False
     alerted_ids: list[str] = field(default_factory=list)
     engaged_ids: list[str] = field(default_factory=list)  # busy until close
     fetched_aeds: list[str] = field(default_factory=list)
@@ -81,30 +82,29 @@ def run_alarm(
     inc = alarm.incident
     engine.call(inc, CallFacts(lat=alarm.lat, lon=alarm.lon, location_kind="home"))
     sim.enable(inc)
+    # Everyone is alerted at the same instant, so one tick at alert + timeout lapses
+    # every unanswered alert exactly when the engine's own deadline says.
+    lapse = alarm.alert_s + engine.config.response_timeout_s
     script = [
-        (alarm.dispatch_s, "dispatch"),
-        (alarm.alert_s, "alert"),
-        (alarm.ambulance_s, "ambulance"),
-        (alarm.close_s, "close"),
+        (float(alarm.dispatch_s), 1, "dispatch"),
+        (float(alarm.alert_s), 2, "alert"),
+        (lapse, 0, "lapse"),
+        (float(alarm.ambulance_s), 3, "ambulance"),
+        (float(alarm.close_s), 4, "close"),
     ]
-    script.sort(key=lambda s: s[0])  # stable: dispatch before alert at equal times
-    step = 0
-    while step < len(script):
-        head = t0 + timedelta(seconds=script[step][0])
-        due = sim.next_due()
-        deadline = engine.next_deadline()
-        # At equal times: lapse timeouts first, then the dispatcher, then the responders.
-        if deadline is not None and deadline <= head and (due is None or deadline <= due):
-            clock.set(max(deadline, clock.now()))
-            engine.tick()
-        elif due is None or head <= due:
-            clock.set(max(head, clock.now()))
-            _do(engine, inc, script[step][1], free)
-            step += 1
-        else:
+    script.sort()  # at equal times: timeouts lapse first, then dispatch, alert, ambulance, close
+    for at, _, what in script:
+        head = t0 + timedelta(seconds=at)
+        # Responders act at or before the dispatcher's next step only if strictly earlier:
+        # at equal times the dispatcher (and a lapse) goes first, as in the scenario runner.
+        while (due := sim.next_due()) is not None and due < head:
             clock.set(max(due, clock.now()))
             sim.run_due(due)
-    return engine, outcome(engine.state(inc), alarm)
+        clock.set(max(head, clock.now()))
+        _do(engine, inc, what, free)
+    sent = next((e for e in engine.store.read(inc) if e.type == "alert_sent"), None)
+    in_reach = int(sent.get("eligible_in_reach", 0)) if sent is not None else 0
+    return engine, outcome(engine.state(inc), alarm, engine.config.response_timeout_s, in_reach)
 
 
 def _do(engine: Engine, inc: str, what: str, free: np.ndarray | None) -> None:
@@ -112,6 +112,8 @@ def _do(engine: Engine, inc: str, what: str, free: np.ndarray | None) -> None:
         engine.dispatch_ambulance(inc, "A1")
     elif what == "alert":
         engine.trigger_alert(inc, free)
+    elif what == "lapse":
+        engine.tick()
     elif what == "ambulance":
         engine.ambulance_arrived(inc)
     else:
@@ -122,8 +124,10 @@ def _after(t: datetime | None, t0: datetime | None) -> float:
     return (t - t0).total_seconds() if t is not None and t0 is not None else NAN
 
 
-def outcome(s: IncidentState, alarm: Alarm) -> AlarmOutcome:
-    """Read an alarm's figures from its folded state."""
+def outcome(
+    s: IncidentState, alarm: Alarm, timeout_s: float, eligible_in_reach: int = 0
+) -> AlarmOutcome:
+    """Read an alarm's figures from its folded state (`eligible_in_reach` is the alert's)."""
     local = alarm.call_time.astimezone(AMSTERDAM)
     out = AlarmOutcome(index=alarm.index, hour=local.hour, alerted=s.alert_time is not None)
     out.refusal = s.refusals[-1][1] if s.refusals and s.alert_time is None else ""
@@ -135,6 +139,10 @@ def outcome(s: IncidentState, alarm: Alarm) -> AlarmOutcome:
     out.call_to_alert_s = _after(a0, s.call_time)
     out.ambulance_after_alert_s = _after(amb, a0)
     out.radius_m = float(s.radius_m or 0.0)
+    out.eligible_in_reach = eligible_in_reach
+    # No "target reached" cancellation inside the answer window: every alert had its full
+    # chance to be answered, as in systems that do not call responders off.
+    out.full_window = s.target_met_at is None or _after(s.target_met_at, a0) >= timeout_s
     rs = list(s.responders.values())
     out.n_alerted = len(rs)
     out.n_aeds = len(s.aeds)

@@ -18,9 +18,9 @@ class TrainingClock:
     def __init__(self, start: datetime, wall: Callable[[], float] = time.monotonic) -> None:
         if start.tzinfo is None:
             raise ValueError("TrainingClock needs an aware datetime")
-        self.start = start
+        self.start = _floor_ms(start)
         self._wall = wall
-        self._anchor = start  # scenario time at the last re-anchoring
+        self._anchor = self.start  # scenario time at the last re-anchoring
         self._anchor_wall = wall()
         self._speed = 1.0
         self._running = False
@@ -30,9 +30,7 @@ class TrainingClock:
         if not self._running:
             return self._anchor
         elapsed = (self._wall() - self._anchor_wall) * self._speed
-        # Milliseconds are enough for an event log and keep times readable.
-        t = self._anchor + timedelta(seconds=max(0.0, elapsed))
-        return t.replace(microsecond=t.microsecond // 1000 * 1000)
+        return _floor_ms(self._anchor + timedelta(seconds=max(0.0, elapsed)))
 
     def elapsed_s(self) -> float:
         """Scenario seconds since the start (what the trainer's display shows)."""
@@ -72,5 +70,16 @@ class TrainingClock:
         now = self.now()
         if t < now:
             raise ValueError(f"the training clock cannot go back from {now:%H:%M:%S} to {t:%H:%M:%S}")
-        self._anchor = t
+        # Rounded up, so whatever was due at `t` is due at now() after the jump.
+        self._anchor = _ceil_ms(t)
         self._anchor_wall = self._wall()
+
+
+# Milliseconds are what the event log keeps; the clock never shows more.
+def _floor_ms(t: datetime) -> datetime:
+    return t.replace(microsecond=t.microsecond // 1000 * 1000)
+
+
+def _ceil_ms(t: datetime) -> datetime:
+    floor = _floor_ms(t)
+    return floor if floor == t else floor + timedelta(milliseconds=1)

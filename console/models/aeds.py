@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 
 from alert_engine.service import IncidentService
 from alert_engine.state import AedState, IncidentState
@@ -16,7 +16,7 @@ from alert_engine.state import AedState, IncidentState
 from .. import colours
 from ..labels import aed_state_labels, mmss, responder_state_labels
 from .eta import WALKING_SPEED_MPS, eta_seconds
-from .incident_rows import ID_ROLE, SORT_ROLE, STATE_ROLE, Index, IncidentRowsModel
+from .incident_rows import ID_ROLE, SORT_ROLE, STATE_ROLE, IncidentRowsModel, Index, bold
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,15 @@ class AedTableModel(IncidentRowsModel):
         super().__init__(service, now, parent)
         self.speed_mps = speed_mps
         self._descriptions: dict[str, str] = {}
+        self._load_labels()
+
+    def _load_labels(self) -> None:
+        self._state_text = aed_state_labels()
+        self._runner_text = responder_state_labels()
+
+    def retranslate(self) -> None:
+        self._load_labels()
+        super().retranslate()
 
     def _on_new_state(self, state: IncidentState) -> None:
         missing = [a for a in state.aeds if a not in self._descriptions]
@@ -95,14 +104,12 @@ class AedTableModel(IncidentRowsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == self.COL_RUNNERS:
-            states = responder_state_labels()
+            states = self._runner_text
             return "\n".join(f"{p} – {states.get(st, st)}" for _, p, st in row.runners) or None
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
             return QBrush(QColor(colours.AED_STATE_COLOUR.get(row.aed.state, colours.NEUTRAL)))
         if role == Qt.ItemDataRole.FontRole and (row.coming or row.aed.state != "assigned"):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold()
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_ETA:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ID_ROLE:
@@ -110,7 +117,7 @@ class AedTableModel(IncidentRowsModel):
         if role == STATE_ROLE:
             return row.aed.state
         if role == SORT_ROLE:
-            return f"{row.aed.distance_m:012.1f}"
+            return row.aed.distance_m
         return None
 
     def _display(self, row: AedRow, col: int) -> str:
@@ -123,7 +130,7 @@ class AedTableModel(IncidentRowsModel):
         if col == self.COL_RUNNERS:
             if not row.runners:
                 return self.tr("(geen loper)")
-            states = responder_state_labels()
+            states = self._runner_text
             coming = [p for rid, p, _ in row.runners if rid in row.coming]
             if coming:
                 return ", ".join(coming)
@@ -131,7 +138,7 @@ class AedTableModel(IncidentRowsModel):
             extra = f" +{len(row.runners) - 1}" if len(row.runners) > 1 else ""
             return f"{first[1]} ({states.get(first[2], first[2])}){extra}"
         if col == self.COL_STATE:
-            return aed_state_labels().get(aed.state, aed.state)
+            return self._state_text.get(aed.state, aed.state)
         if col == self.COL_ETA:
             if aed.state == "connected":
                 return "✓"

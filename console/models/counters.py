@@ -60,7 +60,7 @@ class Counters:
             "target_aeds": TARGET_AEDS,
         }
         if s is None:
-            return cls(**targets)
+            return cls(**targets)  # type: ignore[arg-type]
         responders = s.responders.values()
         # An AED counts as coming once its runner accepted (the runner may not be there yet).
         coming_runners = {
@@ -82,7 +82,7 @@ class Counters:
             aeds_coming=aeds_coming,
             target_met_at=s.target_met_at,
             feedback_sent=bool(s.oversupply_feedback),
-            **targets,
+            **targets,  # type: ignore[arg-type]
         )
 
 

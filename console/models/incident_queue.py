@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 
 from alert_engine.events import Event
 from alert_engine.service import IncidentService
@@ -20,6 +20,7 @@ from alert_engine.state import IncidentState
 
 from .. import colours
 from ..labels import mmss, mode_labels, phase_labels
+from .incident_rows import bold
 
 Index = QModelIndex | QPersistentModelIndex
 PHASE_ROLE = Qt.ItemDataRole.UserRole + 1  # the engine's phase word
@@ -43,6 +44,17 @@ class IncidentQueueModel(QAbstractTableModel):
         self._states: dict[str, IncidentState] = {s.id: s for s in states}
         self._unseen: set[str] = set()
         self._pulse = False
+        self._load_labels()
+
+    def _load_labels(self) -> None:
+        # Once per language, not per cell.
+        self._phase_text = phase_labels()
+        self._mode_text = mode_labels()
+        self._phase_brush = {p: QBrush(QColor(c)) for p, c in colours.PHASE_BACKGROUND.items()}
+        self._mode_brush = {m: QBrush(QColor(c)) for m, c in colours.MODE_BACKGROUND.items()}
+        self._attention = QBrush(QColor(colours.ATTENTION))
+        self._dim = QBrush(QColor(colours.PHASE_FOREGROUND_DIM))
+        self._text = QBrush(QColor(colours.NEUTRAL))
 
     # -- updates ----------------------------------------------------------------------
     def apply_events(self, events: Sequence[Event], seen: Collection[str] = ()) -> list[str]:
@@ -95,6 +107,7 @@ class IncidentQueueModel(QAbstractTableModel):
         self.unseenChanged.emit(len(self._unseen))
 
     def retranslate(self) -> None:
+        self._load_labels()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1))
@@ -146,18 +159,14 @@ class IncidentQueueModel(QAbstractTableModel):
             return f"{s.id} · {self._display(s, self.COL_PLACE)} · {self._display(s, self.COL_PHASE)}"
         if role == Qt.ItemDataRole.BackgroundRole:
             if incident in self._unseen and self._pulse:
-                return QBrush(QColor(colours.ATTENTION))
+                return self._attention
             if col == self.COL_MODE:
-                return QBrush(QColor(colours.MODE_BACKGROUND.get(s.mode, "#ffffff")))
-            return QBrush(QColor(colours.PHASE_BACKGROUND[s.phase]))
+                return self._mode_brush.get(s.mode)
+            return self._phase_brush[s.phase]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if s.phase == "closed":
-                return QBrush(QColor(colours.PHASE_FOREGROUND_DIM))
-            return QBrush(QColor(colours.NEUTRAL))
+            return self._dim if s.phase == "closed" else self._text
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(incident in self._unseen or col == self.COL_PHASE)
-            return font
+            return bold() if incident in self._unseen or col == self.COL_PHASE else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_TIME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == PHASE_ROLE:
@@ -179,9 +188,9 @@ class IncidentQueueModel(QAbstractTableModel):
         if col == self.COL_PLACE:
             return place_text(s)
         if col == self.COL_PHASE:
-            return phase_labels()[s.phase]
+            return self._phase_text[s.phase]
         if col == self.COL_MODE:
-            return mode_labels().get(s.mode, s.mode.upper())
+            return self._mode_text.get(s.mode, s.mode.upper())
         return ""
 
 

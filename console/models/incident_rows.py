@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from alert_engine.events import Event
 from alert_engine.service import IncidentService
@@ -20,6 +21,16 @@ Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # responder or AED id
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a tuple the proxy sorts by
 STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # the engine's state word
+_BOLD: list[QFont] = []
+
+
+def bold() -> QFont:
+    """One shared bold font (made on first use: a QFont needs the application to exist)."""
+    if not _BOLD:
+        font = QFont()
+        font.setBold(True)
+        _BOLD.append(font)
+    return _BOLD[0]
 
 
 class IncidentRowsModel(QAbstractTableModel):

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 
 from alert_engine.service import IncidentService
 from alert_engine.state import IncidentState, ResponderState
@@ -19,7 +19,7 @@ from alert_engine.state import IncidentState, ResponderState
 from .. import colours
 from ..labels import mmss, responder_state_labels, role_labels
 from .eta import WALKING_SPEED_MPS, eta_seconds
-from .incident_rows import ID_ROLE, SORT_ROLE, STATE_ROLE, Index, IncidentRowsModel
+from .incident_rows import ID_ROLE, SORT_ROLE, STATE_ROLE, IncidentRowsModel, Index, bold
 
 # Who the dispatcher looks for first: coming, there, then waiting, then the rest.
 STATE_RANK = {
@@ -34,7 +34,7 @@ STATE_RANK = {
 
 
 class ResponderTableModel(IncidentRowsModel):
-    COL_NAME, COL_ROLE, COL_STATE, COL_DISTANCE, COL_AED, COL_ETA = range(6)
+    COL_NAME, COL_ROLE, COL_STATE, COL_DISTANCE, COL_ETA, COL_AED = range(6)
     TICKING_COLUMNS = (COL_ETA,)
 
     def __init__(
@@ -46,6 +46,17 @@ class ResponderTableModel(IncidentRowsModel):
     ) -> None:
         super().__init__(service, now, parent)
         self.speed_mps = speed_mps
+        self._load_labels()
+
+    def _load_labels(self) -> None:
+        # Looked up once per language, not per cell: views ask for data thousands of times.
+        self._state_text = responder_state_labels()
+        self._role_text = role_labels()
+        self._brushes = {s: QBrush(QColor(c)) for s, c in colours.RESPONDER_STATE_COLOUR.items()}
+
+    def retranslate(self) -> None:
+        self._load_labels()
+        super().retranslate()
 
     def _rows_of(self, state: IncidentState) -> Mapping[str, ResponderState]:
         return state.responders
@@ -82,11 +93,9 @@ class ResponderTableModel(IncidentRowsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
-            return QBrush(QColor(colours.RESPONDER_STATE_COLOUR.get(r.state, colours.NEUTRAL)))
+            return self._brushes.get(r.state)
         if role == Qt.ItemDataRole.FontRole and r.state in ("accepted", "arrived"):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold()
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_DISTANCE, self.COL_ETA):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ID_ROLE:
@@ -94,17 +103,17 @@ class ResponderTableModel(IncidentRowsModel):
         if role == STATE_ROLE:
             return r.state
         if role == SORT_ROLE:
-            eta = self.eta(r)
-            return f"{STATE_RANK.get(r.state, 9)}:{(eta if eta is not None else r.distance_m):012.1f}"
+            # State first, then distance: cheap and stable, so re-sorting 100 rows is nothing.
+            return STATE_RANK.get(r.state, 9) * 100_000 + min(r.distance_m, 99_999.0)
         return None
 
     def _display(self, r: ResponderState, col: int) -> str:
         if col == self.COL_NAME:
             return r.pseudonym or self.tr("(geen pseudoniem)")
         if col == self.COL_ROLE:
-            return role_labels().get(r.role, r.role)
+            return self._role_text.get(r.role, r.role)
         if col == self.COL_STATE:
-            return responder_state_labels().get(r.state, r.state)
+            return self._state_text.get(r.state, r.state)
         if col == self.COL_DISTANCE:
             return f"{r.distance_m:,.0f} m".replace(",", ".")
         if col == self.COL_AED:

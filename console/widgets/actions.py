@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Signal, Slot
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from alert_engine.events import Event
@@ -25,6 +25,7 @@ from alert_engine.state import IncidentState
 from ..funnel import MessageFunnel
 from .confirm import Confirm, ask_yes_no
 from .engine_link import EventRelay, attempt, touches
+from .keys import ShortcutKeysFirst
 
 DEFAULT_UNIT = "15-101"
 SHORTCUTS = {
@@ -76,19 +77,20 @@ class ActionPanel(QWidget):
 
         self.title = QLabel()
         self.unit_edit = QLineEdit(unit_suggestion)
-        self.unit_edit.setPlaceholderText(self.tr("Eenheid, bijv. {0}").format(DEFAULT_UNIT))
+        self.unit_label = QLabel()
+        self.unit_label.setBuddy(self.unit_edit)
         self.units_label = QLabel()
-        self.dispatch_button = QPushButton(self.tr("Ambulance uitgegeven (Ctrl+D)"))
-        self.alert_button = QPushButton(self.tr("Alarmeer burgerhulpverleners (Ctrl+Shift+A)"))
+        self.dispatch_button = QPushButton()
+        self.alert_button = QPushButton()
         self.alert_button.setObjectName("alertButton")
         self.blocker_label = QLabel()
         self.blocker_label.setWordWrap(True)
-        self.cancel_button = QPushButton(self.tr("Alarm intrekken (Ctrl+Shift+X)"))
-        self.arrived_button = QPushButton(self.tr("Ambulance ter plaatse (Ctrl+Shift+M)"))
-        self.close_button = QPushButton(self.tr("Melding afsluiten (Ctrl+Shift+W)"))
+        self.cancel_button = QPushButton()
+        self.arrived_button = QPushButton()
+        self.close_button = QPushButton()
 
         grid = QGridLayout()
-        grid.addWidget(QLabel(self.tr("Ambulance-eenheid")), 0, 0)
+        grid.addWidget(self.unit_label, 0, 0)
         grid.addWidget(self.unit_edit, 0, 1)
         grid.addWidget(self.dispatch_button, 0, 2)
         grid.addWidget(self.units_label, 1, 0, 1, 3)
@@ -99,20 +101,41 @@ class ActionPanel(QWidget):
             layout.addWidget(w)
         layout.addStretch(1)
 
-        # A button's own shortcut does nothing while the button is disabled: exactly right.
-        for button, key, slot in (
+        self._keyed = (
             (self.dispatch_button, "dispatch", self.dispatch_ambulance),
-            (self.alert_button, "alert", self.trigger_alert),
             (self.cancel_button, "cancel", self.cancel_alarm),
             (self.arrived_button, "arrived", self.ambulance_arrived),
             (self.close_button, "close", self.close_incident),
-        ):
-            button.setShortcut(QKeySequence(SHORTCUTS[key]))
+        )
+        for button, _key, slot in self._keyed:
             button.clicked.connect(slot)
+        # The alert key always answers: with the alert, or with why it cannot go out yet.
+        self.alert_button.clicked.connect(self.trigger_alert)
+        QShortcut(QKeySequence(SHORTCUTS["alert"]), self, self.trigger_alert)
         self.unit_edit.returnPressed.connect(self.dispatch_ambulance)
+        ShortcutKeysFirst(SHORTCUTS.values(), self).install_on(self)
         self._relay = EventRelay(service, self)
         self._relay.committed.connect(self._on_events)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.unit_label.setText(self.tr("Ambulance-eenheid"))
+        self.unit_edit.setPlaceholderText(self.tr("Eenheid, bijv. {0}").format(DEFAULT_UNIT))
+        self.dispatch_button.setText(self.tr("Ambulance uitgegeven (Ctrl+D)"))
+        self.alert_button.setText(self.tr("Alarmeer burgerhulpverleners (Ctrl+Shift+A)"))
+        self.cancel_button.setText(self.tr("Alarm intrekken (Ctrl+Shift+X)"))
+        self.arrived_button.setText(self.tr("Ambulance ter plaatse (Ctrl+Shift+M)"))
+        self.close_button.setText(self.tr("Melding afsluiten (Ctrl+Shift+W)"))
+        # After setText, which resets a button's shortcut to its mnemonic. A button's own
+        # shortcut does nothing while the button is disabled: right for these four.
+        for button, key, _slot in self._keyed:
+            button.setShortcut(QKeySequence(SHORTCUTS[key]))
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
     # -- public --------------------------------------------------------------------------
     @property
@@ -162,7 +185,10 @@ class ActionPanel(QWidget):
 
     @Slot()
     def trigger_alert(self) -> None:
-        if self._incident is None or not self.alert_button.isEnabled():
+        if self._incident is None:
+            return
+        if not self.alert_button.isEnabled():
+            self._funnel.warning(self.alert_button.toolTip())
             return
         for e in self._command("trigger_alert"):
             if e.type == "alert_refused":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QWidget
 
@@ -24,10 +24,18 @@ class AgeSpinBox(QDoubleSpinBox):
         self.setRange(UNKNOWN, 130.0)
         self.setDecimals(2)
         self.setSingleStep(1.0)
-        self.setSpecialValueText(QCoreApplication.translate("AgeSpinBox", "onbekend"))
-        self.setSuffix(QCoreApplication.translate("AgeSpinBox", " jaar"))
+        self._retranslate()
         self.setValue(UNKNOWN)
         self.setAccelerated(True)
+
+    def _retranslate(self) -> None:
+        self.setSpecialValueText(self.tr("onbekend"))
+        self.setSuffix(self.tr(" jaar"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
     def age(self) -> float | None:
         """The age in years, or None when unknown."""

@@ -31,7 +31,13 @@ from alert_engine.state import IncidentState
 
 from ..funnel import MessageFunnel
 from ..labels import caller_instruction_labels, mmss
-from ..models.caller_prompt import CPR_RATE_PER_MIN, allowed_moves, prompt, since_call, since_instruction
+from ..models.caller_prompt import (
+    CPR_RATE_PER_MIN,
+    allowed_moves,
+    prompt,
+    since_call,
+    since_instruction,
+)
 
 BEAT_ON_MS = 120  # how long the dot stays lit per compression
 

@@ -19,19 +19,17 @@ _STYLE = "\n".join(
 ) + '\nQLabel#symbol { font-weight: bold; font-size: 14pt; }\nQLabel#summary { font-weight: bold; }'
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExclusionChecklist", text)
-
-
 def criterion_title(criterion: Criterion) -> str:
-    titles = {
-        "infant": _tr("Jonger dan 1 jaar"),
-        "suicide": _tr("(Poging tot) suïcide"),
-        "trauma": _tr("Ernstig (ongevals)trauma"),
-        "motorway": _tr("Risicovolle locatie zoals snelweg"),
-        "violence": _tr("Mogelijk onveilige situatie"),
-    }
-    return titles[criterion]
+    """The criterion as the Kwaliteitskader names it (literal calls, so lupdate finds them)."""
+    if criterion == "infant":
+        return QCoreApplication.translate("ExclusionChecklist", "Jonger dan 1 jaar")
+    if criterion == "suicide":
+        return QCoreApplication.translate("ExclusionChecklist", "(Poging tot) suïcide")
+    if criterion == "trauma":
+        return QCoreApplication.translate("ExclusionChecklist", "Ernstig (ongevals)trauma")
+    if criterion == "motorway":
+        return QCoreApplication.translate("ExclusionChecklist", "Risicovolle locatie zoals snelweg")
+    return QCoreApplication.translate("ExclusionChecklist", "Mogelijk onveilige situatie")
 
 
 def verdict_word(met: bool | None) -> str:
@@ -116,16 +114,16 @@ class ExclusionChecklist(QWidget):
 
     def _reason(self, finding: Finding | None) -> str:
         if finding is None:
-            return _tr("Wacht op locatie")
+            return self.tr("Wacht op locatie")
         return finding.reason_en if self._language == "en" else finding.reason_nl
 
     def _summary(self, v: ExclusionVerdict | None) -> tuple[str, str]:
         if v is None:
-            return _tr("Nog geen locatie: kies een adres of klik op de kaart."), "pending"
+            return self.tr("Nog geen locatie: kies een adres of klik op de kaart."), "pending"
         if v.excluded:
             names = ", ".join(criterion_title(c).lower() for c in v.criteria)
-            return _tr("Uitgesloten: {0}. Geen burgerhulpverleners alarmeren.").format(names), "met"
+            return self.tr("Uitgesloten: {0}. Geen burgerhulpverleners alarmeren.").format(names), "met"
         if v.to_check:
             names = ", ".join(criterion_title(c).lower() for c in v.to_check)
-            return _tr("Niet uitgesloten – controleer: {0}.").format(names), "unknown"
-        return _tr("Geen uitsluitcriterium van toepassing."), "not_met"
+            return self.tr("Niet uitgesloten – controleer: {0}.").format(names), "unknown"
+        return self.tr("Geen uitsluitcriterium van toepassing."), "not_met"

@@ -24,15 +24,11 @@ Confirm = Callable[[QWidget | None, str, str], bool]
 AskReason = Callable[[QWidget | None, str, str], str | None]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Confirm", text)
-
-
 def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
     """A yes/no question with "Nee" as the default, so a stray Enter changes nothing."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
-    yes = box.addButton(_tr("Ja"), QMessageBox.ButtonRole.YesRole)
-    no = box.addButton(_tr("Nee"), QMessageBox.ButtonRole.NoRole)
+    yes = box.addButton(QCoreApplication.translate("Confirm", "Ja"), QMessageBox.ButtonRole.YesRole)
+    no = box.addButton(QCoreApplication.translate("Confirm", "Nee"), QMessageBox.ButtonRole.NoRole)
     box.setDefaultButton(no)
     box.setEscapeButton(no)
     box.exec()
@@ -48,10 +44,10 @@ class ReasonDialog(QDialog):
         self.prompt = QLabel(text)
         self.prompt.setWordWrap(True)
         self.reason_edit = QPlainTextEdit()
-        self.reason_edit.setPlaceholderText(_tr("Schrijf de reden op (verplicht)"))
+        self.reason_edit.setPlaceholderText(self.tr("Schrijf de reden op (verplicht)"))
         self.buttons = QDialogButtonBox()
-        self.ok_button: QPushButton = self.buttons.addButton(_tr("Overrulen"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(_tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button: QPushButton = self.buttons.addButton(self.tr("Overrulen"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -38,8 +38,9 @@ class OpenIncidentsFilter(QSortFilterProxyModel):
         self._show_closed = False
 
     def set_show_closed(self, show: bool) -> None:
+        self.beginFilterChange()
         self._show_closed = show
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if self._show_closed:
@@ -78,8 +79,9 @@ class IncidentQueueView(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(IncidentQueueModel.COL_PLACE, QHeaderView.ResizeMode.Stretch)
+        model.rowsInserted.connect(lambda *_: self._fit_columns())
         self.table.setStyleSheet(
             "QTableView::item:selected { background: #1f3f75; color: white; }"
         )
@@ -138,6 +140,11 @@ class IncidentQueueView(QWidget):
         return self.badge.text() if not self.badge.isHidden() else ""
 
     # -- internals --------------------------------------------------------------------
+    def _fit_columns(self) -> None:
+        for col in range(self.model.columnCount()):
+            if col != IncidentQueueModel.COL_PLACE:
+                self.table.resizeColumnToContents(col)
+
     def _selection_changed(self, *_: object) -> None:
         self.incidentSelected.emit(self.selected())
 

@@ -10,20 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from alert_engine.events import Event
 from alert_engine.exclusion import CallFacts
@@ -31,20 +20,22 @@ from alert_engine.gazetteer import Gazetteer
 from alert_engine.service import IncidentService
 
 from ..funnel import MessageFunnel
-from .age import AgeSpinBox
+from .actions import SHORTCUTS as ACTION_KEYS
 from .checklist import ExclusionChecklist
 from .confirm import AskReason, ask_reason
 from .engine_link import EventRelay, attempt, touches
+from .facts_form import CallFactsForm
+from .keys import ShortcutKeysFirst
 from .location import LocationBox
 from .override import OverrideSection
 
 PREVIEW_DELAY_MS = 150
 COMMIT_DELAY_MS = 700  # update mode: a fact is recorded once the dispatcher pauses
-# Location kinds as the engine reads them (Dutch words), with their on-screen text.
-LOCATION_KINDS = ("", "woning", "openbare ruimte", "werk", "snelweg", "verzorgingsplaats", "anders")
 
 
 class IntakePanel(QWidget):
+    """Location, facts and checklist of the call being taken (new) or the selected one (update)."""
+
     callCreated = Signal(str)  # incident id
     motorwayHit = Signal(object)  # MotorwayHit | None, for the map
     locationPicked = Signal(float, float)  # lat, lon of the form's location
@@ -69,61 +60,39 @@ class IntakePanel(QWidget):
         self.header = QLabel()
         self.header.setObjectName("intakeHeader")
         self.location = LocationBox(gazetteer, funnel)
-        self.age = AgeSpinBox()
-        self.age_unknown_button = QToolButton()
-        self.age_unknown_button.setText(self.tr("Onbekend"))
-        self.suicide = QCheckBox(self.tr("(Poging tot) suïcide"))
-        self.trauma = QCheckBox(self.tr("Ernstig (ongevals)trauma"))
-        self.violence = QCheckBox(self.tr("Geweld / mogelijk onveilige situatie"))
-        self.kind = QComboBox()
-        names = (self.tr("— niet bekend —"), self.tr("Woning"), self.tr("Openbare ruimte"), self.tr("Werk"),
-                 self.tr("Snelweg"), self.tr("Verzorgingsplaats"), self.tr("Anders"))
-        for code, name in zip(LOCATION_KINDS, names, strict=True):
-            self.kind.addItem(name, code)
-        self.description = QLineEdit()
-        self.description.setPlaceholderText(self.tr("bijv. A12 hmp 34,5 of Dorpsstraat 12, achterom"))
+        self.form = CallFactsForm()
+        # The form's fields, also under the names this panel has always had.
+        self.age, self.suicide, self.trauma = self.form.age, self.form.suicide, self.form.trauma
+        self.violence, self.kind, self.description = self.form.violence, self.form.kind, self.form.description
         self.checklist = ExclusionChecklist()
         self.override = OverrideSection(service, funnel, reason_asker=reason_asker)
-        self.create_button = QPushButton(self.tr("Melding aanmaken (Ctrl+Enter)"))
+        self.create_button = QPushButton()
         self.create_button.setDefault(True)
 
-        age_row = QHBoxLayout()
-        age_row.addWidget(self.age, 1)
-        age_row.addWidget(self.age_unknown_button)
-        form = QFormLayout()
-        form.addRow(self.tr("&Leeftijd patiënt"), age_row)
-        form.addRow("", self.suicide)
-        form.addRow("", self.trauma)
-        form.addRow("", self.violence)
-        form.addRow(self.tr("&Soort locatie"), self.kind)
-        form.addRow(self.tr("&Omschrijving locatie"), self.description)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addWidget(self.location)
-        layout.addLayout(form)
-        for widget in (self.checklist, self.override, self.create_button):
+        for widget in (self.location, self.form, self.checklist, self.override, self.create_button):
             layout.addWidget(widget)
         layout.addStretch(1)
 
         self._preview_timer = self._timer(PREVIEW_DELAY_MS, self.refresh_preview)
         self._commit_timer = self._timer(COMMIT_DELAY_MS, self.send_changes)
         self.location.locationChanged.connect(self._location_changed)
-        self.age.valueChanged.connect(lambda _v: self._changed("patient_age_years"))
-        self.age.editingFinished.connect(self.send_changes)
-        self.age_unknown_button.clicked.connect(self.age.clear_age)
-        for name, box in (("suicide", self.suicide), ("trauma", self.trauma), ("violence", self.violence)):
-            box.toggled.connect(lambda _on, n=name: self._changed(n))
-        self.kind.currentIndexChanged.connect(lambda _i: self._changed("location_kind"))
-        self.description.textChanged.connect(lambda _t: self._changed("location_description"))
-        self.description.editingFinished.connect(self.send_changes)
+        self.form.factChanged.connect(self._changed)
+        self.form.editingDone.connect(self.send_changes)
         self.create_button.clicked.connect(self.submit)
-        QShortcut(QKeySequence("Ctrl+N"), self, self.start_new_call)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.submit, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+N"), self, self.start_new_call)  # window-wide
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # only while the form has the focus
+            submit = QShortcut(QKeySequence(keys), self, self.submit)
+            submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        ShortcutKeysFirst((*ACTION_KEYS.values(), "Ctrl+N", "Ctrl+Return", "Ctrl+Enter"), self).install_on(self)
         self._relay = EventRelay(service, self)
         self._relay.committed.connect(self._on_events)
+        self.create_button.setText(self.tr("Melding aanmaken (Ctrl+Enter)"))
         self._show_mode()
         self.refresh_preview()
+        # Build the address index once the window is up, not on the first keystroke.
+        QTimer.singleShot(0, self, lambda: attempt(funnel, gazetteer.load))
 
     def _timer(self, ms: int, slot: Any) -> QTimer:
         timer = QTimer(self)
@@ -150,17 +119,7 @@ class IntakePanel(QWidget):
         point = self.location.location
         if point is None:
             return None
-        return CallFacts(lat=point[0], lon=point[1], **self._form_facts())
-
-    def _form_facts(self) -> dict[str, Any]:
-        return {
-            "patient_age_years": self.age.age(),
-            "suicide": self.suicide.isChecked(),
-            "trauma": self.trauma.isChecked(),
-            "violence": self.violence.isChecked(),
-            "location_kind": str(self.kind.currentData() or ""),
-            "location_description": self.description.text().strip(),
-        }
+        return CallFacts(lat=point[0], lon=point[1], **self.form.values())
 
     @Slot()
     def start_new_call(self) -> None:
@@ -198,25 +157,12 @@ class IntakePanel(QWidget):
             self._dirty.clear()
             if state is None:
                 self.location.clear()
-                self.age.clear_age()
-                for box in (self.suicide, self.trauma, self.violence):
-                    box.setChecked(False)
-                self.kind.setCurrentIndex(0)
-                self.description.clear()
+                self.form.show_facts({})
             else:
-                f = state.facts
-                self.location.set_location(state.lat, state.lon, str(f.get("address", "") or ""))
-                self.location.address_edit.setText(str(f.get("address", "") or ""))
-                age = f.get("patient_age_years")
-                self.age.set_age(None if age is None else float(age))
-                self.suicide.setChecked(bool(f.get("suicide")))
-                self.trauma.setChecked(bool(f.get("trauma")))
-                self.violence.setChecked(bool(f.get("violence")))
-                kind = str(f.get("location_kind", "") or "")
-                if self.kind.findData(kind) < 0:
-                    self.kind.addItem(kind, kind)
-                self.kind.setCurrentIndex(self.kind.findData(kind))
-                self.description.setText(str(f.get("location_description", "") or ""))
+                address = str(state.facts.get("address", "") or "")
+                self.location.set_location(state.lat, state.lon, address)
+                self.location.address_edit.setText(address)
+                self.form.show_facts(state.facts)
         finally:
             self._loading = False
         self._show_mode()
@@ -271,6 +217,12 @@ class IntakePanel(QWidget):
         if touches(events, self._incident):
             self._show_mode()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.create_button.setText(self.tr("Melding aanmaken (Ctrl+Enter)"))
+            self._show_mode()
+        super().changeEvent(event)
+
     def _show_mode(self) -> None:
         state = attempt(self._funnel, self._service.state, self._incident) if self._incident else None
         closed = state is not None and not state.is_open
@@ -280,8 +232,7 @@ class IntakePanel(QWidget):
             self.header.setText(self.tr("Melding {0} (afgesloten)").format(self._incident))
         else:
             self.header.setText(self.tr("Melding {0} – wijzigingen worden vastgelegd").format(self._incident))
-        for part in (self.location, self.age, self.age_unknown_button, self.suicide, self.trauma,
-                     self.violence, self.kind, self.description):
-            part.setEnabled(not closed)
+        self.location.setEnabled(not closed)
+        self.form.setEnabled(not closed)
         self.create_button.setVisible(self._incident is None)
         self.override.set_incident(self._incident)

@@ -33,7 +33,7 @@ class LiveChart(pg.PlotWidget):
         item.setMenuEnabled(False)
         item.hideButtons()
         self.setMouseEnabled(x=False, y=False)
-        self._legend = item.addLegend(offset=(6, 4), labelTextSize="8pt")
+        self._legend = item.addLegend(offset=(-6, 4), labelTextSize="8pt")
         self.accepts = item.plot([], [], pen=pg.mkPen(colours.RESPONDER_STATE_COLOUR["accepted"], width=2.5))
         self.arrivals = item.plot([], [], pen=pg.mkPen(colours.RESPONDER_STATE_COLOUR["arrived"], width=2.5,
                                                        style=pg.QtCore.Qt.PenStyle.DashLine))

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -50,8 +57,12 @@ def _table(model: IncidentRowsModel, parent: QWidget, sort: bool) -> tuple[QTabl
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(22)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Fit the columns when rows arrive, not on every change: ResizeToContents would measure
+    # every cell on each update (thousands of data() calls a second in a busy alarm).
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    model.modelReset.connect(view.resizeColumnsToContents)
+    model.rowsInserted.connect(lambda *_: view.resizeColumnsToContents())
     if sort:
         # Coming first, then there, then waiting; by ETA or distance within each.
         proxy.sort(0, Qt.SortOrder.AscendingOrder)
@@ -224,10 +235,10 @@ class LivePanel(QWidget):
         self.tabs.setTabText(0, self.tr("Hulpverleners ({0})").format(self.responder_model.rowCount()))
         self.tabs.setTabText(1, self.tr("AED's ({0})").format(self.aed_model.rowCount()))
 
-    def _emit_selected(self, view: QTableView, signal: Signal) -> None:
+    def _emit_selected(self, view: QTableView, signal: SignalInstance) -> None:
         rows = view.selectionModel().selectedRows()
         if rows:
-            signal.emit(str(rows[0].data(ID_ROLE)))  # type: ignore[attr-defined]
+            signal.emit(str(rows[0].data(ID_ROLE)))
 
     def _focus(
         self, view: QTableView, proxy: QSortFilterProxyModel, model: IncidentRowsModel, key: str, tab: int

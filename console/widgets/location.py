@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Signal, Slot
+from PySide6.QtCore import QEvent, QStringListModel, Signal, Slot
 from PySide6.QtWidgets import QCompleter, QFormLayout, QLabel, QLineEdit, QWidget
 
 from alert_engine.gazetteer import Gazetteer, Place, parse_coordinates
@@ -34,7 +34,6 @@ class LocationBox(QWidget):
         self._label = ""
 
         self.address_edit = QLineEdit()
-        self.address_edit.setPlaceholderText(self.tr("Adres, straat, postcode, plaats of coördinaten"))
         self.address_edit.setClearButtonEnabled(True)
         self._model = QStringListModel(self)
         self.completer = QCompleter(self._model, self)
@@ -42,21 +41,36 @@ class LocationBox(QWidget):
         self.completer.setMaxVisibleItems(SUGGESTIONS)
         self.address_edit.setCompleter(self.completer)
         self.coords_edit = QLineEdit()
-        self.coords_edit.setPlaceholderText(self.tr("bijv. 52,0601 4,4932"))
+        self.address_label, self.coords_label = QLabel(), QLabel()
+        self.address_label.setBuddy(self.address_edit)
+        self.coords_label.setBuddy(self.coords_edit)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.setStyleSheet('QLineEdit[invalid="true"] { border: 2px solid #c62828; }')
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self.tr("&Adres / locatie"), self.address_edit)
-        form.addRow(self.tr("&Coördinaten"), self.coords_edit)
+        form.addRow(self.address_label, self.address_edit)
+        form.addRow(self.coords_label, self.coords_edit)
         form.addRow("", self.hint)
 
         self.address_edit.textEdited.connect(self._suggest)
         self.address_edit.returnPressed.connect(self.pick_first)
         self.completer.activated[str].connect(self._pick_text)  # type: ignore[index]
         self.coords_edit.editingFinished.connect(self._coords_typed)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.address_label.setText(self.tr("&Adres / locatie"))
+        self.coords_label.setText(self.tr("&Coördinaten"))
+        self.address_edit.setPlaceholderText(self.tr("Adres, straat, postcode, plaats of coördinaten"))
+        self.coords_edit.setPlaceholderText(self.tr("bijv. 52,0601 4,4932"))
         self._show_hint()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
     # -- public --------------------------------------------------------------------------
     @property
@@ -78,7 +92,7 @@ class LocationBox(QWidget):
         self._location = (float(lat), float(lon))
         self._label = label
         self.coords_edit.setText(format_point(lat, lon))
-        self.coords_edit.setProperty("invalid", False)
+        self._mark_invalid(False)
         if not label:  # a click elsewhere: a street name typed before would now be wrong
             self.address_edit.clear()
         self._show_hint()
@@ -128,7 +142,7 @@ class LocationBox(QWidget):
             return
         place = parse_coordinates(text)
         if place is None:
-            self.coords_edit.setProperty("invalid", True)
+            self._mark_invalid(True)
             self._funnel.warning(self.tr("Coördinaten niet herkend: '{0}'. Typ bijv. 52,0601 4,4932.").format(text))
             return
         # Keep an address the dispatcher typed (e.g. one the gazetteer does not know).
@@ -139,6 +153,11 @@ class LocationBox(QWidget):
         if not keep_text:
             self.address_edit.setText(label)
         self.set_location(place.lat, place.lon, label)
+
+    def _mark_invalid(self, invalid: bool) -> None:
+        self.coords_edit.setProperty("invalid", invalid)
+        self.coords_edit.style().unpolish(self.coords_edit)
+        self.coords_edit.style().polish(self.coords_edit)
 
     def _show_hint(self) -> None:
         if self._location is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QEvent, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from alert_engine.service import IncidentService
@@ -28,10 +28,7 @@ class OverrideSection(QWidget):
         self._funnel = funnel
         self._ask = reason_asker
         self._incident: str | None = None
-        self.button = QPushButton(self.tr("Uitsluiting &overrulen…"))
-        self.button.setToolTip(
-            self.tr("Toch burgerhulpverleners laten alarmeren ondanks een uitsluitcriterium (reden verplicht).")
-        )
+        self.button = QPushButton()
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         layout = QHBoxLayout(self)
@@ -39,7 +36,19 @@ class OverrideSection(QWidget):
         layout.addWidget(self.button)
         layout.addWidget(self.reason_label, 1)
         self.button.clicked.connect(self.override)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.button.setText(self.tr("Uitsluiting o&verrulen…"))
+        self.button.setToolTip(
+            self.tr("Toch burgerhulpverleners laten alarmeren ondanks een uitsluitcriterium (reden verplicht).")
+        )
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
     def set_incident(self, incident: str | None) -> None:
         self._incident = incident

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from alert_engine.state import IncidentState
 
@@ -35,6 +35,9 @@ class StatusHeader(QFrame):
         self.app_name.setStyleSheet("font-size: 16px; font-weight: bold; color: white;")
         self.incident_label = QLabel(self)
         self.incident_label.setStyleSheet("font-size: 14px; font-weight: bold; color: white;")
+        # Long addresses must not widen the window: the label gives way and elides.
+        self.incident_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.incident_label.setMinimumWidth(120)
         self.demo_badge = QLabel(self)
         self.demo_badge.setStyleSheet(
             f"background: {colours.DEMO_BADGE}; color: #1d1d1d; font-weight: bold;"
@@ -81,11 +84,11 @@ class StatusHeader(QFrame):
         r = self._registry
         if r is None:
             return ""
-        counts = self.tr("{0} hulpverleners · {1} AED's").format(
+        counts = self.tr("{0} hulpverleners, {1} AED's").format(
             f"{r.responders:,}".replace(",", "."), f"{r.aeds:,}".replace(",", ".")
         )
         if r.synthetic:
-            return self.tr("SYNTHETISCHE demo-registry ({0}) · {1}").format(r.region or "?", counts)
+            return self.tr("Synthetische registry ({0}): {1}").format(r.region or "?", counts)
         return self.tr("Registry: {0}").format(counts)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -99,5 +102,11 @@ class StatusHeader(QFrame):
             self.tr("Gesimuleerde burgerhulpverleners beantwoorden de alarmen (start met --no-simulation om dit uit te zetten)")
         )
         self.registry_label.setText(self._registry_text())
-        self.registry_label.setToolTip(str(self._registry.path) if self._registry else "")
+        if self._registry is not None:
+            self.registry_label.setToolTip(
+                self.tr("Alle hulpverleners en AED's in deze registry zijn synthetisch (geen echte personen).")
+                + "\n" + str(self._registry.path)
+                if self._registry.synthetic
+                else str(self._registry.path)
+            )
         self._render()

@@ -79,7 +79,7 @@ class Console:
         self.qtbot.waitUntil(lambda: not timer.isActive(), timeout=2000)
 
     def type_age(self, text: str) -> None:
-        spin = self.intake.age
+        spin = self.intake.form.age
         spin.lineEdit().selectAll()
         self.qtbot.keyClicks(spin, text)
         spin.interpretText()
@@ -111,7 +111,7 @@ def test_infant_age_turns_the_criterion_red_and_excludes(console: Console) -> No
 
     console.type_age("0.5")
 
-    assert console.intake.age.age() == 0.5
+    assert console.intake.form.age.age() == 0.5
     assert checklist.state_of("infant") == "met"
     assert checklist.symbols["infant"].text() == "✕"
     assert colour(checklist.symbols["infant"]) == COLOURS["met"]
@@ -129,7 +129,7 @@ def test_unknown_age_is_amber_but_not_excluded(console: Console) -> None:
     console.intake.set_location(*ZOETERMEER)
     console.wait_preview()
 
-    assert console.intake.age.text() == "onbekend"
+    assert console.intake.form.age.text() == "onbekend"
     assert checklist.state_of("infant") == "unknown"
     assert colour(checklist.symbols["infant"]) == COLOURS["unknown"]
     assert "onbekend" in checklist.reason_text("infant")
@@ -185,6 +185,8 @@ def test_typed_coordinates_and_map_click_set_the_location(console: Console) -> N
     box.coords_edit.setText("hier ergens")
     box.coords_edit.editingFinished.emit()
     assert console.messages[-1][0] == "warning" and "niet herkend" in console.messages[-1][1]
+    assert box.coords_edit.property("invalid") is True
+    assert box.location == pytest.approx((52.0601, 4.4932))  # a typo does not move the call
     console.intake.set_location(52.07, 4.5)
     assert box.location == (52.07, 4.5)
     assert box.coords_edit.text() == "52.07000, 4.50000"
@@ -193,11 +195,11 @@ def test_typed_coordinates_and_map_click_set_the_location(console: Console) -> N
 # -- creating and updating a call ---------------------------------------------------------------
 def test_ctrl_enter_creates_the_call_and_the_form_switches_to_update(console: Console, qtbot: Any) -> None:
     console.intake.set_location(*ZOETERMEER, "Oostweg 12, Zoetermeer")
-    console.intake.activateWindow()
-    qtbot.waitActive(console.intake)
-    console.intake.description.setFocus()
+    with qtbot.waitActive(console.intake):
+        console.intake.activateWindow()
+    console.intake.form.description.setFocus()
     with qtbot.waitSignal(console.intake.callCreated) as created:
-        qtbot.keyClick(console.intake.description, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(console.intake.form.description, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     incident = created.args[0]
     state = console.service.state(incident)
     assert state.facts["address"] == "Oostweg 12, Zoetermeer"
@@ -209,7 +211,7 @@ def test_ctrl_enter_creates_the_call_and_the_form_switches_to_update(console: Co
 
 def test_update_mode_records_changed_facts_and_the_engine_reassesses(console: Console, qtbot: Any) -> None:
     incident = console.create()
-    console.intake.trauma.setChecked(True)
+    console.intake.form.trauma.setChecked(True)
     qtbot.waitUntil(lambda: "call_updated" in console.event_types(), timeout=3000)
     update = [e for e in console.service.events(incident) if e.type == "call_updated"]
     assert [dict(e["changes"]) for e in update] == [{"trauma": True}]
@@ -220,7 +222,7 @@ def test_update_mode_records_changed_facts_and_the_engine_reassesses(console: Co
     console.intake.load_incident(None)  # Ctrl+N's new, empty form
     assert console.intake.incident is None and console.intake.location.location is None
     console.intake.load_incident(incident)
-    assert console.intake.trauma.isChecked() and console.intake.age.age() == 67
+    assert console.intake.form.trauma.isChecked() and console.intake.form.age.age() == 67
 
 
 # -- the action panel --------------------------------------------------------------------------
@@ -314,7 +316,7 @@ def test_arrival_and_close(console: Console, qtbot: Any) -> None:
     assert not console.actions.close_button.isEnabled()
     assert console.actions.alert_button.toolTip() == "De melding is afgesloten."
     assert "afgesloten" in console.intake.header.text()
-    assert not console.intake.age.isEnabled()
+    assert not console.intake.form.age.isEnabled()
 
 
 def test_refusal_reaches_the_dispatcher_as_a_warning(qtbot: Any, gazetteer: Gazetteer) -> None:
@@ -336,3 +338,92 @@ def test_engine_errors_go_to_the_funnel_not_out_of_the_slot(console: Console, qt
     assert "ambulance_dispatched" not in console.event_types()
 
 
+
+
+def test_ctrl_n_starts_an_empty_new_call(console: Console, qtbot: Any) -> None:
+    console.create()
+    with qtbot.waitActive(console.intake):
+        console.intake.activateWindow()
+    console.intake.form.description.setFocus()
+    with qtbot.waitSignal(console.intake.newCallStarted):
+        qtbot.keyClick(console.intake.form.description, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert console.intake.incident is None
+    assert console.intake.header.text() == "Nieuwe melding"
+    assert console.intake.location.location is None and console.intake.form.age.age() is None
+    assert console.intake.location.address_edit.hasFocus()
+    assert not console.intake.create_button.isEnabled()
+
+
+def test_alert_key_while_blocked_says_why(console: Console, qtbot: Any) -> None:
+    console.create()
+    with qtbot.waitActive(console.actions):
+        console.actions.activateWindow()
+    qtbot.keyClick(
+        console.actions.unit_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert "alert_refused" not in console.event_types() and "alert_sent" not in console.event_types()
+    assert console.messages[-1][0] == "warning" and "ambulance" in console.messages[-1][1]
+
+    qtbot.keyClick(console.actions.unit_edit, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    # A button's shortcut shows the button going down and up first (animateClick, 100 ms).
+    qtbot.waitUntil(lambda: "ambulance_dispatched" in console.event_types(), timeout=2000)
+    qtbot.keyClick(
+        console.actions.unit_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert "alert_sent" in console.event_types()
+
+
+def test_console_keys_win_over_a_text_field_that_claims_them(qtbot: Any) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeySequence, QShortcut
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from console.widgets.keys import ShortcutKeysFirst
+
+    class GreedyEdit(QLineEdit):
+        """Claims every key, as a field does with its platform's editing keys."""
+
+        def event(self, e: QEvent) -> bool:
+            if e.type() == QEvent.Type.ShortcutOverride:
+                e.accept()
+                return True
+            return super().event(e)
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    field = GreedyEdit()
+    QVBoxLayout(window).addWidget(field)
+    fired: list[int] = []
+    QShortcut(QKeySequence("Ctrl+Shift+A"), window, lambda: fired.append(1))
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    chord = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(field, Qt.Key.Key_A, chord)
+    assert fired == []
+    ShortcutKeysFirst(["Ctrl+Shift+A"], window).install_on(window)
+    qtbot.keyClick(field, Qt.Key.Key_A, chord)
+    assert fired == [1]
+
+
+def test_keys_survive_a_language_change(console: Console, qtbot: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendEvent(console.actions, QEvent(QEvent.Type.LanguageChange))
+    assert console.actions.dispatch_button.shortcut().toString() == "Ctrl+D"
+    assert console.actions.close_button.shortcut().toString() == "Ctrl+Shift+W"
+    assert console.actions.dispatch_button.text() == "Ambulance uitgegeven (Ctrl+D)"
+
+
+def test_picking_a_suggestion_from_the_list(console: Console, qtbot: Any) -> None:
+    box = console.intake.location
+    qtbot.keyClicks(box.address_edit, "vliet")
+    popup = box.completer.popup()
+    assert popup.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    first = box.suggestions[0]
+    assert first.text == "Vliettunnel, Leidschendam-Voorburg"
+    assert box.location == (first.lat, first.lon)
+    assert box.address_edit.text() == first.text
+    assert not popup.isVisible()

@@ -1,0 +1,156 @@
+"""Dutch words for the report and the review timeline: event kinds, states, one line per event.
+
+Kept apart from the console's translatable labels because the engine has no Qt; the words
+match `console/labels.py` so the report and the screen say the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..events import Event
+
+MODE_NL = {"live": "LIVE", "training": "OEFENING", "test": "PROEFALARM"}
+ROLE_NL = {"cpr": "Direct", "aed": "AED-loper"}
+RESPONDER_STATE_NL = {
+    "alerted": "gealarmeerd",
+    "accepted": "komt (geaccepteerd)",
+    "declined": "afgewezen",
+    "timed_out": "geen reactie",
+    "arrived": "ter plaatse",
+    "cancelled": "geannuleerd",
+    "oversupply": "overaanbod",
+}
+CALLER_NL = {
+    "not_started": "niet gestart",
+    "instructing": "instructie loopt",
+    "handed_over": "overgedragen",
+    "ended": "beëindigd",
+}
+CRITERIA_NL = {
+    "infant": "jonger dan 1 jaar",
+    "suicide": "(poging tot) suïcide",
+    "trauma": "ernstig (ongevals)letsel",
+    "motorway": "risicolocatie (snelweg)",
+    "violence": "mogelijk onveilige situatie",
+}
+REFUSAL_NL = {
+    "excluded": "uitsluitcriterium van toepassing",
+    "no_ambulance": "nog geen ambulance uitgegeven",
+    "no_responders_in_reach": "geen beschikbare hulpverleners binnen bereik",
+    "no_test_responders": "geen deelnemers voor het proefalarm",
+}
+CANCEL_NL = {
+    "target_reached": "doel bereikt",
+    "dispatcher": "door de centralist",
+    "closed": "melding afgesloten",
+    "live_alarm": "echte alarmering gaat voor",
+}
+
+# Event kind -> (label, colour). Colours group kinds: call and decisions blue, ambulance
+# teal, alert purple, responders green/grey, AEDs orange, instruction brown, end dark grey.
+EVENT_KINDS: dict[str, tuple[str, str]] = {
+    "call_received": ("112-melding", "#1f5fbf"),
+    "call_updated": ("Melding aangevuld", "#1f5fbf"),
+    "exclusion_assessed": ("Uitsluitcriteria", "#1f5fbf"),
+    "exclusion_overridden": ("Uitsluiting overruled", "#b42318"),
+    "ambulance_dispatched": ("Ambulance uitgegeven", "#0f7b7b"),
+    "ambulance_arrived": ("Ambulance ter plaatse", "#0f7b7b"),
+    "alert_refused": ("Alarmering geweigerd", "#b42318"),
+    "alert_sent": ("Alarmering", "#7b3fa0"),
+    "responder_accepted": ("Geaccepteerd", "#1a9e3a"),
+    "responder_declined": ("Afgewezen", "#8a8a8a"),
+    "responder_timed_out": ("Geen reactie", "#8a8a8a"),
+    "responder_arrived": ("Ter plaatse", "#0b5a1d"),
+    "cancellation_sent": ("Annulering", "#8e44ad"),
+    "oversupply": ("Overaanbod", "#8e44ad"),
+    "oversupply_feedback": ("Terugkoppeling overaanbod", "#8e44ad"),
+    "aed_fetched": ("AED opgehaald", "#d9730d"),
+    "aed_connected": ("AED aangesloten", "#b35900"),
+    "aed_check_requested": ("AED-controle gevraagd", "#d9730d"),
+    "aed_ready_confirmed": ("AED weer gereed", "#d9730d"),
+    "caller_instruction_changed": ("Meldersinstructie", "#8a5a00"),
+    "alarm_cancelled": ("Alarm ingetrokken", "#b42318"),
+    "incident_closed": ("Melding afgesloten", "#404040"),
+    "annotation_added": ("Notitie", "#1f3f75"),
+}
+
+
+def event_label(kind: str) -> str:
+    return EVENT_KINDS.get(kind, (kind, ""))[0]
+
+
+def event_colour(kind: str) -> str:
+    return EVENT_KINDS.get(kind, ("", "#606060"))[1]
+
+
+def _list(ids: Any, names: Mapping[str, str], limit: int = 12) -> str:
+    shown = [names.get(str(i), "?") for i in ids]
+    if len(shown) > limit:
+        return ", ".join(shown[:limit]) + f" … (+{len(shown) - limit})"
+    return ", ".join(shown)
+
+
+def describe(
+    e: Event,
+    names: Mapping[str, str],
+    exact: bool = False,
+    location: Callable[[float, float, bool], str] | None = None,
+) -> str:
+    """One line about an event, with responders by `names` (never a registry id)."""
+    who = names.get(str(e.get("responder")), "?") if "responder" in e.data else ""
+    where = location or (lambda lat, lon, _exact: f"{lat:.2f}, {lon:.2f}")
+    t = e.type
+    if t == "call_received":
+        age = e.get("patient_age_years")
+        bits = [where(float(e["lat"]), float(e["lon"]), exact)]
+        bits.append("leeftijd onbekend" if age is None else f"{float(age):g} jaar")
+        if e.get("location_kind"):
+            bits.append(str(e["location_kind"]))
+        if exact and (e.get("address") or e.get("location_description")):
+            bits.append(str(e.get("address") or e.get("location_description")))
+        return " · ".join(bits)
+    if t == "call_updated":
+        changes = dict(e["changes"])
+        if not exact:
+            for k in ("lat", "lon", "location_description", "address"):
+                if k in changes:
+                    changes[k] = "(gewijzigd)"
+        return ", ".join(f"{k}: {v}" for k, v in changes.items())
+    if t == "exclusion_assessed":
+        if not e["criteria"]:
+            return "geen uitsluitcriterium van toepassing"
+        met = ", ".join(CRITERIA_NL.get(c, c) for c in e["criteria"])
+        return ("uitgesloten: " if e["excluded"] else "van toepassing: ") + met
+    if t == "exclusion_overridden":
+        return f"reden: {e['reason']}"
+    if t in ("ambulance_dispatched", "ambulance_arrived"):
+        return f"eenheid {e['unit']}"
+    if t == "alert_refused":
+        return REFUSAL_NL.get(str(e["reason"]), str(e["reason"]))
+    if t == "alert_sent":
+        rs = list(e["responders"])
+        runners = sum(1 for r in rs if r.get("role") == "aed")
+        return (
+            f"{len(rs)} hulpverleners ({len(rs) - runners} direct, {runners} via AED), "
+            f"{len(e['aeds'])} AED's, straal {float(e['radius_m']):,.0f} m".replace(",", ".")
+        )
+    if t in ("responder_accepted", "responder_declined", "responder_timed_out", "responder_arrived"):
+        return who
+    if t == "oversupply":
+        return f"{who} accepteerde na het bereiken van het doel"
+    if t == "cancellation_sent":
+        reason = CANCEL_NL.get(str(e["reason"]), str(e["reason"]))
+        return f"{len(e['responders'])} hulpverleners ({reason}): {_list(e['responders'], names)}"
+    if t == "oversupply_feedback":
+        return str(e["note"])
+    if t in ("aed_fetched", "aed_connected", "aed_check_requested", "aed_ready_confirmed"):
+        return f"AED {e['aed']}"
+    if t == "caller_instruction_changed":
+        return CALLER_NL.get(str(e["state"]), str(e["state"]))
+    if t == "alarm_cancelled":
+        return f"door {e['by']}"
+    if t == "annotation_added":
+        return f"{e['author']}: {e['text']}"
+    return ""

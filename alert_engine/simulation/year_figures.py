@@ -1,0 +1,223 @@
+"""The annual-report figures of a simulated year, and how they compare with published ones.
+
+Every figure is computed from the alarms' folded states (see alarm.py); this module only
+counts, takes medians and lays out the table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .alarm import AlarmOutcome
+
+NIGHT_HOURS = frozenset({23, 0, 1, 2, 3, 4, 5, 6})  # 23:00-07:00 local
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    model: str
+    published: str = ""
+    source: str = ""
+
+
+def _share(mask: Sequence[bool] | np.ndarray) -> float:
+    m = np.asarray(mask, dtype=bool)
+    return float(m.mean()) if len(m) else math.nan
+
+
+def _pct(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{100 * x:.1f} %"
+
+
+def _min(seconds: float) -> str:
+    return "n/a" if math.isnan(seconds) else f"{seconds / 60:.1f} min"
+
+
+def _median(values: Sequence[float]) -> float:
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    return float(np.median(v)) if len(v) else math.nan
+
+
+@dataclass
+class YearFigures:
+    outcomes: list[AlarmOutcome]
+    alerts_per_responder: np.ndarray  # one count per registered responder (zeros included)
+
+    @property
+    def alerted(self) -> list[AlarmOutcome]:
+        return [o for o in self.outcomes if o.alerted]
+
+    def share(self, pick: str, among: Sequence[AlarmOutcome] | None = None) -> float:
+        group = self.outcomes if among is None else among
+        return _share([bool(getattr(o, pick)) for o in group])
+
+    def share_where(self, test: object, among: Sequence[AlarmOutcome] | None = None) -> float:
+        group = self.outcomes if among is None else among
+        return _share([bool(test(o)) for o in group])  # type: ignore[operator]
+
+    def median(self, pick: str) -> float:
+        return _median([getattr(o, pick) for o in self.alerted])
+
+    # -- acceptance per alert -----------------------------------------------------------
+    def acceptance_all_alerts(self) -> float:
+        a = self.alerted
+        told = sum(o.n_alerted for o in a)
+        return sum(o.accepted + o.oversupply for o in a) / told if told else math.nan
+
+    def acceptance_full_window(self) -> tuple[float, int]:
+        """Accepts per alert in alarms with no "target reached" cancellation inside the
+        answer window, so no one was called off before answering: the per-alert acceptance
+        that systems without cancellation report. (Returns the share and how many alarms.)"""
+        a = [o for o in self.alerted if o.full_window]
+        told = sum(o.n_alerted for o in a)
+        share = sum(o.accepted + o.oversupply for o in a) / told if told else math.nan
+        return share, len(a)
+
+    def responder_lead_s(self) -> float:
+        """Mean minutes the first responder was there before the ambulance, where first."""
+        lead = [
+            o.ambulance_after_alert_s - o.first_on_scene_s
+            for o in self.alerted
+            if o.responder_before_ambulance and not math.isnan(o.ambulance_after_alert_s)
+        ]
+        return float(np.mean(lead)) if lead else math.nan
+
+    def refusals(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            if not o.alerted:
+                out[o.refusal] = out.get(o.refusal, 0) + 1
+        return out
+
+
+def headline_rows(f: YearFigures) -> list[Row]:
+    a = f.alerted
+    return [
+        Row("alarms processed (alert triggered)", f"{len(f.outcomes):,}", "11,901",
+            "HartslagNu 2020"),
+        Row("responders alerted", _pct(f.share("alerted")), "99.9 %", "HartslagNu 2020"),
+        Row("an AED alerted", _pct(f.share_where(lambda o: o.n_aeds > 0)), "91.3 %",
+            "HartslagNu 2020 (92.8 % 'could be')"),
+        Row("accepted by at least one responder", _pct(f.share_where(lambda o: o.accepted > 0)),
+            "73.5 %", "HartslagNu 2020"),
+        Row("a responder on scene before the ambulance",
+            _pct(f.share("responder_before_ambulance")), "42-47 %",
+            "Andelius 2020; Scquizzato 2020"),
+        Row("AED connected by a responder before the ambulance",
+            _pct(f.share("aed_before_ambulance")), "41.5 %",
+            "HartslagNu 2020: 59.3 % x 70 %"),
+        Row("target met (5 accepted incl. 2 AED runners)", _pct(f.share("target_met", a))),
+    ]  # fmt: skip
+
+
+def time_rows(f: YearFigures) -> list[Row]:
+    return [
+        Row("call -> alert", _min(f.median("call_to_alert_s")), "3.0 min", "Sweden 2022"),
+        Row("alert -> first accept", _min(f.median("first_accept_s")), "", ""),
+        Row("alert -> first direct (CPR) responder on scene", _min(f.median("first_direct_s")),
+            "4.6 min", "Sweden 2022"),
+        Row("alert -> AED on scene via a runner", _min(f.median("aed_on_scene_s")), "6.0 min",
+            "Sweden 2022"),
+        Row("alert -> first responder on scene (any role)", _min(f.median("first_on_scene_s"))),
+        Row("call -> ambulance on scene", _min(f.median("ambulance_after_call_s")), "8.5 min",
+            "NL A1 2015 (fit)"),
+        Row("alert -> ambulance on scene", _min(f.median("ambulance_after_alert_s")), "8.3 min",
+            "Sweden 2022"),
+        Row("responder lead over the ambulance (mean, where first)", _min(f.responder_lead_s()),
+            "2.5 min", "HartslagNu 2020"),
+    ]  # fmt: skip
+
+
+def acceptance_rows(f: YearFigures) -> list[Row]:
+    full, full_n = f.acceptance_full_window()
+    return [
+        Row("accepted per alert, all alerts", _pct(f.acceptance_all_alerts()), "", ""),
+        Row(f"accepted per alert, alarms with a full answer window (n = {full_n:,})",
+            _pct(full), "29 % (35 % DK)", "Scquizzato 2020; Kragh 2023"),
+    ]  # fmt: skip
+
+
+def load_rows(f: YearFigures) -> list[Row]:
+    counts = f.alerts_per_responder
+    alerted_once = counts[counts > 0]
+    a = f.alerted
+    n_alerted = [o.n_alerted for o in a]
+    over = [o.oversupply for o in a]
+    beyond5 = [max(0, o.arrived - 5) for o in a]
+
+    def dist(c: np.ndarray) -> str:
+        if not len(c):
+            return "n/a"
+        p50, p95 = np.percentile(c, [50, 95])
+        return f"mean {c.mean():.1f}, p50 {p50:.0f}, p95 {p95:.0f}, max {c.max()}"
+
+    return [
+        Row("alerts per registered responder per year", dist(counts)),
+        Row("... among responders alerted at least once", dist(alerted_once)),
+        Row("responders alerted per alarm (mean / median)",
+            f"{np.mean(n_alerted):.1f} / {np.median(n_alerted):.0f}" if a else "n/a"),
+        Row("alert radius (median)", f"{f.median('radius_m'):.0f} m" if a else "n/a"),
+        Row("oversupply: alarms with accepts after the target",
+            _pct(_share([x > 0 for x in over]))),
+        Row("oversupply: such accepts per alarm (mean)", f"{np.mean(over):.2f}" if a else "n/a"),
+        Row("redundant arrivals: alarms with more than 5 on scene",
+            _pct(_share([x > 0 for x in beyond5]))),
+        Row("redundant arrivals beyond 5 per alarm (mean)",
+            f"{np.mean(beyond5):.2f}" if a else "n/a"),
+    ]  # fmt: skip
+
+
+def split_rows(f: YearFigures) -> list[Row]:
+    """Where the model's alarms differ: by time of day and by responders in reach."""
+    a = f.alerted
+    rows = []
+    night = [o for o in f.outcomes if o.hour in NIGHT_HOURS]
+    day = [o for o in f.outcomes if o.hour not in NIGHT_HOURS]
+    for name, group in (("day 07-23 h", day), ("night 23-07 h", night)):
+        if group:
+            rows.append(_split_row(name, group, len(f.outcomes)))
+    bands = ((0, 10), (10, 30), (30, 70), (70, 10**9))
+    for lo, hi in bands:
+        group = [o for o in a if lo <= o.eligible_in_reach < hi]
+        if group:
+            name = f"{lo}-{hi - 1} eligible in reach" if hi < 10**9 else f"{lo}+ eligible in reach"
+            rows.append(_split_row(name, group, len(f.outcomes)))
+    return rows
+
+
+def _split_row(name: str, group: Sequence[AlarmOutcome], total: int) -> Row:
+    alerted = [o for o in group if o.alerted]
+    accepted = _share([o.accepted > 0 for o in group])
+    aed = _share([o.n_aeds > 0 for o in group])
+    first = _share([o.responder_before_ambulance for o in group])
+    direct = _median([o.first_direct_s for o in alerted])
+    return Row(
+        name,
+        f"{len(group) / total:.0%} of alarms; AED alerted {_pct(aed)}; accepted {_pct(accepted)}; "
+        f"first before ambulance {_pct(first)}; direct on scene {_min(direct)}",
+    )
+
+
+def markdown_table(rows: Sequence[Row], with_published: bool = True) -> str:
+    if with_published:
+        out = ["| figure | model | published | source |", "|---|---:|---:|---|"]
+        out += [f"| {r.label} | {r.model} | {r.published} | {r.source} |" for r in rows]
+    else:
+        out = ["| figure | model |", "|---|---|"]
+        out += [f"| {r.label} | {r.model} |" for r in rows]
+    return "\n".join(out)
+
+
+def text_table(rows: Sequence[Row]) -> str:
+    width = max(len(r.label) for r in rows)
+    lines = []
+    for r in rows:
+        pub = f"   [{r.published}, {r.source}]" if r.published else ""
+        lines.append(f"  {r.label:<{width}}  {r.model:>10}{pub}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Test alarms (proefalarmering): a municipality's exercise on the live engine, and its summary."""

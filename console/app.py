@@ -1,0 +1,176 @@
+"""`zesminuten`: start the dispatcher console.
+
+One Qt event loop for the whole process, driven by qasync (QtWebEngine cannot run a
+second one): `main()` runs `loop.run_until_complete(run(...))` once, and `run` waits for
+an asyncio.Event that `app.aboutToQuit` sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from alert_engine.service import LocalService
+
+    from .funnel import MessageFunnel
+    from .main_window import MainWindow
+
+log = logging.getLogger("zesminuten.console")
+
+# Zoetermeer, Stadhuisplein: the demo call's location.
+DEMO_CALL = (52.0601, 4.4932, "Stadhuisplein, Zoetermeer (demo)")
+DEMO_UNIT = "15-101"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="zesminuten", description="Meldkamerconsole burgerhulpverlening")
+    parser.add_argument("--registry", type=Path, help="registry SQLite file (default: the user's own; "
+                        "created from the synthetic demo set for the The Hague region on first start)")
+    parser.add_argument("--events", type=Path, help="event store (default: the live store in the user data dir)")
+    parser.add_argument("--no-simulation", action="store_true",
+                        help="no simulated responders (default on a synthetic demo registry: they answer)")
+    parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save the window as PNG and quit")
+    parser.add_argument("--after", type=float, default=5.0, metavar="SECONDS",
+                        help="seconds to wait before --screenshot (default 5)")
+    parser.add_argument("--demo-incident", action="store_true",
+                        help="start with a demo call in Zoetermeer: ambulance dispatched, alert sent")
+    parser.add_argument("--language", choices=("nl", "en"), help="interface language (default: last used)")
+    return parser.parse_args(argv)
+
+
+def prepare_environment() -> None:
+    """Before any Qt import: pick PySide6 for qasync, let QtWebEngine run as root."""
+    os.environ.setdefault("QT_API", "pyside6")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    prepare_environment()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    import qasync
+    from PySide6.QtWidgets import QApplication  # after the environment is set
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Zesminuten")
+    app.setOrganizationName("Zesminuten")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        code: int = loop.run_until_complete(run(app, args))
+    return code
+
+
+async def run(app: QApplication, args: argparse.Namespace) -> int:
+    """Build everything, show the window, and wait until the application quits."""
+    from alert_engine.errors import EngineError
+
+    from .funnel import MessageFunnel
+    from .i18n import Translations, saved_language
+
+    quitting = asyncio.Event()
+    app.aboutToQuit.connect(quitting.set)
+    translations = Translations(app)
+    translations.switch(args.language or saved_language(), persist=args.language is not None)
+    funnel = MessageFunnel()
+    funnel.install_excepthook()
+    try:
+        window, service = build(args, funnel, translations)
+    except EngineError as exc:
+        print(f"zesminuten: {exc}", file=sys.stderr)
+        return 2
+    window.show()
+    if args.demo_incident:
+        place_demo_incident(service, window, funnel)
+    if args.screenshot is not None:
+        schedule_screenshot(window, args.screenshot, args.after)
+    await quitting.wait()
+    window.map_view.close()
+    return 0
+
+
+def build(
+    args: argparse.Namespace, funnel: MessageFunnel, translations: object
+) -> tuple[MainWindow, LocalService]:
+    from alert_engine.clock import SystemClock
+    from alert_engine.eventlog.store import SqliteEventStore
+    from alert_engine.gazetteer import Gazetteer
+    from alert_engine.motorway import default_index
+    from alert_engine.paths import default_event_store_path
+    from alert_engine.service import LocalService
+
+    from .i18n import Translations
+    from .main_window import MainWindow
+    from .map.page import DEFAULT_CENTER
+    from .registry_setup import open_registry
+
+    registry, info = open_registry(args.registry)
+    simulate = info.synthetic and not args.no_simulation
+    store = SqliteEventStore(args.events or default_event_store_path("live"))
+    service = LocalService(
+        registry, store, SystemClock(), motorways=default_index(), simulate=simulate
+    )
+    assert isinstance(translations, Translations)
+    window = MainWindow(
+        service,
+        funnel,
+        Gazetteer(focus=DEFAULT_CENTER),
+        demo=simulate,
+        registry=info,
+        translations=translations,
+    )
+    window.intake.set_language(translations.language)
+    window.action_panel.set_language(translations.language)
+    return window, service
+
+
+def place_demo_incident(service: LocalService, window: MainWindow, funnel: MessageFunnel) -> str | None:
+    """A call in Zoetermeer centre, ambulance out, alert sent: an alarm in progress."""
+    from alert_engine.errors import EngineError
+    from alert_engine.exclusion import CallFacts
+
+    lat, lon, address = DEMO_CALL
+    try:
+        incident = service.new_call(
+            CallFacts(lat=lat, lon=lon, patient_age_years=67, location_kind="woning"), address
+        )
+        service.command("dispatch_ambulance", incident, DEMO_UNIT)
+        service.command("caller_instruction", incident, "instructing")
+        service.command("trigger_alert", incident)
+    except EngineError as exc:
+        funnel.report(exc)
+        return None
+    window.feed.flush()
+    window.queue.select(incident)
+    return incident
+
+
+def schedule_screenshot(window: MainWindow, path: Path, after_s: float) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def grab() -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        image = window.grab()
+        if not image.save(str(path)):
+            print(f"zesminuten: could not write {path}", file=sys.stderr)
+        else:
+            print(f"zesminuten: screenshot written to {path}", file=sys.stderr)
+        QApplication.quit()
+
+    QTimer.singleShot(round(after_s * 1000), grab)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

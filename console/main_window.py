@@ -1,0 +1,440 @@
+"""The dispatcher's main window: queue, intake and actions left; map centre; live right.
+
+The window only wires: the service's event batches (coalesced by `EventFeed`) go to the
+models and panels, the queue's selection loads one incident everywhere, and the menus
+give every main action a key. Rules stay in the engine; texts and colours in the widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from alert_engine.events import Event
+from alert_engine.gazetteer import Gazetteer
+from alert_engine.service import IncidentService
+
+from .feed import EventFeed
+from .funnel import MessageFunnel
+from .i18n import Translations
+from .map.bridge import MapView
+from .map_sync import MapSync
+from .models.aeds import AedTableModel
+from .models.incident_queue import IncidentQueueModel
+from .models.responders import ResponderTableModel
+from .registry_setup import RegistryInfo
+from .widgets.actions import SHORTCUTS as ACTION_KEYS
+from .widgets.actions import ActionPanel
+from .widgets.caller_instruction import CallerInstructionPanel
+from .widgets.confirm import AskReason, Confirm, ask_reason, ask_yes_no
+from .widgets.incident_queue import IncidentQueueView
+from .widgets.intake import IntakePanel
+from .widgets.live_panel import LivePanel
+from .widgets.notice_bar import NoticeBar
+from .widgets.shortcuts_dialog import ShortcutsDialog
+from .widgets.status_header import StatusHeader
+
+log = logging.getLogger(__name__)
+
+PUMP_MS = 250  # time-driven engine work: lapsed alerts, simulated responders
+TICK_MS = 1000  # clocks and ETAs
+PULSE_MS = 600  # attention pulse of an unseen call
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        service: IncidentService,
+        funnel: MessageFunnel,
+        gazetteer: Gazetteer,
+        *,
+        demo: bool = False,
+        registry: RegistryInfo | None = None,
+        translations: Translations | None = None,
+        confirm: Confirm = ask_yes_no,
+        reason_asker: AskReason = ask_reason,
+        map_cache_dir: Path | None = None,
+        pump: bool = True,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.funnel = funnel
+        self.translations = translations
+        self._current: str | None = None
+        self._own_calls: set[str] = set()  # created here: selected, not "unseen"
+        now = service.now
+
+        # -- models, fed by the coalesced event batches ---------------------------------
+        self.feed = EventFeed(service, parent=self)
+        self.queue_model = IncidentQueueModel(service, now, self)
+        self.responder_model = ResponderTableModel(service, now, parent=self)
+        self.aed_model = AedTableModel(service, now, parent=self)
+
+        # -- widgets ----------------------------------------------------------------------
+        self.header = StatusHeader(now, demo, registry, self)
+        self.queue = IncidentQueueView(self.queue_model, self)
+        self.intake = IntakePanel(service, gazetteer, funnel, reason_asker=reason_asker)
+        self.action_panel = ActionPanel(service, funnel, confirm=confirm)
+        self.map_view = MapView(cache_dir=map_cache_dir)
+        self.map_view.setMinimumWidth(360)
+        self.map_sync = MapSync(self.map_view, service, now)
+        self.notices = NoticeBar(funnel, self)
+        self.caller = CallerInstructionPanel(service, funnel, now, self)
+        self.live = LivePanel(service, funnel, self.responder_model, self.aed_model, now, self)
+        self._build_layout()
+        self._build_menus()
+        self._connect()
+
+        self._pump_timer = self._timer(PUMP_MS, self._pump)
+        if not pump:
+            self._pump_timer.stop()
+        self._tick_timer = self._timer(TICK_MS, self.tick)
+        self._pulse_timer = self._timer(PULSE_MS, self.queue_model.pulse)
+        self.retranslate()
+        self.select_incident(None)
+
+    # -- construction ---------------------------------------------------------------------
+    def _timer(self, ms: int, slot: Any) -> QTimer:
+        timer = QTimer(self)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        timer.start()
+        return timer
+
+    def _build_layout(self) -> None:
+        intake_scroll = QScrollArea(self)
+        intake_scroll.setWidget(self.intake)
+        intake_scroll.setWidgetResizable(True)
+        intake_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.queue)
+        left.addWidget(intake_scroll)
+        left.addWidget(self.action_panel)
+        left.setStretchFactor(0, 2)
+        left.setStretchFactor(1, 5)
+        left.setStretchFactor(2, 0)
+        left.setSizes([200, 440, 290])
+        left.setChildrenCollapsible(False)
+
+        centre = QWidget(self)
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.notices)
+        centre_layout.addWidget(self.map_view, 1)
+
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(6)
+        right_layout.addWidget(self.caller)
+        right_layout.addWidget(self.live, 1)
+
+        self.columns = QSplitter(Qt.Orientation.Horizontal, self)
+        self.columns.addWidget(left)
+        self.columns.addWidget(centre)
+        self.columns.addWidget(right)
+        self.columns.setStretchFactor(0, 0)
+        self.columns.setStretchFactor(1, 1)
+        self.columns.setStretchFactor(2, 0)
+        self.columns.setChildrenCollapsible(False)
+        right.setMinimumWidth(420)
+        # The left column is as wide as the action panel needs (its alert button is wide).
+        left_width = max(420, self.action_panel.minimumSizeHint().width() + 8)
+        left.setMinimumWidth(left_width)
+        self.columns.setSizes([left_width, 1600 - left_width - 460, 460])
+
+        root = QWidget(self)
+        layout = QVBoxLayout(root)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.header)
+        body = QWidget(root)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(6, 0, 6, 6)
+        body_layout.addWidget(self.columns)
+        layout.addWidget(body, 1)
+        self.setCentralWidget(root)
+        self.resize(1600, 1000)
+
+    def _action(
+        self, menu: QMenu, slot: Any, keys: str | None = None, shown_keys: str | None = None
+    ) -> QAction:
+        """A menu entry; `keys` makes it the owner of the shortcut, `shown_keys` only shows
+        a key some panel already owns (two owners would make Qt ignore the key)."""
+        action = QAction(self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setData(shown_keys)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.new_call_action = self._action(self.file_menu, self.intake.start_new_call, shown_keys="Ctrl+N")
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, self.close, "Ctrl+Q")
+
+        self.incident_menu = bar.addMenu("")
+        a = self.action_panel
+        self.dispatch_action = self._action(self.incident_menu, a.dispatch_ambulance, shown_keys=ACTION_KEYS["dispatch"])
+        self.alert_action = self._action(self.incident_menu, a.trigger_alert, shown_keys=ACTION_KEYS["alert"])
+        self.cancel_action = self._action(self.incident_menu, a.cancel_alarm, shown_keys=ACTION_KEYS["cancel"])
+        self.arrived_action = self._action(self.incident_menu, a.ambulance_arrived, shown_keys=ACTION_KEYS["arrived"])
+        self.close_incident_action = self._action(self.incident_menu, a.close_incident, shown_keys=ACTION_KEYS["close"])
+        self.incident_menu.addSeparator()
+        self.feedback_action = self._action(self.incident_menu, self.live.send_oversupply_feedback, "Ctrl+Shift+F")
+        self.incident_menu.aboutToShow.connect(self._sync_incident_menu)
+
+        self.instruction_menu = bar.addMenu("")
+        for action in (self.caller.start_action, self.caller.handover_action, self.caller.end_action):
+            self.instruction_menu.addAction(action)
+        self.instruction_menu.addSeparator()
+        self.instruction_menu.addAction(self.caller.sound_action)
+
+        self.go_menu = bar.addMenu("")
+        self.newest_action = self._action(self.go_menu, self.open_newest_unseen, "Ctrl+G")
+        self.previous_action = self._action(self.go_menu, lambda: self.queue.step(-1), "Alt+Up")
+        self.next_action = self._action(self.go_menu, lambda: self.queue.step(1), "Alt+Down")
+        self.go_menu.addSeparator()
+        self.focus_queue_action = self._action(self.go_menu, lambda: self.queue.table.setFocus(), "Ctrl+1")
+        self.focus_intake_action = self._action(
+            self.go_menu, lambda: self.intake.location.address_edit.setFocus(), "Ctrl+2"
+        )
+        self.focus_responders_action = self._action(self.go_menu, self._focus_responders, "Ctrl+3")
+        self.focus_aeds_action = self._action(self.go_menu, self._focus_aeds, "Ctrl+4")
+        self.go_menu.addSeparator()
+        self.center_action = self._action(self.go_menu, self.map_sync.center_on_incident, "Ctrl+K")
+        self.dismiss_action = self._action(self.go_menu, self.notices.dismiss_all, "Ctrl+Shift+Space")
+
+        self.language_menu = bar.addMenu("Taal / Language")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in (("nl", "Nederlands"), ("en", "English")):
+            action = QAction(name, self, checkable=True)
+            action.triggered.connect(lambda _on=False, c=code: self.set_language(c))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        current = self.translations.language if self.translations else "nl"
+        self.language_actions[current].setChecked(True)
+
+        self.help_menu = bar.addMenu("")
+        self.shortcuts_action = self._action(self.help_menu, self.show_shortcuts, "F1")
+        self.about_action = self._action(self.help_menu, self._about)
+
+    def _connect(self) -> None:
+        self.feed.batch.connect(self.on_batch)
+        self.queue.incidentSelected.connect(self.select_incident)
+        self.intake.callCreated.connect(self._own_call_created)
+        self.intake.newCallStarted.connect(lambda: self.queue.select(None))
+        self.intake.motorwayHit.connect(self.map_sync.show_motorway_hit)
+        self.intake.locationPicked.connect(self._location_picked)
+        self.map_view.mapClicked.connect(self._map_clicked)
+        self.map_view.markerClicked.connect(self._marker_clicked)
+        self.live.responderSelected.connect(lambda rid: self.map_sync.select("responder", rid))
+        self.live.aedSelected.connect(lambda aid: self.map_sync.select("aed", aid))
+
+    # -- the selected incident ------------------------------------------------------------
+    @property
+    def current_incident(self) -> str | None:
+        return self._current
+
+    def select_incident(self, incident: str | None) -> None:
+        """Load one incident everywhere (None: nothing open, the form takes a new call)."""
+        if incident == self._current and incident is not None:
+            return
+        self._current = incident
+        self.queue_model.mark_seen(incident)
+        self.responder_model.set_incident(incident)
+        self.aed_model.set_incident(incident)
+        self.map_sync.set_incident(incident)  # before the intake: it re-sends its motorway hit
+        self.intake.load_incident(incident)
+        self.action_panel.set_incident(incident)
+        self.live.set_incident(incident)
+        self.caller.set_incident(incident)
+        self.header.set_state(self.service.state(incident) if incident else None)
+        if self.queue.selected() != incident:
+            self.queue.select(incident)
+
+    def open_newest_unseen(self) -> None:
+        newest = self.queue.newest_unseen()
+        if newest is None:
+            self.statusBar().showMessage(self.tr("Geen nieuwe meldingen."), 4000)
+            return
+        self.queue.select(newest)
+
+    def _own_call_created(self, incident: str) -> None:
+        self._own_calls.add(incident)
+        self.feed.flush()  # the queue must know the incident before it can select it
+        self.queue.select(incident)
+
+    # -- engine batches -------------------------------------------------------------------
+    def on_batch(self, events: Sequence[Event]) -> None:
+        added = self.queue_model.apply_events(events, seen=self._own_calls)
+        if any(a not in self._own_calls for a in added):
+            # Draw attention, never take the selection: the dispatcher may be mid-call.
+            QApplication.alert(self, 0)
+        self.responder_model.apply_events(events)
+        self.aed_model.apply_events(events)
+        self.live.on_events(events)
+        self.caller.on_events(events)
+        self.map_sync.on_events(events)
+        if self._current is not None and any(e.incident == self._current for e in events):
+            self.header.set_state(self.service.state(self._current))
+
+    def tick(self) -> None:
+        self.queue_model.tick()
+        self.responder_model.tick()
+        self.aed_model.tick()
+        self.live.tick()
+        self.caller.tick()
+        self.map_sync.tick()
+        self.header.tick()
+
+    def _pump(self) -> None:
+        try:
+            self.service.pump()
+        except Exception as exc:  # one bad simulated step must not stop the clock
+            self.funnel.report(exc)
+
+    # -- map ------------------------------------------------------------------------------
+    def _map_clicked(self, lat: float, lon: float) -> None:
+        if self._current is None:
+            self.intake.set_location(lat, lon, "")
+        else:
+            self.statusBar().showMessage(
+                self.tr("Een klik op de kaart zet de locatie van een nieuwe melding (eerst Ctrl+N)."), 5000
+            )
+
+    def _location_picked(self, lat: float, lon: float) -> None:
+        if self._current is None:
+            self.map_sync.show_candidate(lat, lon, self.tr("Nieuwe melding"))
+
+    def _marker_clicked(self, kind: str, layer_id: str) -> None:
+        if kind == "responder":
+            self.live.focus_responder(layer_id)
+        elif kind == "aed" and not self.live.focus_aed(layer_id):
+            self.statusBar().showMessage(self.tr("AED {0} is niet gealarmeerd voor deze melding.").format(layer_id), 5000)
+
+    def _focus_responders(self) -> None:
+        self.live.tabs.setCurrentIndex(0)
+        self.live.responder_view.setFocus()
+
+    def _focus_aeds(self) -> None:
+        self.live.tabs.setCurrentIndex(1)
+        self.live.aed_view.setFocus()
+
+    # -- menus ----------------------------------------------------------------------------
+    def _sync_incident_menu(self) -> None:
+        a = self.action_panel
+        for action, button in (
+            (self.dispatch_action, a.dispatch_button),
+            (self.alert_action, a.alert_button),
+            (self.cancel_action, a.cancel_button),
+            (self.arrived_action, a.arrived_button),
+            (self.close_incident_action, a.close_button),
+        ):
+            action.setEnabled(button.isEnabled())
+        self.feedback_action.setEnabled(self.live.feedback_button.isEnabled() and self.live.oversupply_box.isVisibleTo(self.live))
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(menu, keys, action) for the help dialog: taken from the actions themselves."""
+        rows = []
+        for menu in (self.file_menu, self.incident_menu, self.instruction_menu, self.go_menu, self.help_menu):
+            for action in menu.actions():
+                if action.isSeparator():
+                    continue
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) or action.data() or ""
+                if keys:
+                    rows.append((menu.title().replace("&", ""), str(keys), action.text().replace("&", "").split("\t")[0]))
+        rows.append((self.tr("Formulier"), "Ctrl+Enter", self.tr("Melding aanmaken / wijzigingen vastleggen")))
+        return rows
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.shortcut_rows(), self).exec()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("Over Zesminuten"),
+            self.tr(
+                "Zesminuten – console voor de meldkamer ambulancezorg om burgerhulpverleners en "
+                "AED's te alarmeren bij een reanimatie. Doel: binnen zes minuten reanimatie en een AED."
+            ),
+        )
+
+    # -- language -------------------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        if self.translations is None or not self.translations.switch(language):
+            self.funnel.warning(self.tr("De vertaling kon niet worden geladen."))
+            self.language_actions["nl"].setChecked(True)
+            return
+        self.language_actions[language].setChecked(True)
+        self.intake.set_language(language)
+        self.action_panel.set_language(language)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Zesminuten – meldkamerconsole burgerhulpverlening"))
+        self.file_menu.setTitle(self.tr("&Bestand"))
+        self.incident_menu.setTitle(self.tr("&Melding"))
+        self.instruction_menu.setTitle(self.tr("&Instructie"))
+        self.go_menu.setTitle(self.tr("&Navigatie"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        texts = {
+            self.new_call_action: self.tr("Nieuwe melding"),
+            self.quit_action: self.tr("Console afsluiten"),
+            self.dispatch_action: self.tr("Ambulance uitgegeven"),
+            self.alert_action: self.tr("Alarmeer burgerhulpverleners"),
+            self.cancel_action: self.tr("Alarm intrekken"),
+            self.arrived_action: self.tr("Ambulance ter plaatse"),
+            self.close_incident_action: self.tr("Melding afsluiten"),
+            self.feedback_action: self.tr("Terugkoppeling: meer first responders ter plaatse dan verwacht"),
+            self.newest_action: self.tr("Nieuwste ongeopende melding openen"),
+            self.previous_action: self.tr("Vorige melding in de wachtrij"),
+            self.next_action: self.tr("Volgende melding in de wachtrij"),
+            self.focus_queue_action: self.tr("Naar de wachtrij"),
+            self.focus_intake_action: self.tr("Naar het adresveld"),
+            self.focus_responders_action: self.tr("Naar de hulpverlenerstabel"),
+            self.focus_aeds_action: self.tr("Naar de AED-tabel"),
+            self.center_action: self.tr("Kaart op de melding"),
+            self.dismiss_action: self.tr("Meldingen boven de kaart wegklikken"),
+            self.shortcuts_action: self.tr("Sneltoetsen"),
+            self.about_action: self.tr("Over Zesminuten"),
+        }
+        for action, text in texts.items():
+            shown = action.data()
+            # A key owned by a panel is shown after a tab, as Qt shows a menu shortcut.
+            action.setText(f"{text}\t{shown}" if shown else text)
+        self.queue_model.retranslate()
+        self.header.set_state(self.service.state(self._current) if self._current else None)
+
+    # -- shutdown -------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for timer in (self._pump_timer, self._tick_timer, self._pulse_timer):
+            timer.stop()
+        self.intake.send_changes()  # a fact typed just before closing is still recorded
+        super().closeEvent(event)

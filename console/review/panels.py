@@ -1,0 +1,213 @@
+"""The review's own panels: the integrity banner, the intervals and the reviewer notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from alert_engine.eventlog.jsonl import LogIntegrity
+from alert_engine.events import Event
+from alert_engine.review.intervals import Intervals, mmss
+
+BANNER = {  # status -> background, border, text colour
+    "ok": ("#e3f6e6", "#1a7f37", "#0b3d1a"),
+    "warning": ("#fff1c2", "#b7791f", "#3d2a00"),
+    "broken": ("#fde2e1", "#b42318", "#5c0f0a"),
+}
+
+
+class IntegrityBanner(QFrame):
+    """Green only when the hash chain proves the history; never a quiet "fine" otherwise."""
+
+    def __init__(self, report: LogIntegrity, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report = report
+        self.status = report.status
+        background, border, text = BANNER[self.status]
+        self.setObjectName("integrityBanner")
+        self.setStyleSheet(
+            f"QFrame#integrityBanner {{ background: {background}; border: 1px solid {border};"
+            f" border-left: 8px solid {border}; border-radius: 3px; }}"
+        )
+        icon = {"ok": "✔", "warning": "⚠", "broken": "✖"}[self.status]
+        self.label = QLabel(f"{icon}  {report.headline_nl()}", self)
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet(f"color: {text}; font-weight: bold; font-size: 13px;")
+        details = [f.nl for f in report.findings]
+        self.setToolTip("\n".join(details) if details else report.summary())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 5, 10, 5)
+        layout.addWidget(self.label, 1)
+
+    @property
+    def text(self) -> str:
+        return self.label.text()
+
+
+class IntervalsPanel(QFrame):
+    """The key intervals of the whole incident; the ones still ahead of the scrubber are grey.
+
+    A click on a row moves the scrubber to that moment.
+    """
+
+    milestoneClicked = Signal(object)  # datetime
+
+    def __init__(self, intervals: Intervals, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.intervals = intervals
+        self.title = QLabel("Tijden en aantallen", self)
+        self.title.setStyleSheet("font-weight: bold; font-size: 13px;")
+        self.table = QTableWidget(len(intervals.milestones), 2, self)
+        self.table.setHorizontalHeaderLabels(["Interval", "Duur"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultSectionSize(21)
+        for row, m in enumerate(intervals.milestones):
+            label = QTableWidgetItem(m.label_nl)
+            label.setToolTip(
+                f"{m.label_en}\nklok: {m.at:%H:%M:%S}" if m.at else f"{m.label_en}\nkwam niet voor in het logboek"
+            )
+            value = QTableWidgetItem(m.readable)
+            value.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+            bold = QFont()
+            bold.setBold(True)
+            value.setFont(bold)
+            self.table.setItem(row, 0, label)
+            self.table.setItem(row, 1, value)
+        self.table.setFixedHeight(21 * len(intervals.milestones) + self.table.horizontalHeader().sizeHint().height() + 4)
+        self.table.cellClicked.connect(self._clicked)
+        c = intervals.counts
+        self.counts = QLabel(
+            f"Gealarmeerd {c.alerted} · geaccepteerd {c.accepted} · ter plaatse {c.arrived} · "
+            f"afgewezen {c.declined} · geen reactie {c.timed_out} · geannuleerd {c.cancelled} · "
+            f"overaanbod {c.oversupply} · AED's {c.aeds_alerted} (opgehaald {c.aeds_fetched}, "
+            f"aangesloten {c.aeds_connected})",
+            self,
+        )
+        self.counts.setWordWrap(True)
+        zone = intervals.six_minute_zone
+        self.zone = QLabel(
+            "Binnen de 6-minutenzone: AED aangesloten ≤ 6 min na de melding" if zone
+            else "Buiten de 6-minutenzone: AED later dan 6 min aangesloten" if zone is False
+            else "Geen AED aangesloten volgens het logboek",
+            self,
+        )
+        self.zone.setStyleSheet(f"color: {'#1a7f37' if zone else '#b42318'}; font-weight: bold;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table)
+        layout.addWidget(self.zone)
+        layout.addWidget(self.counts)
+
+    def set_now(self, t: datetime) -> None:
+        for row, m in enumerate(self.intervals.milestones):
+            ahead = m.at is None or m.at > t
+            colour = QBrush(QColor("#9a9a9a" if ahead else "#1d1d1d"))
+            for col in (0, 1):
+                item = self.table.item(row, col)
+                if item is not None:
+                    item.setForeground(colour)
+
+    def value_text(self, key: str) -> str:
+        for row, m in enumerate(self.intervals.milestones):
+            if m.key == key:
+                item = self.table.item(row, 1)
+                return item.text() if item else ""
+        raise KeyError(key)
+
+    def _clicked(self, row: int, _col: int) -> None:
+        m = self.intervals.milestones[row]
+        if m.at is not None:
+            self.milestoneClicked.emit(m.at)
+
+
+class NotesPanel(QFrame):
+    """Reviewer notes: listed by moment; a new one is attached to the scrubber's moment."""
+
+    addRequested = Signal(str)
+    noteClicked = Signal(object)  # datetime
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Notities", self)
+        self.title.setStyleSheet("font-weight: bold; font-size: 13px;")
+        self.list = QListWidget(self)
+        self.list.setWordWrap(True)
+        self.list.itemClicked.connect(self._clicked)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("Notitie bij dit moment …")
+        self.edit.returnPressed.connect(self._add)
+        self.add_button = QPushButton("Toevoegen", self)
+        self.add_button.clicked.connect(self._add)
+        self.edit.textChanged.connect(lambda text: self.add_button.setEnabled(bool(text.strip())))
+        self.add_button.setEnabled(False)
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555; font-size: 11px;")
+        row = QHBoxLayout()
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.hint)
+
+    def set_moment(self, relative: str) -> None:
+        self.add_button.setText(f"Toevoegen bij {relative}")
+
+    def set_notes(self, notes: Sequence[Event], t0: datetime) -> None:
+        self.list.clear()
+        for e in sorted(notes, key=lambda n: str(n.get("at", ""))):
+            at = note_moment(e)
+            when = f"T+{mmss((at - t0).total_seconds())}" if at else "?"
+            item = QListWidgetItem(f"{when} · {e['author']}: {e['text']}")
+            item.setData(Qt.ItemDataRole.UserRole, at)
+            item.setToolTip(f"geschreven {e.time:%d-%m-%Y %H:%M}")
+            self.list.addItem(item)
+        self.title.setText(f"Notities ({self.list.count()})")
+
+    def texts(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def _add(self) -> None:
+        text = self.edit.text().strip()
+        if text:
+            self.addRequested.emit(text)
+            self.edit.clear()
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        at = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(at, datetime):
+            self.noteClicked.emit(at)
+
+
+def note_moment(e: Event) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(e["at"]))
+    except ValueError:
+        return None

@@ -1,0 +1,1 @@
+"""Test alarms (proefalarmering) in the live console: set one up, follow it, summarise it."""

@@ -1,0 +1,1 @@
+"""Training mode in the console: the live main window over a training service, unmistakably marked."""

@@ -1,0 +1,7 @@
+"""`python -m console.training`."""
+
+import sys
+
+from .app import main
+
+sys.exit(main())

@@ -1,0 +1,1067 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_GB" sourcelanguage="nl_NL">
+    <context>
+        <name>ActionPanel</name>
+        <message>
+            <source>Alarm niet verstuurd: geen beschikbare burgerhulpverleners binnen bereik ({0} m).</source>
+            <translation>Alert not sent: no available citizen responders within reach ({0} m).</translation>
+        </message>
+        <message>
+            <source>Alarm geweigerd: </source>
+            <translation>Alert refused: </translation>
+        </message>
+        <message>
+            <source>Ambulance-eenheid</source>
+            <translation>Ambulance unit</translation>
+        </message>
+        <message>
+            <source>Eenheid, bijv. {0}</source>
+            <translation>Unit, e.g. {0}</translation>
+        </message>
+        <message>
+            <source>Ambulance uitgegeven (Ctrl+D)</source>
+            <translation>Ambulance dispatched (Ctrl+D)</translation>
+        </message>
+        <message>
+            <source>Alarmeer burgerhulpverleners (Ctrl+Shift+A)</source>
+            <translation>Alert citizen responders (Ctrl+Shift+A)</translation>
+        </message>
+        <message>
+            <source>Alarm intrekken (Ctrl+Shift+X)</source>
+            <translation>Cancel the alarm (Ctrl+Shift+X)</translation>
+        </message>
+        <message>
+            <source>Ambulance ter plaatse (Ctrl+Shift+M)</source>
+            <translation>Ambulance on scene (Ctrl+Shift+M)</translation>
+        </message>
+        <message>
+            <source>Melding afsluiten (Ctrl+Shift+W)</source>
+            <translation>Close the incident (Ctrl+Shift+W)</translation>
+        </message>
+        <message>
+            <source>Melding {0}</source>
+            <translation>Incident {0}</translation>
+        </message>
+        <message>
+            <source>Geen melding geselecteerd</source>
+            <translation>No incident selected</translation>
+        </message>
+        <message>
+            <source>Alarmeren is mogelijk.</source>
+            <translation>An alert can be sent.</translation>
+        </message>
+        <message>
+            <source>{0} burgerhulpverleners en {1} AED's gealarmeerd.</source>
+            <translation>{0} citizen responders and {1} AEDs alerted.</translation>
+        </message>
+        <message>
+            <source>Alarm intrekken</source>
+            <translation>Cancel the alarm</translation>
+        </message>
+        <message>
+            <source>Het alarm voor melding {0} intrekken? Alle gealarmeerde burgerhulpverleners krijgen een annulering.</source>
+            <translation>Cancel the alarm for incident {0}? Every alerted citizen responder is sent a stand-down.</translation>
+        </message>
+        <message>
+            <source>Melding afsluiten</source>
+            <translation>Close the incident</translation>
+        </message>
+        <message>
+            <source>Melding {0} afsluiten? Een lopend alarm wordt daarmee ingetrokken.</source>
+            <translation>Close incident {0}? A running alarm is cancelled with it.</translation>
+        </message>
+        <message>
+            <source>Nog geen ambulance uitgegeven.</source>
+            <translation>No ambulance dispatched yet.</translation>
+        </message>
+        <message>
+            <source>Ambulance {0} ter plaatse om {1:%H:%M:%S}.</source>
+            <translation>Ambulance {0} on scene at {1:%H:%M:%S}.</translation>
+        </message>
+        <message>
+            <source>Ambulance {0} uitgegeven om {1}.</source>
+            <translation>Ambulance {0} dispatched at {1}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>AedTableModel</name>
+        <message>
+            <source>AED</source>
+            <translation>AED</translation>
+        </message>
+        <message>
+            <source>Locatie</source>
+            <translation>Location</translation>
+        </message>
+        <message>
+            <source>Loper(s)</source>
+            <translation>Runner(s)</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>Ter plaatse over</source>
+            <translation>On scene in</translation>
+        </message>
+        <message>
+            <source>(geen loper)</source>
+            <translation>(no runner)</translation>
+        </message>
+    </context>
+    <context>
+        <name>AgeSpinBox</name>
+        <message>
+            <source>onbekend</source>
+            <translation>unknown</translation>
+        </message>
+        <message>
+            <source> jaar</source>
+            <translation> years</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallFactsForm</name>
+        <message>
+            <source>&amp;Leeftijd patiënt</source>
+            <translation>Patient &amp;age</translation>
+        </message>
+        <message>
+            <source>&amp;Soort locatie</source>
+            <translation>Location &amp;type</translation>
+        </message>
+        <message>
+            <source>Omschrijving &amp;locatie</source>
+            <translation>Location &amp;description</translation>
+        </message>
+        <message>
+            <source>Onbekend</source>
+            <translation>Unknown</translation>
+        </message>
+        <message>
+            <source>Leeftijd terugzetten op onbekend</source>
+            <translation>Set the age back to unknown</translation>
+        </message>
+        <message>
+            <source>(Poging tot) suïcide</source>
+            <translation>(Attempted) suicide</translation>
+        </message>
+        <message>
+            <source>Ernstig (ongevals)trauma</source>
+            <translation>Severe (accident) trauma</translation>
+        </message>
+        <message>
+            <source>Geweld / mogelijk onveilige situatie</source>
+            <translation>Violence / possibly unsafe situation</translation>
+        </message>
+        <message>
+            <source>bijv. A12 hmp 34,5 of Dorpsstraat 12, achterom</source>
+            <translation>e.g. A12 hmp 34.5 or Dorpsstraat 12, back door</translation>
+        </message>
+        <message>
+            <source>— niet bekend —</source>
+            <translation>— not known —</translation>
+        </message>
+        <message>
+            <source>Woning</source>
+            <translation>Home</translation>
+        </message>
+        <message>
+            <source>Openbare ruimte</source>
+            <translation>Public place</translation>
+        </message>
+        <message>
+            <source>Werk</source>
+            <translation>Workplace</translation>
+        </message>
+        <message>
+            <source>Snelweg</source>
+            <translation>Motorway</translation>
+        </message>
+        <message>
+            <source>Verzorgingsplaats</source>
+            <translation>Motorway service area</translation>
+        </message>
+        <message>
+            <source>Anders</source>
+            <translation>Other</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallerFactsDialog</name>
+        <message>
+            <source>OEFENING – melder meldt nieuwe feiten</source>
+            <translation>TRAINING – the caller reports new facts</translation>
+        </message>
+        <message>
+            <source>Wat meldt de melder nu over {0}?</source>
+            <translation>What does the caller now report about {0}?</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallerInstructionPanel</name>
+        <message>
+            <source>Selecteer eerst een melding.</source>
+            <translation>Select an incident first.</translation>
+        </message>
+        <message>
+            <source>Ambulance ter plaatse – draag over aan de ambulance en rond de instructie af</source>
+            <translation>Ambulance on scene – hand over to the ambulance crew and wrap up the instruction</translation>
+        </message>
+        <message>
+            <source>Eerste hulpverlener ter plaatse – draag over en rond de instructie af</source>
+            <translation>First responder on scene – hand over and wrap up the instruction</translation>
+        </message>
+        <message>
+            <source>Meldersinstructie</source>
+            <translation>Caller instruction</translation>
+        </message>
+        <message>
+            <source>Start instructie (F5)</source>
+            <translation>Start instruction (F5)</translation>
+        </message>
+        <message>
+            <source>Reanimatie-instructie aan de melder gestart</source>
+            <translation>CPR instruction to the caller has started</translation>
+        </message>
+        <message>
+            <source>Overgedragen (F6)</source>
+            <translation>Handed over (F6)</translation>
+        </message>
+        <message>
+            <source>Een hulpverlener of de ambulance heeft de reanimatie overgenomen</source>
+            <translation>A responder or the ambulance crew has taken over CPR</translation>
+        </message>
+        <message>
+            <source>Beëindigd (F7)</source>
+            <translation>Ended (F7)</translation>
+        </message>
+        <message>
+            <source>De meldersinstructie is afgerond</source>
+            <translation>The caller instruction is finished</translation>
+        </message>
+        <message>
+            <source>Ritme-tik hoorbaar (F8)</source>
+            <translation>Audible rhythm click (F8)</translation>
+        </message>
+        <message>
+            <source>Sinds 112-melding</source>
+            <translation>Since 112 call</translation>
+        </message>
+        <message>
+            <source>Sinds start instructie</source>
+            <translation>Since instruction started</translation>
+        </message>
+        <message>
+            <source>{0}/min</source>
+            <translation>{0}/min</translation>
+        </message>
+        <message>
+            <source>tik</source>
+            <translation>click</translation>
+        </message>
+        <message>
+            <source>Hoorbare tik op het ritme (standaard uit)</source>
+            <translation>Audible click on the rhythm (off by default)</translation>
+        </message>
+        <message>
+            <source>Compressieritme {0} per minuut</source>
+            <translation>Compression rhythm {0} per minute</translation>
+        </message>
+    </context>
+    <context>
+        <name>Confirm</name>
+        <message>
+            <source>Ja</source>
+            <translation>Yes</translation>
+        </message>
+        <message>
+            <source>Nee</source>
+            <translation>No</translation>
+        </message>
+    </context>
+    <context>
+        <name>DebriefDialog</name>
+        <message>
+            <source>OEFENING – debrief: {0}</source>
+            <translation>TRAINING – debrief: {0}</translation>
+        </message>
+        <message>
+            <source>Exporteren als HTML…</source>
+            <translation>Export as HTML…</translation>
+        </message>
+        <message>
+            <source>Debrief niet opgeslagen: {0}</source>
+            <translation>Debrief not saved: {0}</translation>
+        </message>
+        <message>
+            <source>Debrief opgeslagen in {0}</source>
+            <translation>Debrief saved to {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ExclusionChecklist</name>
+        <message>
+            <source>Jonger dan 1 jaar</source>
+            <translation>Younger than 1 year</translation>
+        </message>
+        <message>
+            <source>(Poging tot) suïcide</source>
+            <translation>(Attempted) suicide</translation>
+        </message>
+        <message>
+            <source>Ernstig (ongevals)trauma</source>
+            <translation>Severe (accident) trauma</translation>
+        </message>
+        <message>
+            <source>Risicovolle locatie zoals snelweg</source>
+            <translation>Risky location such as a motorway</translation>
+        </message>
+        <message>
+            <source>Mogelijk onveilige situatie</source>
+            <translation>Possibly unsafe situation</translation>
+        </message>
+        <message>
+            <source>Wacht op locatie</source>
+            <translation>Waiting for a location</translation>
+        </message>
+        <message>
+            <source>Nog geen locatie: kies een adres of klik op de kaart.</source>
+            <translation>No location yet: choose an address or click the map.</translation>
+        </message>
+        <message>
+            <source>Uitgesloten: {0}. Geen burgerhulpverleners alarmeren.</source>
+            <translation>Excluded: {0}. Do not alert citizen responders.</translation>
+        </message>
+        <message>
+            <source>Niet uitgesloten – controleer: {0}.</source>
+            <translation>Not excluded – check: {0}.</translation>
+        </message>
+        <message>
+            <source>Geen uitsluitcriterium van toepassing.</source>
+            <translation>No exclusion criterion applies.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Funnel</name>
+        <message>
+            <source>Er ging iets mis in de console ({0}). De melding is vastgelegd in het logboek.</source>
+            <translation>Something went wrong in the console ({0}). It has been written to the log.</translation>
+        </message>
+    </context>
+    <context>
+        <name>IncidentQueueModel</name>
+        <message>
+            <source>Melding</source>
+            <translation>Incident</translation>
+        </message>
+        <message>
+            <source>Sinds 112</source>
+            <translation>Since 112</translation>
+        </message>
+        <message>
+            <source>Locatie</source>
+            <translation>Location</translation>
+        </message>
+        <message>
+            <source>Fase</source>
+            <translation>Phase</translation>
+        </message>
+        <message>
+            <source>Modus</source>
+            <translation>Mode</translation>
+        </message>
+    </context>
+    <context>
+        <name>IncidentQueueView</name>
+        <message numerus="yes">
+            <source>%n nieuw</source>
+            <translation>
+                <numerusform>%n new</numerusform>
+                <numerusform>%n new</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Nieuwe meldingen die nog niet geopend zijn (Ctrl+G opent de nieuwste)</source>
+            <translation>New incidents not opened yet (Ctrl+G opens the newest)</translation>
+        </message>
+        <message>
+            <source>Meldingen</source>
+            <translation>Incidents</translation>
+        </message>
+        <message>
+            <source>gesloten tonen</source>
+            <translation>show closed</translation>
+        </message>
+    </context>
+    <context>
+        <name>IntakePanel</name>
+        <message>
+            <source>Melding aanmaken (Ctrl+Enter)</source>
+            <translation>Create the incident (Ctrl+Enter)</translation>
+        </message>
+        <message>
+            <source>Kies eerst een locatie: adres, coördinaten of een klik op de kaart.</source>
+            <translation>Choose a location first: an address, coordinates or a click on the map.</translation>
+        </message>
+        <message>
+            <source>Nieuwe melding</source>
+            <translation>New call</translation>
+        </message>
+        <message>
+            <source>Melding {0} (afgesloten)</source>
+            <translation>Incident {0} (closed)</translation>
+        </message>
+        <message>
+            <source>Melding {0} – wijzigingen worden vastgelegd</source>
+            <translation>Incident {0} – changes are recorded</translation>
+        </message>
+    </context>
+    <context>
+        <name>Labels</name>
+        <message>
+            <source>nieuw</source>
+            <translation>new</translation>
+        </message>
+        <message>
+            <source>uitgesloten</source>
+            <translation>excluded</translation>
+        </message>
+        <message>
+            <source>wacht op ambulance</source>
+            <translation>waiting for ambulance</translation>
+        </message>
+        <message>
+            <source>gealarmeerd</source>
+            <translation>alerted</translation>
+        </message>
+        <message>
+            <source>doel bereikt</source>
+            <translation>target met</translation>
+        </message>
+        <message>
+            <source>overgedragen</source>
+            <translation>handed over</translation>
+        </message>
+        <message>
+            <source>ingetrokken</source>
+            <translation>cancelled</translation>
+        </message>
+        <message>
+            <source>gesloten</source>
+            <translation>closed</translation>
+        </message>
+        <message>
+            <source>geaccepteerd</source>
+            <translation>accepted</translation>
+        </message>
+        <message>
+            <source>afgewezen</source>
+            <translation>declined</translation>
+        </message>
+        <message>
+            <source>geen reactie</source>
+            <translation>no answer</translation>
+        </message>
+        <message>
+            <source>ter plaatse</source>
+            <translation>on scene</translation>
+        </message>
+        <message>
+            <source>geannuleerd</source>
+            <translation>stood down</translation>
+        </message>
+        <message>
+            <source>overaanbod</source>
+            <translation>oversupply</translation>
+        </message>
+        <message>
+            <source>Direct</source>
+            <translation>Direct</translation>
+        </message>
+        <message>
+            <source>AED-loper</source>
+            <translation>AED runner</translation>
+        </message>
+        <message>
+            <source>toegewezen</source>
+            <translation>assigned</translation>
+        </message>
+        <message>
+            <source>opgehaald</source>
+            <translation>fetched</translation>
+        </message>
+        <message>
+            <source>aangesloten</source>
+            <translation>connected</translation>
+        </message>
+        <message>
+            <source>LIVE</source>
+            <translation>LIVE</translation>
+        </message>
+        <message>
+            <source>OEFENING</source>
+            <translation>TRAINING</translation>
+        </message>
+        <message>
+            <source>PROEF</source>
+            <translation>TEST</translation>
+        </message>
+        <message>
+            <source>niet gestart</source>
+            <translation>not started</translation>
+        </message>
+        <message>
+            <source>instructie loopt</source>
+            <translation>instructing</translation>
+        </message>
+        <message>
+            <source>beëindigd</source>
+            <translation>ended</translation>
+        </message>
+    </context>
+    <context>
+        <name>LiveChart</name>
+        <message>
+            <source>seconden sinds alarm</source>
+            <translation>seconds since alert</translation>
+        </message>
+        <message>
+            <source>geaccepteerd</source>
+            <translation>accepted</translation>
+        </message>
+        <message>
+            <source>ter plaatse</source>
+            <translation>on scene</translation>
+        </message>
+    </context>
+    <context>
+        <name>LivePanel</name>
+        <message>
+            <source>Terugkoppeling overaanbod vastgelegd voor melding {0}.</source>
+            <translation>Oversupply feedback recorded for incident {0}.</translation>
+        </message>
+        <message>
+            <source>Live – melding {0}</source>
+            <translation>Live – incident {0}</translation>
+        </message>
+        <message>
+            <source>Live – geen melding geselecteerd</source>
+            <translation>Live – no incident selected</translation>
+        </message>
+        <message>
+            <source>Doel bereikt om {0} – {1} hulpverleners geannuleerd; {2} te late aanmeldingen (overaanbod)</source>
+            <translation>Target met at {0} – {1} responders stood down; {2} late acceptances (oversupply)</translation>
+        </message>
+        <message>
+            <source>✓ Terugkoppeling verzonden</source>
+            <translation>✓ Feedback sent</translation>
+        </message>
+        <message>
+            <source>Meer first responders ter plaatse dan verwacht</source>
+            <translation>More first responders on scene than expected</translation>
+        </message>
+        <message>
+            <source>Legt vast dat er meer first responders ter plaatse waren dan verwacht (terugkoppeling aan de first-responderorganisatie)</source>
+            <translation>Records that more first responders were on scene than expected (feedback to the first-responder organisation)</translation>
+        </message>
+        <message>
+            <source>Hulpverleners ({0})</source>
+            <translation>Responders ({0})</translation>
+        </message>
+        <message>
+            <source>AED's ({0})</source>
+            <translation>AEDs ({0})</translation>
+        </message>
+        <message>
+            <source>Geaccepteerd</source>
+            <translation>Accepted</translation>
+        </message>
+        <message>
+            <source>waarvan AED-lopers</source>
+            <translation>of whom AED runners</translation>
+        </message>
+        <message>
+            <source>AED's onderweg</source>
+            <translation>AEDs on their way</translation>
+        </message>
+        <message>
+            <source>Gealarmeerd</source>
+            <translation>Alerted</translation>
+        </message>
+        <message>
+            <source>Ter plaatse</source>
+            <translation>On scene</translation>
+        </message>
+        <message>
+            <source>Afgewezen</source>
+            <translation>Declined</translation>
+        </message>
+        <message>
+            <source>Geen reactie</source>
+            <translation>No answer</translation>
+        </message>
+        <message>
+            <source>Geannuleerd</source>
+            <translation>Stood down</translation>
+        </message>
+        <message>
+            <source>Overaanbod</source>
+            <translation>Oversupply</translation>
+        </message>
+        <message>
+            <source>Hulpverleners die komen of er zijn, tegen het doel (Kwaliteitskader: 5)</source>
+            <translation>Responders coming or on scene, against the target (quality framework: 5)</translation>
+        </message>
+        <message>
+            <source>Geaccepteerde hulpverleners die eerst een AED halen, tegen het doel (2)</source>
+            <translation>Accepted responders who fetch an AED first, against the target (2)</translation>
+        </message>
+        <message>
+            <source>AED's waarvan een loper onderweg is of die al opgehaald zijn, tegen het doel (2)</source>
+            <translation>AEDs with a runner on the way or already fetched, against the target (2)</translation>
+        </message>
+        <message>
+            <source>Hulpverleners die een annulering kregen</source>
+            <translation>Responders who were sent a stand-down</translation>
+        </message>
+        <message>
+            <source>Aanmeldingen na het bereiken van het doel of na annulering</source>
+            <translation>Acceptances after the target was met or after a stand-down</translation>
+        </message>
+    </context>
+    <context>
+        <name>LocationBox</name>
+        <message>
+            <source>&amp;Adres / locatie</source>
+            <translation>&amp;Address / location</translation>
+        </message>
+        <message>
+            <source>&amp;Coördinaten</source>
+            <translation>&amp;Coordinates</translation>
+        </message>
+        <message>
+            <source>Adres, straat, postcode, plaats of coördinaten</source>
+            <translation>Address, street, postcode, town or coordinates</translation>
+        </message>
+        <message>
+            <source>bijv. 52,0601 4,4932</source>
+            <translation>e.g. 52.0601 4.4932</translation>
+        </message>
+        <message>
+            <source>Geen adres gevonden voor '{0}'.</source>
+            <translation>No address found for '{0}'.</translation>
+        </message>
+        <message>
+            <source>Coördinaten niet herkend: '{0}'. Typ bijv. 52,0601 4,4932.</source>
+            <translation>Coordinates not recognised: '{0}'. Type e.g. 52.0601 4.4932.</translation>
+        </message>
+        <message>
+            <source>Nog geen locatie. Kies een adres, typ coördinaten of klik op de kaart.</source>
+            <translation>No location yet. Choose an address, type coordinates or click the map.</translation>
+        </message>
+        <message>
+            <source>punt op de kaart</source>
+            <translation>point on the map</translation>
+        </message>
+        <message>
+            <source>Locatie: {0} ({1})</source>
+            <translation>Location: {0} ({1})</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>Geen nieuwe meldingen.</source>
+            <translation>No new incidents.</translation>
+        </message>
+        <message>
+            <source>Een klik op de kaart zet de locatie van een nieuwe melding (eerst Ctrl+N).</source>
+            <translation>A click on the map sets the location of a new call (press Ctrl+N first).</translation>
+        </message>
+        <message>
+            <source>Nieuwe melding</source>
+            <translation>New call</translation>
+        </message>
+        <message>
+            <source>AED {0} is niet gealarmeerd voor deze melding.</source>
+            <translation>AED {0} was not alerted for this incident.</translation>
+        </message>
+        <message>
+            <source>Formulier</source>
+            <translation>Form</translation>
+        </message>
+        <message>
+            <source>Melding aanmaken / wijzigingen vastleggen</source>
+            <translation>Create the incident / record changes</translation>
+        </message>
+        <message>
+            <source>Over Zesminuten</source>
+            <translation>About Zesminuten</translation>
+        </message>
+        <message>
+            <source>Zesminuten – console voor de meldkamer ambulancezorg om burgerhulpverleners en AED's te alarmeren bij een reanimatie. Doel: binnen zes minuten reanimatie en een AED.</source>
+            <translation>Zesminuten – console for the ambulance dispatch centre to alert citizen responders and AEDs to a cardiac arrest. Goal: CPR and an AED within six minutes.</translation>
+        </message>
+        <message>
+            <source>De vertaling kon niet worden geladen.</source>
+            <translation>The translation could not be loaded.</translation>
+        </message>
+        <message>
+            <source>Zesminuten – meldkamerconsole burgerhulpverlening</source>
+            <translation>Zesminuten – citizen responder dispatch console</translation>
+        </message>
+        <message>
+            <source>&amp;Bestand</source>
+            <translation>&amp;File</translation>
+        </message>
+        <message>
+            <source>&amp;Melding</source>
+            <translation>&amp;Incident</translation>
+        </message>
+        <message>
+            <source>&amp;Instructie</source>
+            <translation>In&amp;struction</translation>
+        </message>
+        <message>
+            <source>&amp;Navigatie</source>
+            <translation>&amp;Go</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Help</translation>
+        </message>
+        <message>
+            <source>Console afsluiten</source>
+            <translation>Quit the console</translation>
+        </message>
+        <message>
+            <source>Ambulance uitgegeven</source>
+            <translation>Ambulance dispatched</translation>
+        </message>
+        <message>
+            <source>Alarmeer burgerhulpverleners</source>
+            <translation>Alert citizen responders</translation>
+        </message>
+        <message>
+            <source>Alarm intrekken</source>
+            <translation>Cancel the alarm</translation>
+        </message>
+        <message>
+            <source>Ambulance ter plaatse</source>
+            <translation>Ambulance on scene</translation>
+        </message>
+        <message>
+            <source>Melding afsluiten</source>
+            <translation>Close the incident</translation>
+        </message>
+        <message>
+            <source>Terugkoppeling: meer first responders ter plaatse dan verwacht</source>
+            <translation>Feedback: more first responders on scene than expected</translation>
+        </message>
+        <message>
+            <source>Nieuwste ongeopende melding openen</source>
+            <translation>Open the newest unopened incident</translation>
+        </message>
+        <message>
+            <source>Vorige melding in de wachtrij</source>
+            <translation>Previous incident in the queue</translation>
+        </message>
+        <message>
+            <source>Volgende melding in de wachtrij</source>
+            <translation>Next incident in the queue</translation>
+        </message>
+        <message>
+            <source>Naar de wachtrij</source>
+            <translation>Go to the queue</translation>
+        </message>
+        <message>
+            <source>Naar het adresveld</source>
+            <translation>Go to the address field</translation>
+        </message>
+        <message>
+            <source>Naar de hulpverlenerstabel</source>
+            <translation>Go to the responder table</translation>
+        </message>
+        <message>
+            <source>Naar de AED-tabel</source>
+            <translation>Go to the AED table</translation>
+        </message>
+        <message>
+            <source>Kaart op de melding</source>
+            <translation>Centre the map on the incident</translation>
+        </message>
+        <message>
+            <source>Meldingen boven de kaart wegklikken</source>
+            <translation>Dismiss the notices above the map</translation>
+        </message>
+        <message>
+            <source>Sneltoetsen</source>
+            <translation>Keyboard shortcuts</translation>
+        </message>
+    </context>
+    <context>
+        <name>Notice</name>
+        <message>
+            <source>Wegklikken</source>
+            <translation>Dismiss</translation>
+        </message>
+    </context>
+    <context>
+        <name>OverrideSection</name>
+        <message>
+            <source>Uitsluiting o&amp;verrulen…</source>
+            <translation>O&amp;verride the exclusion…</translation>
+        </message>
+        <message>
+            <source>Toch burgerhulpverleners laten alarmeren ondanks een uitsluitcriterium (reden verplicht).</source>
+            <translation>Alert citizen responders despite an exclusion criterion (a reason is required).</translation>
+        </message>
+        <message>
+            <source>Uitsluiting overruled om {0}: {1}</source>
+            <translation>Exclusion overridden at {0}: {1}</translation>
+        </message>
+        <message>
+            <source>Uitsluiting overrulen</source>
+            <translation>Override the exclusion</translation>
+        </message>
+        <message>
+            <source>Er geldt een uitsluitcriterium voor melding {0}. Waarom moeten er toch burgerhulpverleners gealarmeerd worden? De reden wordt vastgelegd.</source>
+            <translation>An exclusion criterion applies to incident {0}. Why should citizen responders be alerted anyway? The reason is recorded.</translation>
+        </message>
+        <message>
+            <source>Overrulen kan alleen met een geschreven reden.</source>
+            <translation>An override needs a written reason.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReasonDialog</name>
+        <message>
+            <source>Schrijf de reden op (verplicht)</source>
+            <translation>Write down the reason (required)</translation>
+        </message>
+        <message>
+            <source>Overrulen</source>
+            <translation>Override</translation>
+        </message>
+        <message>
+            <source>Annuleren</source>
+            <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
+        <name>ResponderPickDialog</name>
+        <message>
+            <source>OEFENING – inspelen</source>
+            <translation>TRAINING – inject</translation>
+        </message>
+        <message>
+            <source>{0} · {1} · {2} m · {3} · {4}</source>
+            <translation>{0} · {1} · {2} m · {3} · {4}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ResponderTableModel</name>
+        <message>
+            <source>Pseudoniem</source>
+            <translation>Pseudonym</translation>
+        </message>
+        <message>
+            <source>Rol</source>
+            <translation>Role</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>Afstand</source>
+            <translation>Distance</translation>
+        </message>
+        <message>
+            <source>Via AED</source>
+            <translation>Via AED</translation>
+        </message>
+        <message>
+            <source>Aankomst</source>
+            <translation>Arrival</translation>
+        </message>
+        <message>
+            <source>(geen pseudoniem)</source>
+            <translation>(no pseudonym)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ShortcutsDialog</name>
+        <message>
+            <source>Sneltoetsen</source>
+            <translation>Keyboard shortcuts</translation>
+        </message>
+        <message>
+            <source>Onderdeel</source>
+            <translation>Menu</translation>
+        </message>
+        <message>
+            <source>Toets</source>
+            <translation>Key</translation>
+        </message>
+        <message>
+            <source>Actie</source>
+            <translation>Action</translation>
+        </message>
+    </context>
+    <context>
+        <name>StatusHeader</name>
+        <message>
+            <source>Geen melding geopend – Ctrl+N voor een nieuwe melding</source>
+            <translation>No incident open – Ctrl+N for a new call</translation>
+        </message>
+        <message>
+            <source>Melding {0} · {1} · {2}</source>
+            <translation>Incident {0} · {1} · {2}</translation>
+        </message>
+        <message>
+            <source>{0} hulpverleners, {1} AED's</source>
+            <translation>{0} responders, {1} AEDs</translation>
+        </message>
+        <message>
+            <source>Synthetische registry ({0}): {1}</source>
+            <translation>Synthetic registry ({0}): {1}</translation>
+        </message>
+        <message>
+            <source>Registry: {0}</source>
+            <translation>Registry: {0}</translation>
+        </message>
+        <message>
+            <source>DEMO – gesimuleerde hulpverleners</source>
+            <translation>DEMO – simulated responders</translation>
+        </message>
+        <message>
+            <source>Gesimuleerde burgerhulpverleners beantwoorden de alarmen (start met --no-simulation om dit uit te zetten)</source>
+            <translation>Simulated citizen responders answer the alerts (start with --no-simulation to turn this off)</translation>
+        </message>
+        <message>
+            <source>Alle hulpverleners en AED's in deze registry zijn synthetisch (geen echte personen).</source>
+            <translation>All responders and AEDs in this registry are synthetic (no real people).</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainerDock</name>
+        <message>
+            <source>Geen geplande gebeurtenissen meer in het scenario.</source>
+            <translation>No more planned events in the scenario.</translation>
+        </message>
+        <message>
+            <source>Volgende gebeurtenis over {0}</source>
+            <translation>Next event in {0}</translation>
+        </message>
+        <message>
+            <source>Pauze</source>
+            <translation>Pause</translation>
+        </message>
+        <message>
+            <source>Start</source>
+            <translation>Start</translation>
+        </message>
+        <message>
+            <source>Trainer – OEFENING</source>
+            <translation>Trainer – TRAINING</translation>
+        </message>
+        <message>
+            <source>Scenario</source>
+            <translation>Scenario</translation>
+        </message>
+        <message>
+            <source>Laden</source>
+            <translation>Load</translation>
+        </message>
+        <message>
+            <source>Het gekozen scenario opnieuw opbouwen (de klok staat dan stil op 00:00)</source>
+            <translation>Rebuild the chosen scenario (the clock then stands still at 00:00)</translation>
+        </message>
+        <message>
+            <source>Scenariotijd</source>
+            <translation>Scenario time</translation>
+        </message>
+        <message>
+            <source>Verstreken sinds start</source>
+            <translation>Elapsed since start</translation>
+        </message>
+        <message>
+            <source>Naar volgende gebeurtenis</source>
+            <translation>Skip to the next event</translation>
+        </message>
+        <message>
+            <source>Sla de stille tijd over tot het volgende wat de melder, hulpverleners of ambulance doen</source>
+            <translation>Skip the quiet time until the next thing the caller, responders or ambulance do</translation>
+        </message>
+        <message>
+            <source>Scenario {0}× zo snel als de echte tijd</source>
+            <translation>Scenario at {0}× real time</translation>
+        </message>
+        <message>
+            <source>Inspelen (trainer)</source>
+            <translation>Inject (trainer)</translation>
+        </message>
+        <message>
+            <source>De oefenmelding waarop het inspelen werkt</source>
+            <translation>The training incident the injects act on</translation>
+        </message>
+        <message>
+            <source>Accepteert…</source>
+            <translation>Accepts…</translation>
+        </message>
+        <message>
+            <source>Een gealarmeerde burgerhulpverlener accepteert</source>
+            <translation>An alerted citizen responder accepts</translation>
+        </message>
+        <message>
+            <source>Weigert…</source>
+            <translation>Declines…</translation>
+        </message>
+        <message>
+            <source>Een gealarmeerde burgerhulpverlener weigert</source>
+            <translation>An alerted citizen responder declines</translation>
+        </message>
+        <message>
+            <source>Eerste hulpverlener ter plaatse</source>
+            <translation>First responder on scene</translation>
+        </message>
+        <message>
+            <source>Ambulance ter plaatse</source>
+            <translation>Ambulance on scene</translation>
+        </message>
+        <message>
+            <source>Melder meldt nieuwe feiten…</source>
+            <translation>Caller reports new facts…</translation>
+        </message>
+        <message>
+            <source>Debrief</source>
+            <translation>Debrief</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingBanner</name>
+        <message>
+            <source>OEFENING – geen echte meldingen</source>
+            <translation>TRAINING – no real incidents</translation>
+        </message>
+        <message>
+            <source>Trainingsomgeving: meldingen, hulpverleners en AED's zijn gesimuleerd. Er gaat geen enkel bericht naar een echte telefoon.</source>
+            <translation>Training environment: incidents, responders and AEDs are simulated. No message goes to a real phone.</translation>
+        </message>
+    </context>
+    <context>
+        <name>parent</name>
+        <message>
+            <source>Debrief exporteren</source>
+            <translation>Export debrief</translation>
+        </message>
+        <message>
+            <source>HTML-bestand (*.html)</source>
+            <translation>HTML file (*.html)</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Fill the English translation file from this glossary (run by scripts/update-translations).
+
+Dutch is the console's source language. `pyside6-lupdate` collects every text into
+resources/i18n/zesminuten_en.ts; this script writes the English for each text it knows,
+only where the .ts has no finished translation yet (so edits made in Qt Linguist stay),
+unless `--force` is given. It lists texts it has no English for; those show in Dutch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+# Dutch source -> English, for every context that uses the text.
+GLOSSARY: dict[str, str] = {
+    # -- phases, states, roles, modes (Labels) ------------------------------------------
+    "nieuw": "new",
+    "uitgesloten": "excluded",
+    "wacht op ambulance": "waiting for ambulance",
+    "gealarmeerd": "alerted",
+    "doel bereikt": "target met",
+    "overgedragen": "handed over",
+    "ingetrokken": "cancelled",
+    "gesloten": "closed",
+    "geaccepteerd": "accepted",
+    "afgewezen": "declined",
+    "geen reactie": "no answer",
+    "ter plaatse": "on scene",
+    "geannuleerd": "stood down",
+    "overaanbod": "oversupply",
+    "Direct": "Direct",
+    "AED-loper": "AED runner",
+    "toegewezen": "assigned",
+    "opgehaald": "fetched",
+    "aangesloten": "connected",
+    "LIVE": "LIVE",
+    "OEFENING": "TRAINING",
+    "PROEF": "TEST",
+    "niet gestart": "not started",
+    "instructie loopt": "instructing",
+    "beëindigd": "ended",
+    # -- queue ----------------------------------------------------------------------------
+    "Melding": "Incident",
+    "Sinds 112": "Since 112",
+    "Locatie": "Location",
+    "Fase": "Phase",
+    "Modus": "Mode",
+    "%n nieuw": "%n new",
+    "Nieuwe meldingen die nog niet geopend zijn (Ctrl+G opent de nieuwste)": (
+        "New incidents not opened yet (Ctrl+G opens the newest)"
+    ),
+    "Meldingen": "Incidents",
+    "gesloten tonen": "show closed",
+    # -- tables ---------------------------------------------------------------------------
+    "AED": "AED",
+    "Loper(s)": "Runner(s)",
+    "Status": "State",
+    "Ter plaatse over": "On scene in",
+    "(geen loper)": "(no runner)",
+    "Pseudoniem": "Pseudonym",
+    "Rol": "Role",
+    "Afstand": "Distance",
+    "Via AED": "Via AED",
+    "Aankomst": "Arrival",
+    "(geen pseudoniem)": "(no pseudonym)",
+    # -- live panel -----------------------------------------------------------------------
+    "seconden sinds alarm": "seconds since alert",
+    "Terugkoppeling overaanbod vastgelegd voor melding {0}.": "Oversupply feedback recorded for incident {0}.",
+    "Live – melding {0}": "Live – incident {0}",
+    "Live – geen melding geselecteerd": "Live – no incident selected",
+    "Doel bereikt om {0} – {1} hulpverleners geannuleerd; {2} te late aanmeldingen (overaanbod)": (
+        "Target met at {0} – {1} responders stood down; {2} late acceptances (oversupply)"
+    ),
+    "✓ Terugkoppeling verzonden": "✓ Feedback sent",
+    "Meer first responders ter plaatse dan verwacht": "More first responders on scene than expected",
+    "Legt vast dat er meer first responders ter plaatse waren dan verwacht (terugkoppeling aan de first-responderorganisatie)": (
+        "Records that more first responders were on scene than expected "
+        "(feedback to the first-responder organisation)"
+    ),
+    "Hulpverleners ({0})": "Responders ({0})",
+    "AED's ({0})": "AEDs ({0})",
+    "Geaccepteerd": "Accepted",
+    "waarvan AED-lopers": "of whom AED runners",
+    "AED's onderweg": "AEDs on their way",
+    "Gealarmeerd": "Alerted",
+    "Ter plaatse": "On scene",
+    "Afgewezen": "Declined",
+    "Geen reactie": "No answer",
+    "Geannuleerd": "Stood down",
+    "Overaanbod": "Oversupply",
+    "Hulpverleners die komen of er zijn, tegen het doel (Kwaliteitskader: 5)": (
+        "Responders coming or on scene, against the target (quality framework: 5)"
+    ),
+    "Geaccepteerde hulpverleners die eerst een AED halen, tegen het doel (2)": (
+        "Accepted responders who fetch an AED first, against the target (2)"
+    ),
+    "AED's waarvan een loper onderweg is of die al opgehaald zijn, tegen het doel (2)": (
+        "AEDs with a runner on the way or already fetched, against the target (2)"
+    ),
+    "Hulpverleners die een annulering kregen": "Responders who were sent a stand-down",
+    "Aanmeldingen na het bereiken van het doel of na annulering": (
+        "Acceptances after the target was met or after a stand-down"
+    ),
+    # -- caller instruction ---------------------------------------------------------------
+    "Selecteer eerst een melding.": "Select an incident first.",
+    "Ambulance ter plaatse – draag over aan de ambulance en rond de instructie af": (
+        "Ambulance on scene – hand over to the ambulance crew and wrap up the instruction"
+    ),
+    "Eerste hulpverlener ter plaatse – draag over en rond de instructie af": (
+        "First responder on scene – hand over and wrap up the instruction"
+    ),
+    "Meldersinstructie": "Caller instruction",
+    "Start instructie (F5)": "Start instruction (F5)",
+    "Reanimatie-instructie aan de melder gestart": "CPR instruction to the caller has started",
+    "Overgedragen (F6)": "Handed over (F6)",
+    "Een hulpverlener of de ambulance heeft de reanimatie overgenomen": (
+        "A responder or the ambulance crew has taken over CPR"
+    ),
+    "Beëindigd (F7)": "Ended (F7)",
+    "De meldersinstructie is afgerond": "The caller instruction is finished",
+    "Ritme-tik hoorbaar (F8)": "Audible rhythm click (F8)",
+    "Sinds 112-melding": "Since 112 call",
+    "Sinds start instructie": "Since instruction started",
+    "{0}/min": "{0}/min",
+    "tik": "click",
+    "Hoorbare tik op het ritme (standaard uit)": "Audible click on the rhythm (off by default)",
+    "Compressieritme {0} per minuut": "Compression rhythm {0} per minute",
+    # -- notice bar, header, shortcuts ----------------------------------------------------
+    "Wegklikken": "Dismiss",
+    "Geen melding geopend – Ctrl+N voor een nieuwe melding": "No incident open – Ctrl+N for a new call",
+    "Melding {0} · {1} · {2}": "Incident {0} · {1} · {2}",
+    "{0} hulpverleners, {1} AED's": "{0} responders, {1} AEDs",
+    "Synthetische registry ({0}): {1}": "Synthetic registry ({0}): {1}",
+    "Registry: {0}": "Registry: {0}",
+    "DEMO – gesimuleerde hulpverleners": "DEMO – simulated responders",
+    "Gesimuleerde burgerhulpverleners beantwoorden de alarmen (start met --no-simulation om dit uit te zetten)": (
+        "Simulated citizen responders answer the alerts (start with --no-simulation to turn this off)"
+    ),
+    "Alle hulpverleners en AED's in deze registry zijn synthetisch (geen echte personen).": (
+        "All responders and AEDs in this registry are synthetic (no real people)."
+    ),
+    "Sneltoetsen": "Keyboard shortcuts",
+    "Onderdeel": "Menu",
+    "Toets": "Key",
+    "Actie": "Action",
+    # -- main window ----------------------------------------------------------------------
+    "Geen nieuwe meldingen.": "No new incidents.",
+    "Een klik op de kaart zet de locatie van een nieuwe melding (eerst Ctrl+N).": (
+        "A click on the map sets the location of a new call (press Ctrl+N first)."
+    ),
+    "Nieuwe melding": "New call",
+    "AED {0} is niet gealarmeerd voor deze melding.": "AED {0} was not alerted for this incident.",
+    "Formulier": "Form",
+    "Melding aanmaken / wijzigingen vastleggen": "Create the incident / record changes",
+    "Over Zesminuten": "About Zesminuten",
+    "Zesminuten – console voor de meldkamer ambulancezorg om burgerhulpverleners en AED's te alarmeren bij een reanimatie. Doel: binnen zes minuten reanimatie en een AED.": (
+        "Zesminuten – console for the ambulance dispatch centre to alert citizen responders and "
+        "AEDs to a cardiac arrest. Goal: CPR and an AED within six minutes."
+    ),
+    "De vertaling kon niet worden geladen.": "The translation could not be loaded.",
+    "Zesminuten – meldkamerconsole burgerhulpverlening": "Zesminuten – citizen responder dispatch console",
+    "&Bestand": "&File",
+    "&Melding": "&Incident",
+    "&Instructie": "In&struction",
+    "&Navigatie": "&Go",
+    "&Help": "&Help",
+    "Console afsluiten": "Quit the console",
+    "Ambulance uitgegeven": "Ambulance dispatched",
+    "Alarmeer burgerhulpverleners": "Alert citizen responders",
+    "Alarm intrekken": "Cancel the alarm",
+    "Ambulance ter plaatse": "Ambulance on scene",
+    "Melding afsluiten": "Close the incident",
+    "Terugkoppeling: meer first responders ter plaatse dan verwacht": (
+        "Feedback: more first responders on scene than expected"
+    ),
+    "Nieuwste ongeopende melding openen": "Open the newest unopened incident",
+    "Vorige melding in de wachtrij": "Previous incident in the queue",
+    "Volgende melding in de wachtrij": "Next incident in the queue",
+    "Naar de wachtrij": "Go to the queue",
+    "Naar het adresveld": "Go to the address field",
+    "Naar de hulpverlenerstabel": "Go to the responder table",
+    "Naar de AED-tabel": "Go to the AED table",
+    "Kaart op de melding": "Centre the map on the incident",
+    "Meldingen boven de kaart wegklikken": "Dismiss the notices above the map",
+    # -- funnel, confirm dialogs ----------------------------------------------------------
+    "Er ging iets mis in de console ({0}). De melding is vastgelegd in het logboek.": (
+        "Something went wrong in the console ({0}). It has been written to the log."
+    ),
+    "Ja": "Yes",
+    "Nee": "No",
+    "Schrijf de reden op (verplicht)": "Write down the reason (required)",
+    "Overrulen": "Override",
+    "Annuleren": "Cancel",
+    # -- action panel ---------------------------------------------------------------------
+    "Alarm niet verstuurd: geen beschikbare burgerhulpverleners binnen bereik ({0} m).": (
+        "Alert not sent: no available citizen responders within reach ({0} m)."
+    ),
+    "Alarm geweigerd: ": "Alert refused: ",
+    "Eenheid, bijv. {0}": "Unit, e.g. {0}",
+    "Ambulance uitgegeven (Ctrl+D)": "Ambulance dispatched (Ctrl+D)",
+    "Alarmeer burgerhulpverleners (Ctrl+Shift+A)": "Alert citizen responders (Ctrl+Shift+A)",
+    "Alarm intrekken (Ctrl+Shift+X)": "Cancel the alarm (Ctrl+Shift+X)",
+    "Ambulance ter plaatse (Ctrl+Shift+M)": "Ambulance on scene (Ctrl+Shift+M)",
+    "Melding afsluiten (Ctrl+Shift+W)": "Close the incident (Ctrl+Shift+W)",
+    "Ambulance-eenheid": "Ambulance unit",
+    "Melding {0}": "Incident {0}",
+    "Geen melding geselecteerd": "No incident selected",
+    "Alarmeren is mogelijk.": "An alert can be sent.",
+    "{0} burgerhulpverleners en {1} AED's gealarmeerd.": "{0} citizen responders and {1} AEDs alerted.",
+    "Het alarm voor melding {0} intrekken? Alle gealarmeerde burgerhulpverleners krijgen een annulering.": (
+        "Cancel the alarm for incident {0}? Every alerted citizen responder is sent a stand-down."
+    ),
+    "Melding {0} afsluiten? Een lopend alarm wordt daarmee ingetrokken.": (
+        "Close incident {0}? A running alarm is cancelled with it."
+    ),
+    "Nog geen ambulance uitgegeven.": "No ambulance dispatched yet.",
+    "Ambulance {0} ter plaatse om {1:%H:%M:%S}.": "Ambulance {0} on scene at {1:%H:%M:%S}.",
+    "Ambulance {0} uitgegeven om {1}.": "Ambulance {0} dispatched at {1}.",
+    # -- intake: form, location, checklist, override --------------------------------------
+    "onbekend": "unknown",
+    " jaar": " years",
+    "&Leeftijd patiënt": "Patient &age",
+    "&Soort locatie": "Location &type",
+    "Omschrijving &locatie": "Location &description",
+    "&Omschrijving locatie": "Location &description",
+    "Onbekend": "Unknown",
+    "Leeftijd terugzetten op onbekend": "Set the age back to unknown",
+    "(Poging tot) suïcide": "(Attempted) suicide",
+    "Ernstig (ongevals)trauma": "Severe (accident) trauma",
+    "Geweld / mogelijk onveilige situatie": "Violence / possibly unsafe situation",
+    "bijv. A12 hmp 34,5 of Dorpsstraat 12, achterom": "e.g. A12 hmp 34.5 or Dorpsstraat 12, back door",
+    "— niet bekend —": "— not known —",
+    "Woning": "Home",
+    "Openbare ruimte": "Public place",
+    "Werk": "Workplace",
+    "Snelweg": "Motorway",
+    "Verzorgingsplaats": "Motorway service area",
+    "Anders": "Other",
+    "Jonger dan 1 jaar": "Younger than 1 year",
+    "Risicovolle locatie zoals snelweg": "Risky location such as a motorway",
+    "Mogelijk onveilige situatie": "Possibly unsafe situation",
+    "Wacht op locatie": "Waiting for a location",
+    "Nog geen locatie: kies een adres of klik op de kaart.": "No location yet: choose an address or click the map.",
+    "Uitgesloten: {0}. Geen burgerhulpverleners alarmeren.": "Excluded: {0}. Do not alert citizen responders.",
+    "Niet uitgesloten – controleer: {0}.": "Not excluded – check: {0}.",
+    "Geen uitsluitcriterium van toepassing.": "No exclusion criterion applies.",
+    "Melding aanmaken (Ctrl+Enter)": "Create the incident (Ctrl+Enter)",
+    "Kies eerst een locatie: adres, coördinaten of een klik op de kaart.": (
+        "Choose a location first: an address, coordinates or a click on the map."
+    ),
+    "Melding {0} (afgesloten)": "Incident {0} (closed)",
+    "Melding {0} – wijzigingen worden vastgelegd": "Incident {0} – changes are recorded",
+    "Adres, straat, postcode, plaats of coördinaten": "Address, street, postcode, town or coordinates",
+    "bijv. 52,0601 4,4932": "e.g. 52.0601 4.4932",
+    "&Adres / locatie": "&Address / location",
+    "&Coördinaten": "&Coordinates",
+    "Geen adres gevonden voor '{0}'.": "No address found for '{0}'.",
+    "Coördinaten niet herkend: '{0}'. Typ bijv. 52,0601 4,4932.": (
+        "Coordinates not recognised: '{0}'. Type e.g. 52.0601 4.4932."
+    ),
+    "Nog geen locatie. Kies een adres, typ coördinaten of klik op de kaart.": (
+        "No location yet. Choose an address, type coordinates or click the map."
+    ),
+    "punt op de kaart": "point on the map",
+    "Locatie: {0} ({1})": "Location: {0} ({1})",
+    "Uitsluiting o&verrulen…": "O&verride the exclusion…",
+    "Uitsluiting &overrulen…": "&Override the exclusion…",
+    "Toch burgerhulpverleners laten alarmeren ondanks een uitsluitcriterium (reden verplicht).": (
+        "Alert citizen responders despite an exclusion criterion (a reason is required)."
+    ),
+    "Uitsluiting overruled om {0}: {1}": "Exclusion overridden at {0}: {1}",
+    "Uitsluiting overrulen": "Override the exclusion",
+    "Er geldt een uitsluitcriterium voor melding {0}. Waarom moeten er toch burgerhulpverleners gealarmeerd worden? De reden wordt vastgelegd.": (
+        "An exclusion criterion applies to incident {0}. Why should citizen responders be "
+        "alerted anyway? The reason is recorded."
+    ),
+    "Overrulen kan alleen met een geschreven reden.": "An override needs a written reason.",
+    # -- training and test alarms --------------------------------------------------------
+    "OEFENING – melder meldt nieuwe feiten": "TRAINING – the caller reports new facts",
+    "Wat meldt de melder nu over {0}?": "What does the caller now report about {0}?",
+    "OEFENING – debrief: {0}": "TRAINING – debrief: {0}",
+    "Exporteren als HTML…": "Export as HTML…",
+    "Debrief niet opgeslagen: {0}": "Debrief not saved: {0}",
+    "Debrief opgeslagen in {0}": "Debrief saved to {0}",
+    "OEFENING – inspelen": "TRAINING – inject",
+    "{0} · {1} · {2} m · {3} · {4}": "{0} · {1} · {2} m · {3} · {4}",
+    "Geen geplande gebeurtenissen meer in het scenario.": "No more planned events in the scenario.",
+    "Volgende gebeurtenis over {0}": "Next event in {0}",
+    "Pauze": "Pause",
+    "Start": "Start",
+    "Trainer – OEFENING": "Trainer – TRAINING",
+    "Scenario": "Scenario",
+    "Laden": "Load",
+    "Het gekozen scenario opnieuw opbouwen (de klok staat dan stil op 00:00)": (
+        "Rebuild the chosen scenario (the clock then stands still at 00:00)"
+    ),
+    "Scenariotijd": "Scenario time",
+    "Verstreken sinds start": "Elapsed since start",
+    "Naar volgende gebeurtenis": "Skip to the next event",
+    "Sla de stille tijd over tot het volgende wat de melder, hulpverleners of ambulance doen": (
+        "Skip the quiet time until the next thing the caller, responders or ambulance do"
+    ),
+    "Scenario {0}× zo snel als de echte tijd": "Scenario at {0}× real time",
+    "Inspelen (trainer)": "Inject (trainer)",
+    "De oefenmelding waarop het inspelen werkt": "The training incident the injects act on",
+    "Accepteert…": "Accepts…",
+    "Een gealarmeerde burgerhulpverlener accepteert": "An alerted citizen responder accepts",
+    "Weigert…": "Declines…",
+    "Een gealarmeerde burgerhulpverlener weigert": "An alerted citizen responder declines",
+    "Eerste hulpverlener ter plaatse": "First responder on scene",
+    "Melder meldt nieuwe feiten…": "Caller reports new facts…",
+    "Debrief": "Debrief",
+    "OEFENING – geen echte meldingen": "TRAINING – no real incidents",
+    "Trainingsomgeving: meldingen, hulpverleners en AED's zijn gesimuleerd. Er gaat geen enkel bericht naar een echte telefoon.": (
+        "Training environment: incidents, responders and AEDs are simulated. "
+        "No message goes to a real phone."
+    ),
+    "Debrief exporteren": "Export debrief",
+    "HTML-bestand (*.html)": "HTML file (*.html)",
+}
+
+# The same Dutch word meaning different things in different places.
+BY_CONTEXT: dict[tuple[str, str], str] = {
+    ("ShortcutsDialog", "Onderdeel"): "Menu",
+}
+
+
+def english(context: str, source: str) -> str | None:
+    return BY_CONTEXT.get((context, source), GLOSSARY.get(source))
+
+
+def fill(ts_path: Path, force: bool = False) -> list[tuple[str, str]]:
+    """Write known English into `ts_path`; return (context, source) still untranslated."""
+    tree = ET.parse(ts_path)
+    missing: list[tuple[str, str]] = []
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            source = message.findtext("source") or ""
+            translation = message.find("translation")
+            if translation is None:
+                translation = ET.SubElement(message, "translation")
+            done = translation.get("type") not in ("unfinished", "vanished", "obsolete") and (
+                (translation.text or "").strip() or len(translation)
+            )
+            if done and not force:
+                continue
+            text = english(name, source)
+            if text is None:
+                missing.append((name, source))
+                continue
+            for child in list(translation):
+                translation.remove(child)
+            if message.get("numerus") == "yes":
+                translation.text = None
+                for _ in range(2):  # English: one and other
+                    ET.SubElement(translation, "numerusform").text = text
+            else:
+                translation.text = text
+            translation.attrib.pop("type", None)
+    ET.indent(tree, space="    ")
+    with ts_path.open("wb") as out:
+        out.write(b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n')
+        tree.write(out, encoding="utf-8", xml_declaration=False)
+        out.write(b"\n")
+    return missing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("ts", type=Path)
+    parser.add_argument("--force", action="store_true", help="overwrite finished translations too")
+    args = parser.parse_args(argv)
+    missing = fill(args.ts, args.force)
+    for context, source in missing:
+        print(f"untranslated: [{context}] {source!r}", file=sys.stderr)
+    print(f"{args.ts}: {len(missing)} text(s) without English", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
