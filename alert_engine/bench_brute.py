@@ -68,9 +68,7 @@ def brute_select(
     resp, slot, dist = resp[:n], slot[:n], dist[:n]
 
     a_all = np.hypot(registry.a_x - x, registry.a_y - y)
-    a_near = np.flatnonzero(
-        (a_all <= config.aed_max_distance_m) & (registry.a_status == _READY)
-    )
+    a_near = np.flatnonzero((a_all <= config.aed_max_distance_m) & (registry.a_status == _READY))
     a_near = a_near[open_codes[registry.a_hours[a_near]]]
     aed_idx = a_near[np.argsort(a_all[a_near], kind="stable")][: config.max_aeds]
     aed_dist = a_all[aed_idx]

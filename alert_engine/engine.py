@@ -310,7 +310,11 @@ class Engine:
         for s in self.states.values():
             if s.mode != "test" or not s.alarm_open:
                 continue
-            mine = [rid for rid in s.responders if rid in taken and s.responders[rid].state in HOLDING]
+            mine = [
+                rid
+                for rid in s.responders
+                if rid in taken and s.responders[rid].state in ("alerted", "accepted")
+            ]
             if mine:
                 batch.append((s.id, "cancellation_sent", {"responders": mine, "reason": "live_alarm"}))
         return batch

@@ -44,6 +44,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--demo-incident", action="store_true",
                         help="start with a demo call in Zoetermeer: ambulance dispatched, alert sent")
     parser.add_argument("--language", choices=("nl", "en"), help="interface language (default: last used)")
+    parser.add_argument("--training", action="store_true",
+                        help="training console: trainer-run scenarios, its own event store, no real alerts")
     return parser.parse_args(argv)
 
 
@@ -56,6 +58,10 @@ def prepare_environment() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.training:
+        from .training.app import run_training
+
+        return run_training(args)
     prepare_environment()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -90,6 +96,7 @@ async def run(app: QApplication, args: argparse.Namespace) -> int:
     except EngineError as exc:
         print(f"zesminuten: {exc}", file=sys.stderr)
         return 2
+    fit_to_screen(window)
     window.show()
     if args.demo_incident:
         place_demo_incident(service, window, funnel)
@@ -132,7 +139,20 @@ def build(
     )
     window.intake.set_language(translations.language)
     window.action_panel.set_language(translations.language)
+    from .testalarm.menu import install_test_alarm_menu
+
+    install_test_alarm_menu(window, service, funnel)  # "Proefalarm", before Help
     return window, service
+
+
+def fit_to_screen(window: MainWindow) -> None:
+    """Use the screen (laid out for 1600×1000 and 1920×1080); never larger than it."""
+    screen = window.screen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    window.resize(min(room.width(), 1920), min(room.height(), 1080))
+    window.move(room.topLeft())
 
 
 def place_demo_incident(service: LocalService, window: MainWindow, funnel: MessageFunnel) -> str | None:

@@ -92,6 +92,7 @@ class Measurements:
     window_to_queue_s: float = 0.0
     process_to_queue_s: float = 0.0
     lateness_ms: list[float] = field(default_factory=list)
+    flush_times: list[float] = field(default_factory=list)
     flushes_per_s: list[int] = field(default_factory=list)
     map_pushes_per_s: list[int] = field(default_factory=list)
     chart_redraws_per_s: list[int] = field(default_factory=list)
@@ -114,13 +115,23 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[k]
 
 
+def max_in_window(times: Sequence[float], width: float = 1.0) -> int:
+    """Most events in any sliding window of `width` seconds (not just aligned seconds)."""
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= width:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 def report(m: Measurements) -> bool:
     busy = m.flushes_per_s[1:] or m.flushes_per_s  # the first second includes start-up
-    ui_max = max(busy, default=0)
+    ui_max = max_in_window(m.flush_times)
     p50, p99, worst = (percentile(m.lateness_ms, 50), percentile(m.lateness_ms, 99),
                        max(m.lateness_ms, default=0.0))
     checks = [
-        ("UI updates per second (max over 1 s windows)", ui_max, TARGETS["ui_updates_per_s"], "/s", ui_max <= TARGETS["ui_updates_per_s"]),
+        ("UI updates per second (max in any sliding 1 s window)", ui_max, TARGETS["ui_updates_per_s"], "/s", ui_max <= TARGETS["ui_updates_per_s"]),
         ("event-loop stall p99 (5 ms heartbeat lateness)", p99, TARGETS["stall_p99_ms"], " ms", p99 <= TARGETS["stall_p99_ms"]),
         ("event-loop stall max", worst, TARGETS["stall_max_ms"], " ms", worst <= TARGETS["stall_max_ms"]),
         ("window built -> usable queue + map ready", m.window_to_queue_s, TARGETS["start_to_queue_s"], " s", m.window_to_queue_s <= TARGETS["start_to_queue_s"]),
@@ -163,7 +174,7 @@ def load_registry(args: argparse.Namespace) -> Any:
             return store.load_registry()
     from alert_engine.registry.demo import generate_set
 
-    print("generating the national synthetic registry (about 20 s)…", file=sys.stderr, flush=True)
+    print("generating the national synthetic registry (a few seconds, up to ~20 s on a slow machine)…", file=sys.stderr, flush=True)
     return generate_set("nl", args.seed).registry()
 
 
@@ -282,6 +293,7 @@ async def run(app: Any, args: argparse.Namespace, registry: Any, m: Measurements
     feed_timer.timeout.connect(feeder.step)
 
     counters = [window.feed.flushes, window.map_sync.pushes, window.live.chart.redraws]
+    window.feed.batch.connect(lambda _events: m.flush_times.append(time.perf_counter()))
 
     def per_second() -> None:
         now = [window.feed.flushes, window.map_sync.pushes, window.live.chart.redraws]

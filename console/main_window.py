@@ -149,9 +149,10 @@ class MainWindow(QMainWindow):
         self.columns.addWidget(left)
         self.columns.addWidget(centre)
         self.columns.addWidget(right)
+        # Extra width (1920 px screens) goes mostly to the map, some to the live tables.
         self.columns.setStretchFactor(0, 0)
-        self.columns.setStretchFactor(1, 1)
-        self.columns.setStretchFactor(2, 0)
+        self.columns.setStretchFactor(1, 3)
+        self.columns.setStretchFactor(2, 1)
         self.columns.setChildrenCollapsible(False)
         right.setMinimumWidth(420)
         # The left column is as wide as the action panel needs (its alert button is wide).

@@ -86,7 +86,7 @@ def library() -> dict[str, dict]:
         "burgerhulpverleners zijn hier extra belangrijk.",
         small(VILLAGE, 40, 2300, 11, [aed("A1", VILLAGE, 400, -300, where="Dorpshuis, buitenkast"),
                                        aed("A2", VILLAGE, -900, 700, where="Sportveld")]),
-        [call(0, "I1", VILLAGE, location_description="woning, Dorpsstraat"), *standard(), *ending(arrive=780, close=1400)],
+        [call(0, "I1", VILLAGE, address="Dorpsstraat, Groene Hart (synthetisch)", location_description="woning, Dorpsstraat"), *standard(), *ending(arrive=780, close=1400)],
         sent(),
     )
     lib["03_snelweg_a12"] = scenario(
@@ -114,7 +114,7 @@ def library() -> dict[str, dict]:
         "Een moeder belt: haar baby van 8 maanden reageert niet. Verwacht: ambulance en "
         "instructie (babyreanimatie), géén burgerhulpverleners: patiënt jonger dan 1 jaar.",
         small(DEN_HAAG, 30, 800, 4, [aed("A1", DEN_HAAG, 200, 100)]),
-        [call(0, "I1", DEN_HAAG, patient_age_years=0.7), *standard(alert=False), step(35, "trigger_alert"),
+        [call(0, "I1", DEN_HAAG, patient_age_years=0.7, address="Den Haag Centrum (synthetisch)"), *standard(alert=False), step(35, "trigger_alert"),
          *ending(arrive=420, close=900)],
         refused("infant"),
     )
@@ -123,7 +123,7 @@ def library() -> dict[str, dict]:
         "Een buurman vindt iemand na een poging tot suïcide. Verwacht: geen burgerhulpverleners "
         "(Kwaliteitskader: (poging tot) suïcide is een uitsluitcriterium), wel ambulance en instructie.",
         small(ZOETERMEER, 30, 800, 5, [aed("A1", ZOETERMEER, 200, 100)]),
-        [call(0, "I1", ZOETERMEER, suicide=True), *standard(alert=False), step(35, "trigger_alert"),
+        [call(0, "I1", ZOETERMEER, suicide=True, address="Zoetermeer Centrum (synthetisch)"), *standard(alert=False), step(35, "trigger_alert"),
          *ending(arrive=480, close=900)],
         refused("suicide"),
     )
@@ -146,7 +146,7 @@ def library() -> dict[str, dict]:
             aed("A1", ZOETERMEER, 80, 60, "Mo-Fr 08:00-18:00", where="Kantoor, binnen"),
             aed("A2", ZOETERMEER, -120, 90, "Mo-Sa 09:00-21:00", where="Winkel, binnen"),
             aed("A3", ZOETERMEER, 650, -400, "24/7", where="Buitenkast basisschool")]),
-        [call(0, "I1", ZOETERMEER), *standard(), *ending(arrive=600, close=1500)],
+        [call(0, "I1", ZOETERMEER, address="Zoetermeer Centrum (synthetisch)"), *standard(), *ending(arrive=600, close=1500)],
         sent(), start=night,
     )
     lib["09_geen_aed_in_bereik"] = scenario(
@@ -155,10 +155,10 @@ def library() -> dict[str, dict]:
         "Verwacht: alarmeren; iedereen gaat direct naar het slachtoffer. Vertel de melder dat de "
         "AED met de ambulance komt.",
         small(VILLAGE, 25, 1200, 8, [aed("A1", VILLAGE, 3000, 2500), aed("A2", VILLAGE, 200, 0, status="maintenance")]),
-        [call(0, "I1", VILLAGE, location_description="boerderij, Polderweg"), *standard(), *ending(arrive=840, close=1500)],
+        [call(0, "I1", VILLAGE, address="Polderweg, Groene Hart (synthetisch)", location_description="boerderij, Polderweg"), *standard(), *ending(arrive=840, close=1500)],
         sent(),
     )
-    over = [call(0, "I1", ZOETERMEER), *standard()[:2], step(35, "trigger_alert")]
+    over = [call(0, "I1", ZOETERMEER, address="Zoetermeer Centrum (synthetisch)"), *standard()[:2], step(35, "trigger_alert")]
     for i, at in enumerate([50, 58, 64, 70, 75, 77, 80, 84, 95, 110, 120, 130], start=1):
         over.append(step(at, "respond", responder=f"R{i}", answer="accept"))
     over += [step(200, "arrive", responder="R1"), step(205, "caller_instruction", state="handed_over"),
@@ -181,7 +181,8 @@ def library() -> dict[str, dict]:
         "op twee alarmen tegelijk, dus de tweede melding krijgt minder hulpverleners.",
         small(ZOETERMEER, 60, 900, 10, [aed("A1", ZOETERMEER, 100, 0), aed("A2", second, 50, 50),
                                           aed("A3", ZOETERMEER, 300, -300)]),
-        [call(0, "I1", ZOETERMEER), *standard(), call(60, "I2", second), *standard("I2", 60, unit="15-102"),
+        [call(0, "I1", ZOETERMEER, address="Zoetermeer Centrum (synthetisch)"), *standard(),
+         call(60, "I2", second, address="Zoetermeer, 400 m noordelijker (synthetisch)"), *standard("I2", 60, unit="15-102"),
          step(1500, "close"), step(1560, "close", "I2")],
         sent(), config={"wanted_responders": 30, "max_responders": 40},
     )
@@ -221,7 +222,7 @@ def library() -> dict[str, dict]:
         "uitsluiting, dus alarmeren is in eerste instantie juist. Na twee minuten blijkt het een baby "
         "van zes maanden. Verwacht: dan direct het alarm intrekken.",
         small(DEN_HAAG, 40, 900, 14, [aed("A1", DEN_HAAG, 200, 100), aed("A2", DEN_HAAG, -300, 250)]),
-        [call(0, "I1", DEN_HAAG, patient_age_years=None), *standard(),
+        [call(0, "I1", DEN_HAAG, patient_age_years=None, address="Den Haag Centrum (synthetisch)"), *standard(),
          step(120, "update_call", patient_age_years=0.5), step(130, "cancel_alarm"),
          *ending(arrive=420, close=900)],
         sent(cancel=True, explanation=(
@@ -266,7 +267,8 @@ def library() -> dict[str, dict]:
         small(VILLAGE, 30, 2200, 17, [
             aed("A1", VILLAGE, 300, 200, "Mo-Fr 08:00-17:00", where="Basisschool, binnen"),
             aed("A2", VILLAGE, -500, -300, "Mo-Su 09:00-23:00", where="Dorpshuis, binnen")]),
-        [call(0, "I1", VILLAGE, patient_age_years=74, location_description="woonboerderij, Lekdijk"),
+        [call(0, "I1", VILLAGE, patient_age_years=74, address="Lekdijk, buitengebied (synthetisch)",
+              location_description="woonboerderij, Lekdijk"),
          *standard(), *ending(arrive=900, close=1600)],
         sent(), start=rural_night,
     )

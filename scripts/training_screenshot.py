@@ -23,11 +23,9 @@ async def play(controller, out: Path, at_s: float) -> None:  # type: ignore[no-u
     from PySide6.QtWidgets import QApplication
 
     session, service = controller.session, controller.service
-    clock = session.clock
 
     def at(seconds: float) -> None:
-        clock.jump_to(session.start + timedelta(seconds=seconds))
-        session.advance()
+        session.run_until(session.start + timedelta(seconds=seconds))
 
     at(0)
     first = session.ids["I1"]
@@ -37,8 +35,6 @@ async def play(controller, out: Path, at_s: float) -> None:  # type: ignore[no-u
     service.command("caller_instruction", first, "instructing")
     at(33)
     service.command("trigger_alert", first)
-    for t in range(40, int(at_s), 10):
-        at(t)
     at(at_s)
     controller.set_speed(2.0)
     controller.start_pause()  # running: the trainer's button reads "Pauze"
@@ -57,7 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "training.png")
     parser.add_argument("--scenario", default="13_drukke_avond")
-    parser.add_argument("--at", type=float, default=250.0, help="scenario seconds to play before the shot")
+    parser.add_argument("--at", type=float, default=320.0, help="scenario seconds to play before the shot")
     args = parser.parse_args()
 
     from console.app import prepare_environment

@@ -134,7 +134,11 @@ GLOSSARY: dict[str, str] = {
     "Melding {0} · {1} · {2}": "Incident {0} · {1} · {2}",
     "{0} hulpverleners, {1} AED's": "{0} responders, {1} AEDs",
     "Synthetische registry ({0}): {1}": "Synthetic registry ({0}): {1}",
-    "Registry: {0}": "Registry: {0}",
+    "Registry: {0} hulpverleners": "Registry: {0} responders",
+    "Synthetische registry · {0}": "Synthetic registry · {0}",
+    "Haalt eerst AED {0}, dan naar het slachtoffer": "Fetches AED {0} first, then goes to the victim",
+    "regio Den Haag": "The Hague region",
+    "Nederland": "the Netherlands",
     "DEMO – gesimuleerde hulpverleners": "DEMO – simulated responders",
     "Gesimuleerde burgerhulpverleners beantwoorden de alarmen (start met --no-simulation om dit uit te zetten)": (
         "Simulated citizen responders answer the alerts (start with --no-simulation to turn this off)"
@@ -320,6 +324,74 @@ GLOSSARY: dict[str, str] = {
     ),
     "Debrief exporteren": "Export debrief",
     "HTML-bestand (*.html)": "HTML file (*.html)",
+    "Proefalarm {0} ingepland om {1}.": "Test alarm {0} scheduled for {1}.",
+    "Proefalarm {0}: niemand bereikbaar (geen aangemelde, beschikbare burgerhulpverleners).": (
+        "Test alarm {0}: nobody reachable (no opted-in, available citizen responders)."
+    ),
+    "Proefalarm {0} verstuurd naar {1} burgerhulpverleners (berichten beginnen met TEST).": (
+        "Test alarm {0} sent to {1} citizen responders (messages start with TEST)."
+    ),
+    "TEST – proefalarm instellen": "TEST – set up a test alarm",
+    "TEST – proefalarm": "TEST – test alarm",
+    "Een proefalarm gaat alleen naar burgerhulpverleners van de gekozen gemeente die zich voor proefalarmen hebben aangemeld. Wie op een echte reanimatie staat, krijgt geen proefalarm, en een echte reanimatie haalt iemand altijd van een proefalarm af. Er gaan geen AED-codes mee. Elk bericht begint met TEST.": (
+        "A test alarm only goes to citizen responders of the chosen municipality who opted in "
+        "to test alarms. Anyone on a real cardiac arrest gets no test alarm, and a real cardiac "
+        "arrest always takes someone off a test alarm. No AED codes are sent. Every message "
+        "starts with TEST."
+    ),
+    "{0} ({1} aangemeld)": "{0} ({1} opted in)",
+    "Nu": "Now",
+    "Op tijdstip:": "At:",
+    "Gesimuleerde antwoorden (demo)": "Simulated answers (demo)",
+    "Deze console draait met gesimuleerde hulpverleners: die antwoorden altijd.": (
+        "This console runs with simulated responders: they always answer."
+    ),
+    "Gemeente": "Municipality",
+    "Wanneer": "When",
+    "Proefalarm starten": "Start the test alarm",
+    "nu": "now",
+    "Proefalarm voor {0} ({1}): {2} aangemelde burgerhulpverleners krijgen een TEST-bericht op hun telefoon. Doorgaan?": (
+        "Test alarm for {0} ({1}): {2} opted-in citizen responders get a TEST message on their "
+        "phone. Continue?"
+    ),
+    "Proefalarm starten?": "Start the test alarm?",
+    "&Proefalarm": "&Test alarm",
+    "Proefalarm instellen…": "Set up a test alarm…",
+    "Samenvatting proefalarm…": "Test alarm summary…",
+    "TEST – samenvatting proefalarm": "TEST – test alarm summary",
+    "Antwoord na": "Answer after",
+    "Ter plaatse na": "On scene after",
+    "Proefalarm beëindigen": "End the test alarm",
+    "Exporteren als CSV…": "Export as CSV…",
+    "Proefalarm": "Test alarm",
+    "CSV-bestand (*.csv)": "CSV file (*.csv)",
+    "Samenvatting niet opgeslagen: {0}": "Summary not saved: {0}",
+    "Samenvatting opgeslagen in {0}": "Summary saved to {0}",
+    "Samenvatting exporteren": "Export summary",
+    "Volgende gebeurtenis: nu": "Next event: now",
+    "Verstreken scenariotijd": "Elapsed scenario time",
+    "1e hulpverlener ter plaatse": "1st responder on scene",
+    "De eerste burgerhulpverlener die accepteerde is bij het slachtoffer": (
+        "The first citizen responder who accepted is with the victim"
+    ),
+    "Melder: nieuwe feiten…": "Caller: new facts…",
+    "De melder meldt iets nieuws: leeftijd, suïcide, trauma, geweld of de locatie": (
+        "The caller reports something new: age, suicide, trauma, violence or the location"
+    ),
+    "Scenario afgelopen: alle oefenmeldingen zijn gesloten. Klik op Debrief.": (
+        "Scenario finished: all training incidents are closed. Click Debrief."
+    ),
+    "Geen gealarmeerde burgerhulpverlener die nog moet antwoorden.": (
+        "No alerted citizen responder still has to answer."
+    ),
+    "Wie accepteert het alarm?": "Who accepts the alert?",
+    "Wie weigert het alarm?": "Who declines the alert?",
+    "Nog geen burgerhulpverlener heeft geaccepteerd.": "No citizen responder has accepted yet.",
+    "Wie is als eerste ter plaatse?": "Who is on scene first?",
+    "Laad en speel eerst een scenario.": "Load and play a scenario first.",
+    "Zesminuten": "Zesminuten",
+    "OEFENING – {0}": "TRAINING – {0}",
+    "Kies rechts een scenario en klik op Laden.": "Choose a scenario on the right and click Load.",
 }
 
 # The same Dutch word meaning different things in different places.

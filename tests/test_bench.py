@@ -54,7 +54,11 @@ def test_brute_force_agrees_on_gps_busy_and_closed_aeds():
             Responder(
                 id=f"R{i:04d}",
                 certificate_valid_until=date(2027, 1, 1) if i % 7 else date(2026, 1, 1),
-                addresses=(Address(hlat[i], hlon[i], "Mo-Su 18:00-24:00" if i % 4 else "Mo-Fr 08:00-17:00"),),
+                addresses=(
+                    Address(
+                        hlat[i], hlon[i], "Mo-Su 18:00-24:00" if i % 4 else "Mo-Fr 08:00-17:00"
+                    ),
+                ),
                 gps=gps,
                 availability="24/7" if i % 5 else "Mo-Su 07:00-21:00",
                 active=i % 11 != 0,

@@ -82,10 +82,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InvalidInput(f"{args.store}: no incident {args.incident}" if args.incident else f"{args.store}: empty")
     integrity = verify_records(records, [Event.from_json(r.body) for r in records], file_like=False)
     who = args.by or workstation_login()
+    heads = {r.incident: r.hash or "" for r in records}  # the last hash proves the tail later
     with AccessLog(args.access_log) as log:
-        for incident in dict.fromkeys(r.incident for r in records):
+        for incident, head in heads.items():
             log.append(who, "export", incident, args.reason or NO_REASON, str(args.store),
-                       {"to": str(args.out), "format": "jsonl", "integrity": integrity.status})
+                       {"to": str(args.out), "format": "jsonl", "integrity": integrity.status, "chain_head": head})
     result = export_records(records, args.out)
     log_heads = {k: v[:16] for k, v in result.heads.items()}
     print(f"exported {result.events} events of {len(result.heads)} incident(s) to {args.out}; "

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ from ..state import IncidentState, fold
 from .intervals import Intervals, intervals, mmss
 from .report_text import (
     CRITERIA_NL,
+    LOCATION_KIND_NL,
     MODE_NL,
     RESPONDER_STATE_NL,
     ROLE_NL,
@@ -94,6 +96,10 @@ def render_report(
     state = fold(mine, incident)
     iv = intervals(mine, incident, state)
     names = aliases(state, options)
+    roles = {
+        r.id: ROLE_NL.get(r.role, r.role) + (f" ({r.aed})" if r.role == "aed" and r.aed else "")
+        for r in state.responders.values()
+    }
     t0 = state.call_time or mine[0].time
     page = {
         "incident": incident,
@@ -115,7 +121,7 @@ def render_report(
         "six_minutes": iv.six_minute_zone,
         "counts": _count_rows(iv),
         "chart_svg": chart_svg(state, mine, iv, target),
-        "timeline": [_timeline_row(e, t0, names, options) for e in mine],
+        "timeline": [_timeline_row(e, t0, names, options, roles) for e in mine],
         "responders": _responder_rows(state, t0, names),
         "silent": _silent(state),
         "aeds": _aed_rows(state, t0, names, mine),
@@ -125,7 +131,7 @@ def render_report(
             for m in maps
         ],
         "maps_withheld": not maps and not options.exact_location,
-        "annotations": _annotation_rows(annotations, t0),
+        "annotations": _annotation_rows(annotations, t0, None if options.real_pseudonyms else _redactor(state, names)),
         "closed": state.closed_at is not None,
         "phase": state.phase,
     }
@@ -158,7 +164,7 @@ def _facts(state: IncidentState) -> list[tuple[str, str]]:
     age = f.get("patient_age_years")
     rows = [
         ("Leeftijd patiënt", "onbekend" if age is None else f"{float(age):g} jaar"),
-        ("Soort locatie", str(f.get("location_kind") or "–")),
+        ("Soort locatie", LOCATION_KIND_NL.get(str(f.get("location_kind") or ""), str(f.get("location_kind") or "–"))),
         (
             "Uitsluitcriteria",
             ", ".join(CRITERIA_NL.get(c, c) for c in state.criteria) if state.criteria else "geen van toepassing",
@@ -214,12 +220,14 @@ def _count_rows(iv: Intervals) -> list[tuple[str, int]]:
     ]
 
 
-def _timeline_row(e: Event, t0: datetime, names: Mapping[str, str], options: ReportOptions) -> dict[str, str]:
+def _timeline_row(
+    e: Event, t0: datetime, names: Mapping[str, str], options: ReportOptions, roles: Mapping[str, str]
+) -> dict[str, str]:
     return {
         "rel": _rel(e.time, t0),
         "clock": e.time.strftime("%H:%M:%S"),
         "label": event_label(e.type),
-        "detail": describe(e, names, options.exact_location, location_text),
+        "detail": describe(e, names, options.exact_location, location_text, roles),
         "colour": event_colour(e.type),
         "seq": str(e.seq),
     }
@@ -236,6 +244,7 @@ def _responder_rows(state: IncidentState, t0: datetime, names: Mapping[str, str]
                 "role": ROLE_NL.get(r.role, r.role),
                 "aed": r.aed or "" if r.role == "aed" else "",
                 "distance": f"{round(r.distance_m, -1):,.0f} m".replace(",", "."),
+                "answer": _answer(state, r.id),
                 "answered": _rel(r.answered_at, t0) if r.answered_at else "–",
                 "arrived": _rel(r.arrived_at, t0) if r.arrived_at else "–",
                 "cancelled": _rel(r.cancelled_at, t0) if r.cancelled_at else "–",
@@ -244,6 +253,15 @@ def _responder_rows(state: IncidentState, t0: datetime, names: Mapping[str, str]
             }
         )
     return rows
+
+
+def _answer(state: IncidentState, rid: str) -> str:
+    r = state.responders[rid]
+    if r.answered_at is None:
+        return "geen"
+    if rid in state.oversupply:
+        return "te laat"
+    return "afgewezen" if r.state == "declined" else "geaccepteerd"
 
 
 def _silent(state: IncidentState) -> int:
@@ -271,7 +289,22 @@ def _aed_rows(state: IncidentState, t0: datetime, names: Mapping[str, str], even
     return rows
 
 
-def _annotation_rows(annotations: Sequence[Event], t0: datetime) -> list[dict[str, str]]:
+def _redactor(state: IncidentState, names: Mapping[str, str]) -> Callable[[str], str]:
+    """Free text may name a responder by registry id or pseudonym: put the alias there too."""
+    words: dict[str, str] = {}
+    for r in state.responders.values():
+        words[r.id] = names[r.id]
+        if r.pseudonym:
+            words[r.pseudonym] = names[r.id]
+    if not words:
+        return lambda text: text
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![\w-])")
+    return lambda text: pattern.sub(lambda m: words[m.group(1)], text)
+
+
+def _annotation_rows(
+    annotations: Sequence[Event], t0: datetime, redact: Callable[[str], str] | None = None
+) -> list[dict[str, str]]:
     rows = []
     for e in sorted(annotations, key=lambda a: str(a.get("at", ""))):
         try:
@@ -280,7 +313,8 @@ def _annotation_rows(annotations: Sequence[Event], t0: datetime) -> list[dict[st
         except ValueError:
             moment = str(e["at"])
         rows.append(
-            {"moment": moment, "author": str(e["author"]), "text": str(e["text"]),
+            {"moment": moment, "author": str(e["author"]),
+             "text": redact(str(e["text"])) if redact else str(e["text"]),
              "written": e.time.strftime("%d-%m-%Y %H:%M")}
         )
     return rows
@@ -288,7 +322,7 @@ def _annotation_rows(annotations: Sequence[Event], t0: datetime) -> list[dict[st
 
 # -- the chart (inline SVG, no pixels: sharp in print) ---------------------------------------
 def chart_svg(
-    state: IncidentState, events: Sequence[Event], iv: Intervals, target: int = 5, width: int = 680, height: int = 190
+    state: IncidentState, events: Sequence[Event], iv: Intervals, target: int = 5, width: int = 680, height: int = 210
 ) -> str:
     """Cumulative accepts and arrivals since the call, with the milestones and the 6-minute mark."""
     t0 = state.call_time or events[0].time
@@ -299,7 +333,7 @@ def chart_svg(
     horizon = min(horizon, max(600.0, (events[-1].time - t0).total_seconds()))
     horizon = 60.0 * (int(horizon // 60) + 1)
     top = max(target, len(accepts), len(arrivals)) + 1
-    left, right, upper, lower = 34, 10, 12, 30
+    left, right, upper, lower = 38, 10, 36, 30
     pw, ph = width - left - right, height - upper - lower
 
     def x(s: float) -> float:
@@ -329,15 +363,21 @@ def chart_svg(
     parts.append(f'<line x1="{left}" y1="{y(target):.1f}" x2="{left + pw}" y2="{y(target):.1f}" stroke="#b42318" stroke-dasharray="2,3"/>')
     parts.append(f'<text x="{left + pw - 4}" y="{y(target) - 3:.1f}" class="note" text-anchor="end" fill="#b42318">doel {target}</text>')
     parts.append(f'<line x1="{six:.1f}" y1="{upper}" x2="{six:.1f}" y2="{upper + ph}" stroke="#1a7f37" stroke-width="1.2"/>')
-    parts.append(f'<text x="{six + 3:.1f}" y="{upper + 10}" class="note" fill="#1a7f37">6 min</text>')
-    short = {"ambulance_dispatched": "amb. uit", "alert_sent": "alarm", "aed_connected": "AED aan",
-             "ambulance_on_scene": "amb. ter plaatse"}
-    for at, key in marks:
-        if key not in short:
-            continue
-        parts.append(f'<line x1="{x(at):.1f}" y1="{upper}" x2="{x(at):.1f}" y2="{upper + ph}" stroke="#555" stroke-dasharray="1,2"/>')
-        parts.append(f'<text x="{x(at) + 2:.1f}" y="{upper + ph - 4}" class="note" fill="#333" '
-                     f'transform="rotate(-90 {x(at) + 2:.1f} {upper + ph - 4})">{html.escape(short[key])}</text>')
+    parts.append(f'<text x="{six - 3:.1f}" y="{upper + 10}" class="note" text-anchor="end" fill="#1a7f37">6 min</text>')
+    short = {"ambulance_dispatched": "ambulance uit", "alert_sent": "alarm", "first_on_scene": "1e ter plaatse",
+             "aed_connected": "AED aan", "ambulance_on_scene": "ambulance ter plaatse"}
+    row_end = [float("-inf")] * 3  # milestone labels above the plot in up to three rows, none overlapping
+    labelled = [(float(at), short[key]) for at, key in marks if key in short]
+    for at, label in sorted(labelled):
+        mx = x(at)
+        label_w = 4.7 * len(label) + 6
+        row = next((i for i, end in enumerate(row_end) if end < mx), len(row_end) - 1)
+        row_end[row] = mx + label_w
+        ly = 9.0 + 10 * row
+        parts.append(f'<line x1="{mx:.1f}" y1="{ly + 2:.1f}" x2="{mx:.1f}" y2="{upper + ph}" stroke="#666" stroke-dasharray="1,2"/>')
+        parts.append(f'<text x="{mx + 2:.1f}" y="{ly:.1f}" class="note" fill="#333">{html.escape(label)}</text>')
+    parts.append(f'<text x="9" y="{upper + ph / 2:.1f}" class="tick" text-anchor="middle" '
+                 f'transform="rotate(-90 9 {upper + ph / 2:.1f})">aantal</text>')
     parts.append(f'<polyline points="{steps(accepts)}" fill="none" stroke="#1a9e3a" stroke-width="2.2"/>')
     parts.append(f'<polyline points="{steps(arrivals)}" fill="none" stroke="#0b5a1d" stroke-width="2.2" stroke-dasharray="6,3"/>')
     parts.append(f'<text x="{left + pw / 2:.1f}" y="{height - 3}" class="tick" text-anchor="middle">minuten sinds de 112-melding</text>')

@@ -28,6 +28,13 @@ CALLER_NL = {
     "handed_over": "overgedragen",
     "ended": "beëindigd",
 }
+LOCATION_KIND_NL = {
+    "home": "woning",
+    "public": "openbare ruimte",
+    "work": "werk",
+    "motorway": "snelweg",
+    "test": "proefalarm",
+}
 CRITERIA_NL = {
     "infant": "jonger dan 1 jaar",
     "suicide": "(poging tot) suïcide",
@@ -85,6 +92,10 @@ def event_colour(kind: str) -> str:
     return EVENT_KINDS.get(kind, ("", "#606060"))[1]
 
 
+def _people(n: int) -> str:
+    return f"{n} hulpverlener" if n == 1 else f"{n} hulpverleners"
+
+
 def _list(ids: Any, names: Mapping[str, str], limit: int = 12) -> str:
     shown = [names.get(str(i), "?") for i in ids]
     if len(shown) > limit:
@@ -97,6 +108,7 @@ def describe(
     names: Mapping[str, str],
     exact: bool = False,
     location: Callable[[float, float, bool], str] | None = None,
+    roles: Mapping[str, str] | None = None,
 ) -> str:
     """One line about an event, with responders by `names` (never a registry id)."""
     who = names.get(str(e.get("responder")), "?") if "responder" in e.data else ""
@@ -107,7 +119,7 @@ def describe(
         bits = [where(float(e["lat"]), float(e["lon"]), exact)]
         bits.append("leeftijd onbekend" if age is None else f"{float(age):g} jaar")
         if e.get("location_kind"):
-            bits.append(str(e["location_kind"]))
+            bits.append(LOCATION_KIND_NL.get(str(e["location_kind"]), str(e["location_kind"])))
         if exact and (e.get("address") or e.get("location_description")):
             bits.append(str(e.get("address") or e.get("location_description")))
         return " · ".join(bits)
@@ -132,21 +144,23 @@ def describe(
     if t == "alert_sent":
         rs = list(e["responders"])
         runners = sum(1 for r in rs if r.get("role") == "aed")
+        radius = f"{float(e['radius_m']):,.0f}".replace(",", ".")
         return (
-            f"{len(rs)} hulpverleners ({len(rs) - runners} direct, {runners} via AED), "
-            f"{len(e['aeds'])} AED's, straal {float(e['radius_m']):,.0f} m".replace(",", ".")
+            f"{_people(len(rs))} ({len(rs) - runners} direct, {runners} via een AED), "
+            f"{len(e['aeds'])} AED's, straal {radius} m"
         )
     if t in ("responder_accepted", "responder_declined", "responder_timed_out", "responder_arrived"):
-        return who
+        role = roles.get(str(e["responder"]), "") if roles else ""
+        return f"{who} · {role}" if role else who
     if t == "oversupply":
         return f"{who} accepteerde na het bereiken van het doel"
     if t == "cancellation_sent":
         reason = CANCEL_NL.get(str(e["reason"]), str(e["reason"]))
-        return f"{len(e['responders'])} hulpverleners ({reason}): {_list(e['responders'], names)}"
+        return f"{_people(len(e['responders']))} ({reason}): {_list(e['responders'], names)}"
     if t == "oversupply_feedback":
         return str(e["note"])
     if t in ("aed_fetched", "aed_connected", "aed_check_requested", "aed_ready_confirmed"):
-        return f"AED {e['aed']}"
+        return str(e["aed"])
     if t == "caller_instruction_changed":
         return CALLER_NL.get(str(e["state"]), str(e["state"]))
     if t == "alarm_cancelled":

@@ -19,7 +19,7 @@ from ..engine import Engine
 from ..eventlog.store import MemoryEventStore
 from ..exclusion import CallFacts
 from ..registry.table import Registry
-from ..state import IncidentState
+from ..state import AedState, IncidentState, ResponderState
 from .behaviour import BehaviourParams
 from .incidents import Alarm
 from .responders import SimulatedResponders
@@ -59,6 +59,12 @@ class AlarmOutcome:
     aed_before_ambulance: bool = False
     target_met: bool = False
     full_window: bool = False
+    # Per responder on scene (seconds after the alert) and how far they came (metres,
+    # straight line; via the AED for runners who brought one).
+    direct_arrivals_s: list[float] = field(default_factory=list)
+    runner_arrivals_s: list[float] = field(default_factory=list)
+    direct_distance_m: list[float] = field(default_factory=list)
+    runner_distance_m: list[float] = field(default_factory=list)
     alerted_ids: list[str] = field(default_factory=list)
     engaged_ids: list[str] = field(default_factory=list)  # busy until close
     fetched_aeds: list[str] = field(default_factory=list)
@@ -124,6 +130,16 @@ def _after(t: datetime | None, t0: datetime | None) -> float:
     return (t - t0).total_seconds() if t is not None and t0 is not None else NAN
 
 
+def _via(r: ResponderState, a: AedState) -> float:
+    """Straight-line metres from the responder to the AED and on to the victim."""
+    if r.lat is None or r.lon is None or a.lat is None or a.lon is None:
+        return NAN
+    lat = math.radians((r.lat + a.lat) / 2)
+    dx = math.radians(a.lon - r.lon) * math.cos(lat) * 6_371_000
+    dy = math.radians(a.lat - r.lat) * 6_371_000
+    return math.hypot(dx, dy) + a.distance_m
+
+
 def outcome(
     s: IncidentState, alarm: Alarm, timeout_s: float, eligible_in_reach: int = 0
 ) -> AlarmOutcome:
@@ -151,25 +167,37 @@ def outcome(
     over = set(s.oversupply)
     out.oversupply = len(over)
     # answered_at is stamped by accept, decline and oversupply; a decline stays "declined".
-    accepted = [r for r in rs if r.answered_at is not None and r.state != "declined" and r.id not in over]
+    accepted = [
+        r for r in rs if r.answered_at is not None and r.state != "declined" and r.id not in over
+    ]
     out.accepted = len(accepted)
     out.declined = sum(1 for r in rs if r.state == "declined")
-    out.cancelled_unanswered = sum(1 for r in rs if r.answered_at is None and r.cancelled_at is not None)
+    out.cancelled_unanswered = sum(
+        1 for r in rs if r.answered_at is None and r.cancelled_at is not None
+    )
     out.first_accept_s = min((_after(r.answered_at, a0) for r in accepted), default=NAN)
     arrived = [r for r in rs if r.arrived_at is not None]
     out.arrived = len(arrived)
     out.first_on_scene_s = min((_after(r.arrived_at, a0) for r in arrived), default=NAN)
-    out.first_direct_s = min((_after(r.arrived_at, a0) for r in arrived if r.role == "cpr"), default=NAN)
-    aed_times = [
-        _after(r.arrived_at, a0)
-        for r in arrived
-        if r.aed is not None
-        and (a := s.aeds.get(r.aed)) is not None
-        and a.fetched_at is not None
-        and r.arrived_at is not None
-        and r.arrived_at >= a.fetched_at
-    ]
-    out.aed_on_scene_s = min(aed_times, default=NAN)
+    out.first_direct_s = min(
+        (_after(r.arrived_at, a0) for r in arrived if r.role == "cpr"), default=NAN
+    )
+    bringer: dict[str, ResponderState] = {}
+    for r in arrived:
+        a = s.aeds.get(r.aed) if r.aed is not None else None
+        if r.role == "cpr" or a is None:
+            out.direct_arrivals_s.append(_after(r.arrived_at, a0))
+            out.direct_distance_m.append(r.distance_m)
+        elif a.fetched_at is not None and r.arrived_at is not None and r.arrived_at >= a.fetched_at:
+            # The first of an AED's runners on scene brings it; the fold does not say
+            # which runner opened the cabinet, and later runners found it empty.
+            known = bringer.get(a.id)
+            if known is None or (known.arrived_at is not None and r.arrived_at < known.arrived_at):
+                bringer[a.id] = r
+    for aed_id, r in bringer.items():
+        out.runner_arrivals_s.append(_after(r.arrived_at, a0))
+        out.runner_distance_m.append(_via(r, s.aeds[aed_id]))
+    out.aed_on_scene_s = min(out.runner_arrivals_s, default=NAN)
     out.aed_connected = any(a.connected_at is not None for a in s.aeds.values())
     first = min((r.arrived_at for r in arrived if r.arrived_at is not None), default=None)
     out.responder_before_ambulance = first is not None and (amb is None or first < amb)
@@ -179,4 +207,3 @@ def outcome(
     out.engaged_ids = [r.id for r in rs if r.state in _ENGAGED or r.arrived_at is not None]
     out.fetched_aeds = [a.id for a in s.aeds.values() if a.fetched_at or a.connected_at]
     return out
-

@@ -85,7 +85,7 @@ def draw_alarms(
         dispatch + 60.0, p.ambulance_median_s * np.exp(p.ambulance_sigma * rng.standard_normal(n))
     )
     close = np.maximum(ambulance, alert) + p.close_after_ambulance_s
-    alarms = []
+    alarms: list[Alarm] = []
     for i in np.argsort(offset, kind="stable"):
         # Wall-clock offsets from local midnight: 03:00 is 03:00 also on DST days.
         day, secs = divmod(float(offset[i]), 86400.0)

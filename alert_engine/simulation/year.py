@@ -18,6 +18,7 @@ import shlex
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..clock import SimClock
+from ..config import AlertConfig
 from ..engine import Engine
 from ..registry.table import Registry
 from .alarm import AlarmOutcome, run_alarm
@@ -43,7 +45,7 @@ Progress = Callable[[int], None]
 class ChunkResult:
     outcomes: list[AlarmOutcome]
     alerted: np.ndarray  # registry index of every alert sent (one entry per alert)
-    warnings: list[str] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)  # CPU seconds per worker
 
 
 def run_chunk(
@@ -52,14 +54,15 @@ def run_chunk(
     seed: int,
     behaviour: BehaviourParams,
     progress: Progress | None = None,
+    config: AlertConfig | None = None,
 ) -> ChunkResult:
     """Play `alarms` (sorted by call time) one after another on the shared registry."""
+    cpu0 = time.process_time()
     engaged: list[tuple[datetime, np.ndarray]] = []  # busy until the alarm closed
     checks: list[tuple[datetime, int, Engine, SimClock, str]] = []
     order = itertools.count()
     outcomes: list[AlarmOutcome] = []
     alerted: list[np.ndarray] = []
-    warnings: list[str] = []
     index = registry.r_index
     for n, alarm in enumerate(alarms, 1):
         alert_at = alarm.call_time + timedelta(seconds=alarm.alert_s)
@@ -74,7 +77,7 @@ def run_chunk(
             for _, idx in engaged:
                 free[idx] = False
         rng = np.random.default_rng([seed, 3, alarm.index])
-        engine, out = run_alarm(registry, alarm, behaviour, rng, free=free)
+        engine, out = run_alarm(registry, alarm, behaviour, rng, config, free)
         closed = alarm.call_time + timedelta(seconds=alarm.close_s)
         if out.engaged_ids:
             engaged.append((closed, np.asarray([index[r] for r in out.engaged_ids], np.int64)))
@@ -88,7 +91,7 @@ def run_chunk(
         if progress is not None:
             progress(n)
     flat = np.concatenate(alerted) if alerted else np.zeros(0, np.int64)
-    return ChunkResult(outcomes, flat, warnings)
+    return ChunkResult(outcomes, flat, [time.process_time() - cpu0])
 
 
 # -- workers ---------------------------------------------------------------------------
@@ -129,8 +132,11 @@ def simulate(
         ctx.Process(target=_worker, args=(i, c, seed, behaviour, done, results), daemon=True)
         for i, c in enumerate(chunks)
     ]
-    for p in procs:
-        p.start()
+    with warnings.catch_warnings():
+        # numpy's idle OpenBLAS pool counts as threads; the children never use it.
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        for p in procs:
+            p.start()
     got: dict[int, ChunkResult] = {}
     try:
         while len(got) < workers:
@@ -155,12 +161,14 @@ def simulate(
     return ChunkResult(
         [o for p in parts for o in p.outcomes],
         np.concatenate([p.alerted for p in parts]),
-        [w for p in parts for w in p.warnings],
+        [c for p in parts for c in p.cpu_s],
     )
 
 
 # -- registry --------------------------------------------------------------------------
-def load_registry(region: str, seed: int, store: Path | None, log: Callable[[str], None]) -> tuple[Registry, str]:
+def load_registry(
+    region: str, seed: int, store: Path | None, log: Callable[[str], None]
+) -> tuple[Registry, str]:
     """The demo registry: from `store` when it holds one, else generated (and saved there)."""
     from ..registry.demo import generate_set
     from ..registry.store import RegistryStore
@@ -228,10 +236,17 @@ def register(subparsers: Any) -> None:
     p.add_argument("--alarms", type=int, default=12_500, help="alarms in the year (default 12500)")
     p.add_argument("--seed", type=int, default=1, help="registry and alarm seed (default 1)")
     p.add_argument("--region", default="nl", help="demo region (default nl = national)")
-    p.add_argument("--registry-store", type=Path,
-                   help="SQLite registry to load (else the demo set is generated and saved there)")
-    p.add_argument("--out", type=Path, default=Path("docs/behaviour-validation.md"),
-                   help="markdown report (default docs/behaviour-validation.md)")
+    p.add_argument(
+        "--registry-store",
+        type=Path,
+        help="SQLite registry to load (else the demo set is generated and saved there)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("docs/behaviour-validation.md"),
+        help="markdown report (default docs/behaviour-validation.md)",
+    )
     p.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     p.set_defaults(func=cmd_simulate_year)  # fmt: skip
 

@@ -66,7 +66,7 @@ def write_report(
         f"{registry_note}\n"
         f"run: {len(f.outcomes):,} alarms in {sim_s:.1f} s simulated "
         f"({len(f.outcomes) / max(sim_s, 1e-9):,.0f} alarms/s, {workers} worker(s) on {cpus} "
-        f"CPU(s)); {total_s:.1f} s in all\n"
+        f"CPU(s), {' + '.join(f'{c:.0f}' for c in result.cpu_s)} CPU-s); {total_s:.1f} s in all\n"
         f"refused alerts: {refusals}"
     )
     text = [f"$ {command}", f"seed {seed}, region {region}", run]
@@ -84,7 +84,12 @@ def write_report(
         "```",
     ]
     for title, rows in sections:
-        md += ["", f"#### {title}", "", markdown_table(rows, with_published=title != "Load and oversupply")]
+        md += [
+            "",
+            f"#### {title}",
+            "",
+            markdown_table(rows, with_published=title != "Load and oversupply"),
+        ]
     md += ["", "#### By time of day and by responders in reach", "", markdown_table(splits, False)]
     md += ["", END]
     if out is not None:

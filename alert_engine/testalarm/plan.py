@@ -51,7 +51,7 @@ def municipalities(registry: Registry, when: datetime) -> list[Municipality]:
 
 
 def exercise_id(municipality: str, at: datetime) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "", municipality.title())[:16] or "Gemeente"
+    slug = re.sub(r"[^A-Za-z0-9]+", "", municipality.title())[:24] or "Gemeente"
     return f"TEST-{slug}-{at:%Y%m%d-%H%M}"
 
 

@@ -48,7 +48,10 @@ class TrainingSession:
         self.ids: dict[str, str] = {
             st.incident: f"{prefix}-{st.incident}" for st in steps if st.do == "call"
         }
-        self.world: list[Step] = [st for st in steps if st.do not in DISPATCHER_STEPS]
+        # A training service hands every alert to the behaviour model, so the file's
+        # `simulate_responses` steps are implied; as steps they would be jumps to nothing.
+        implied = {"simulate_responses"} if service.sim is not None else set()
+        self.world: list[Step] = [st for st in steps if st.do not in DISPATCHER_STEPS | implied]
         self.model_answer: list[Step] = [st for st in steps if st.do in DISPATCHER_STEPS]
         self._queue = [(st.at, st.order, st) for st in self.world]
         heapq.heapify(self._queue)
@@ -132,6 +135,16 @@ class TrainingSession:
         self.advance()
         return t
 
+    def run_until(self, t: datetime) -> None:
+        """Fast-forward to `t`, playing each thing on the way at its own time."""
+        while (nxt := self.next_event_time()) is not None and nxt <= t:
+            if nxt > self.clock.now():
+                self.clock.jump_to(nxt)
+            self.advance()
+        if t > self.clock.now():
+            self.clock.jump_to(t)
+        self.advance()
+
     def _run(self, st: Step) -> None:
         e, f = self.service.engine, st.fields
         inc = self.ids.get(st.incident, st.incident)
@@ -143,7 +156,8 @@ class TrainingSession:
             elif st.do == "update_call":
                 e.update_call(inc, f)
             elif st.do == "ambulance_arrived":
-                e.ambulance_arrived(inc, f.get("unit", ""))
+                if e.state(inc).ambulance_arrived_at is None:  # else the trainer played it already
+                    e.ambulance_arrived(inc, f.get("unit", ""))
             elif st.do == "respond":
                 e.respond(inc, f["responder"], f["answer"])
             elif st.do == "arrive":

@@ -92,6 +92,8 @@ class ResponderTableModel(IncidentRowsModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.COL_ROLE and r.role == "aed" and r.aed:
+            return self.tr("Haalt eerst AED {0}, dan naar het slachtoffer").format(r.aed)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
             return self._brushes.get(r.state)
         if role == Qt.ItemDataRole.FontRole and r.state in ("accepted", "arrived"):

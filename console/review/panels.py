@@ -88,7 +88,7 @@ class IntervalsPanel(QFrame):
                 f"{m.label_en}\nklok: {m.at:%H:%M:%S}" if m.at else f"{m.label_en}\nkwam niet voor in het logboek"
             )
             value = QTableWidgetItem(m.readable)
-            value.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+            value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             bold = QFont()
             bold.setBold(True)
             value.setFont(bold)
@@ -112,6 +112,7 @@ class IntervalsPanel(QFrame):
             else "Geen AED aangesloten volgens het logboek",
             self,
         )
+        self.zone.setWordWrap(True)
         self.zone.setStyleSheet(f"color: {'#1a7f37' if zone else '#b42318'}; font-weight: bold;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -11,7 +11,17 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from alert_engine.events import Event
@@ -52,6 +62,7 @@ class TimelineWidget(QWidget):
         self._end = max(end, start + timedelta(seconds=60))
         self._now = start
         self._notes: list[tuple[datetime, str]] = []
+        self._background: QPixmap | None = None  # everything but the cursor, redrawn on resize
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(self.sizeHint().height())
@@ -77,6 +88,7 @@ class TimelineWidget(QWidget):
 
     def set_notes(self, notes: Sequence[tuple[datetime, str]]) -> None:
         self._notes = list(notes)
+        self._background = None
         self.update()
 
     # -- geometry -----------------------------------------------------------------------
@@ -93,8 +105,31 @@ class TimelineWidget(QWidget):
         return self._start + timedelta(seconds=round(fraction * self._span(), 1))
 
     # -- painting -----------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._background = None
+        super().resizeEvent(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:
+        """The marks are drawn once into a pixmap; a seek only moves the cursor over it."""
+        ratio = self.devicePixelRatioF()
+        if self._background is None or self._background.size() != self.size() * ratio:
+            self._background = QPixmap(self.size() * ratio)
+            self._background.setDevicePixelRatio(ratio)
+            painter = QPainter(self._background)
+            self._paint_marks(painter)
+            painter.end()
         p = QPainter(self)
+        p.drawPixmap(0, 0, self._background)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        xc = self.x_of(self._now)
+        p.setPen(QPen(QColor("#d0021b"), 2))
+        p.drawLine(QPointF(xc, 0), QPointF(xc, NOTE_H + LANE_H * len(LANES)))
+        p.setBrush(QColor("#d0021b"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawPolygon(QPolygonF([QPointF(xc - 5, 0), QPointF(xc + 5, 0), QPointF(xc, 6)]))
+        p.end()
+
+    def _paint_marks(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.fillRect(self.rect(), QColor("#ffffff"))
         small = QFont(self.font())
@@ -136,21 +171,12 @@ class TimelineWidget(QWidget):
             y = top + lane * LANE_H
             p.setPen(QPen(QColor(colour), 2.2 if e.type in ("alert_sent", "aed_connected", "call_received") else 1.6))
             p.drawLine(QPointF(x, y + 2), QPointF(x, y + LANE_H - 3))
-        # reviewer notes: small flags
+        # reviewer notes: small flags (one per pixel column is enough)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#1f3f75"))
-        for t, _ in self._notes:
-            x = self.x_of(t)
+        for x in sorted({round(self.x_of(t)) for t, _ in self._notes}):
             p.drawPolygon(QPolygonF([QPointF(x, 1), QPointF(x + 7, 4), QPointF(x, 7)]))
             p.fillRect(QRectF(x - 0.5, 1, 1.2, NOTE_H - 2), QColor("#1f3f75"))
-        # the cursor
-        xc = self.x_of(self._now)
-        p.setPen(QPen(QColor("#d0021b"), 2))
-        p.drawLine(QPointF(xc, 0), QPointF(xc, axis_y))
-        p.setBrush(QColor("#d0021b"))
-        p.setPen(Qt.PenStyle.NoPen)
-        p.drawPolygon(QPolygonF([QPointF(xc - 5, 0), QPointF(xc + 5, 0), QPointF(xc, 6)]))
-        p.end()
 
     # -- interaction --------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from alert_engine.clock import SystemClock
 from alert_engine.config import AlertConfig
 from alert_engine.errors import EngineError
 from alert_engine.events import Event
@@ -64,6 +65,7 @@ log = logging.getLogger(__name__)
 SPEEDS = (1, 4, 16)
 SPEED_KEYS = {1: "1", 4: "4", 16: "6"}
 FRAME_MS = 40  # player: 25 seeks a second at most
+RESET_AFTER_ROWS = 8  # a jump changing more responder rows than this resets the tables (measured)
 MAP_MOMENTS = (("alert_sent", "Alarmering verstuurd"), ("first_on_scene", "Eerste hulpverlener ter plaatse"),
                ("aed_connected", "AED aangesloten"))
 
@@ -133,6 +135,8 @@ class ReviewWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
 
+        self._before = self.replay.now()  # where the scrubber was before the last seek
+        self._shown = self.replay.state(self.incident)  # the state the tables show
         self._playing = False
         self._speed = 1
         self._last_frame = 0.0
@@ -167,9 +171,9 @@ class ReviewWindow(QMainWindow):
         self.controls = QFrame(self)
         row = QHBoxLayout(self.controls)
         row.setContentsMargins(4, 2, 4, 2)
-        self.prev_button = self._tool("⏮", "Vorige gebeurtenis (←)", self.step_previous)
+        self.prev_button = self._tool("|◀", "Vorige gebeurtenis (←)", self.step_previous)
         self.play_button = self._tool("▶", "Afspelen / pauzeren (spatie)", self.toggle_play)
-        self.next_button = self._tool("⏭", "Volgende gebeurtenis (→)", self.step_next)
+        self.next_button = self._tool("▶|", "Volgende gebeurtenis (→)", self.step_next)
         for b in (self.prev_button, self.play_button, self.next_button):
             row.addWidget(b)
         self.speed_group = QButtonGroup(self)
@@ -303,33 +307,47 @@ class ReviewWindow(QMainWindow):
         if t == self.replay.now():
             return
         self.session.record("replay", {"first_moment": t.isoformat()})  # once per session
+        self._before = self.replay.now()
         self.replay.seek(t)
         self._after_seek()
 
     def _on_replay(self, batch: Sequence[Event]) -> None:
-        """The replay moved: forward with the events passed, or back (empty batch)."""
-        inc = self.incident
-        if batch:
+        """The replay moved: forward with the events passed, or back (an empty batch).
+
+        The widgets re-read the state for any batch that names the incident, so going back
+        they get the events that were undone. The live table models insert and change rows
+        but never remove them, and they report every changed row on its own (the sorted view
+        re-sorts per row): fine for a live batch, slow for a jump that changes half the
+        table. So after a jump back past the alert, or one that changes many rows, the
+        models are reset instead, as when another incident is selected.
+        """
+        now = self.replay.now()
+        state = self.replay.state(self.incident)
+        shown = self._shown
+        if not batch:
+            batch = [e for e in self.source.events if now < e.time <= self._before] or self.source.events[:1]
+        changed = sum(1 for k, r in state.responders.items() if shown.responders.get(k) != r)
+        gone = any(k not in state.responders for k in shown.responders) or any(k not in state.aeds for k in shown.aeds)
+        if gone or changed > RESET_AFTER_ROWS:
+            self.responder_model.set_incident(self.incident)
+            self.aed_model.set_incident(self.incident)
+        else:
             self.responder_model.apply_events(batch)
             self.aed_model.apply_events(batch)
-            self.live.on_events(batch)
-            self.caller.on_events(batch)
-            self.map_sync.on_events(batch)
-            return
-        # Back in time: rows may have to disappear, which the live models only do on a reset.
-        self.responder_model.set_incident(inc)
-        self.aed_model.set_incident(inc)
-        self.live.set_incident(inc)
-        self.caller.set_incident(inc)
-        # MapSync redraws its delta (including removals) for any batch naming the incident;
-        # set_incident would also re-fit the view at every step back.
-        self.map_sync.on_events(self.source.events[:1])
+        self._shown = state
+        self.live.on_events(batch)
+        self.caller.on_events(batch)
+        self.map_sync.on_events(batch)  # its delta removes what is gone; set_incident would re-fit
 
     def _after_seek(self) -> None:
         t = self.replay.now()
-        self.header.set_state(self.replay.state(self.incident))
-        self.responder_model.tick()
-        self.aed_model.tick()
+        state = self.replay.state(self.incident)
+        self.header.set_state(state)
+        if any(r.state == "accepted" for r in state.responders.values()):
+            # Only an accepted responder's ETA (and the AED's, through its runner) depends on
+            # the time alone; ticking re-sorts both tables, so not when nothing would change.
+            self.responder_model.tick()
+            self.aed_model.tick()
         self.live.tick()
         self.caller.tick()
         self.map_sync.tick()
@@ -364,7 +382,7 @@ class ReviewWindow(QMainWindow):
         self._playing = True
         self._last_frame = time.monotonic()
         self._player.start()
-        self.play_button.setText("⏸")
+        self.play_button.setText("❚❚")
 
     def pause(self) -> None:
         self._playing = False
@@ -462,7 +480,7 @@ class ReviewWindow(QMainWindow):
             ReportOptions(exact_location=choice.exact_location, real_pseudonyms=choice.real_pseudonyms),
             self.source.annotations(),
             maps,
-            ReportContext(self.session.who, self.session.reason, self.source.label, datetime.now().astimezone()),
+            ReportContext(self.session.who, self.session.reason, self.source.label, SystemClock().now()),
             target=self.replay.config.target_responders,
         )
         html_path.parent.mkdir(parents=True, exist_ok=True)

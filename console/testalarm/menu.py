@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from alert_engine.service import LocalService
 
@@ -51,10 +51,10 @@ class TestAlarmMenu(QMenu):
         self.summary_action.setText(self.tr("Samenvatting proefalarm…"))
 
 
-def install_test_alarm_menu(window: QWidget, service: LocalService, funnel: MessageFunnel) -> TestAlarmMenu:
+def install_test_alarm_menu(window: QMainWindow, service: LocalService, funnel: MessageFunnel) -> TestAlarmMenu:
     """Add the menu before Help in `window`'s menu bar (a console.main_window.MainWindow)."""
     menu = TestAlarmMenu(service, funnel, window)
-    bar = window.menuBar()  # type: ignore[attr-defined]
+    bar = window.menuBar()
     help_menu = getattr(window, "help_menu", None)
     if help_menu is not None:
         bar.insertMenu(help_menu.menuAction(), menu)

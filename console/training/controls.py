@@ -164,9 +164,13 @@ class TrainerDock(QDockWidget):
             self.select_scenario(current)
 
     def select_scenario(self, path: Path) -> None:
+        wanted = Path(path).resolve()
         for i in range(self.library.count()):
-            if self.library.itemData(i) == path:
+            if Path(self.library.itemData(i)).resolve() == wanted:
                 self.library.setCurrentIndex(i)
+                return
+        self.library.addItem(wanted.stem, wanted)  # a file from outside the library
+        self.library.setCurrentIndex(self.library.count() - 1)
 
     def set_briefing(self, text: str) -> None:
         self.briefing.setText(text)

@@ -18,6 +18,7 @@ class CounterTile(QFrame):
         self.value = QLabel("–", self)
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._size = 24 if big else 18
+        self._met: bool | str | None = "unset"
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 3)
         layout.setSpacing(0)
@@ -30,7 +31,11 @@ class CounterTile(QFrame):
 
     def set_value(self, text: str, met: bool | None = None) -> None:
         """`met`: None for a plain count, True/False for a count against a target."""
-        self.value.setText(text)
+        if self.value.text() != text:
+            self.value.setText(text)
+        if met == self._met and self._met != "unset":
+            return  # restyling is the expensive part; do it only when the colour changes
+        self._met = met
         colour = colours.NEUTRAL if met is None else colours.MET if met else colours.NOT_MET
         background = "#e3f6e6" if met else "#fdecea" if met is False else "#f6f6f6"
         border = colours.MET if met else colours.NOT_MET if met is False else "#d0d0d0"

@@ -41,7 +41,7 @@ class LiveChart(pg.PlotWidget):
                                                                        style=pg.QtCore.Qt.PenStyle.DotLine))
         item.addItem(self.target)
         item.setYRange(0, target + 2, padding=0)
-        item.setXRange(0, 300, padding=0)
+        item.setXRange(0, 120, padding=0)
         self._timer = QTimer(self)
         self._timer.setInterval(1000 // MAX_HZ)
         self._timer.timeout.connect(self._redraw_if_dirty)
@@ -69,7 +69,8 @@ class LiveChart(pg.PlotWidget):
         right = max([*ax, *rx], default=0.0)
         item = self.getPlotItem()
         item.setYRange(0, top + 2, padding=0)
-        item.setXRange(0, max(300.0, right * 1.05), padding=0)
+        # The first minutes matter most: start narrow and widen as the alarm runs.
+        item.setXRange(0, max(120.0, right * 1.05), padding=0)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -34,14 +35,27 @@ from alert_engine.service import IncidentService
 from alert_engine.state import IncidentState
 
 from ..funnel import MessageFunnel
+from ..labels import aed_state_labels, responder_state_labels, role_labels
 from ..models.aeds import AedTableModel
 from ..models.counters import Counters
-from ..models.incident_rows import ID_ROLE, SORT_ROLE, IncidentRowsModel
+from ..models.incident_rows import ID_ROLE, SORT_ROLE, IncidentRowsModel, bold
 from ..models.responders import ResponderTableModel
 from .counter_tile import CounterTile
 from .live_chart import LiveChart
 
 FEEDBACK_NOTE = "Meer first responders ter plaatse dan verwacht"
+
+
+def fit_columns(view: QTableView, samples: dict[int, str]) -> None:
+    """Size columns for the widest text they will hold (bold), not for what they hold now,
+    so a row turning bold or "geaccepteerd" never truncates; the last column stretches."""
+    metrics = QFontMetrics(bold())
+    header = view.horizontalHeader()
+    model = view.model()
+    for col, sample in samples.items():
+        title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+        width = max(metrics.horizontalAdvance(sample), header.fontMetrics().horizontalAdvance(title))
+        view.setColumnWidth(col, width + 14)
 
 
 def _table(model: IncidentRowsModel, parent: QWidget, sort: bool) -> tuple[QTableView, QSortFilterProxyModel]:
@@ -57,12 +71,13 @@ def _table(model: IncidentRowsModel, parent: QWidget, sort: bool) -> tuple[QTabl
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(22)
-    # Fit the columns when rows arrive, not on every change: ResizeToContents would measure
-    # every cell on each update (thousands of data() calls a second in a busy alarm).
+    # Fixed widths (see fit_columns): ResizeToContents would measure every cell on each
+    # update, thousands of data() calls a second in a busy alarm.
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
-    model.modelReset.connect(view.resizeColumnsToContents)
-    model.rowsInserted.connect(lambda *_: view.resizeColumnsToContents())
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setWordWrap(False)
     if sort:
         # Coming first, then there, then waiting; by ETA or distance within each.
         proxy.sort(0, Qt.SortOrder.AscendingOrder)
@@ -296,3 +311,20 @@ class LivePanel(QWidget):
         self.responder_model.retranslate()
         self.aed_model.retranslate()
         self._render_tab_titles()
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        r, a = self.responder_model, self.aed_model
+        fit_columns(self.responder_view, {
+            r.COL_NAME: "BHV-0000000",
+            r.COL_ROLE: max(role_labels().values(), key=len),
+            r.COL_STATE: max(responder_state_labels().values(), key=len),
+            r.COL_DISTANCE: "9.999 m",
+            r.COL_ETA: "00:00",
+        })
+        fit_columns(self.aed_view, {
+            a.COL_ID: "AED00000",
+            a.COL_DESCRIPTION: "Synthetisch – buitenkast bij Zoetermeer (9.999 m)",
+            a.COL_RUNNERS: "BHV-0000000",
+            a.COL_STATE: max(aed_state_labels().values(), key=len),
+        })  # fmt: skip

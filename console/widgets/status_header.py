@@ -84,12 +84,11 @@ class StatusHeader(QFrame):
         r = self._registry
         if r is None:
             return ""
-        counts = self.tr("{0} hulpverleners, {1} AED's").format(
-            f"{r.responders:,}".replace(",", "."), f"{r.aeds:,}".replace(",", ".")
-        )
         if r.synthetic:
-            return self.tr("Synthetische registry ({0}): {1}").format(r.region or "?", counts)
-        return self.tr("Registry: {0}").format(counts)
+            names = {"denhaag": self.tr("regio Den Haag"), "nl": self.tr("Nederland")}
+            region = names.get(r.region, r.region or "?")
+            return self.tr("Synthetische registry · {0}").format(region)
+        return self.tr("Registry: {0} hulpverleners").format(f"{r.responders:,}".replace(",", "."))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -102,11 +101,13 @@ class StatusHeader(QFrame):
             self.tr("Gesimuleerde burgerhulpverleners beantwoorden de alarmen (start met --no-simulation om dit uit te zetten)")
         )
         self.registry_label.setText(self._registry_text())
-        if self._registry is not None:
-            self.registry_label.setToolTip(
-                self.tr("Alle hulpverleners en AED's in deze registry zijn synthetisch (geen echte personen).")
-                + "\n" + str(self._registry.path)
-                if self._registry.synthetic
-                else str(self._registry.path)
+        r = self._registry
+        if r is not None:
+            counts = self.tr("{0} hulpverleners, {1} AED's").format(
+                f"{r.responders:,}".replace(",", "."), f"{r.aeds:,}".replace(",", ".")
             )
+            lines = [counts, str(r.path)]
+            if r.synthetic:
+                lines.insert(0, self.tr("Alle hulpverleners en AED's in deze registry zijn synthetisch (geen echte personen)."))
+            self.registry_label.setToolTip("\n".join(lines))
         self._render()

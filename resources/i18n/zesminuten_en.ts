@@ -889,6 +889,10 @@
             <translation>Arrival</translation>
         </message>
         <message>
+            <source>Haalt eerst AED {0}, dan naar het slachtoffer</source>
+            <translation>Fetches AED {0} first, then goes to the victim</translation>
+        </message>
+        <message>
             <source>(geen pseudoniem)</source>
             <translation>(no pseudonym)</translation>
         </message>
@@ -923,16 +927,24 @@
             <translation>Incident {0} · {1} · {2}</translation>
         </message>
         <message>
+            <source>regio Den Haag</source>
+            <translation>The Hague region</translation>
+        </message>
+        <message>
+            <source>Nederland</source>
+            <translation>the Netherlands</translation>
+        </message>
+        <message>
+            <source>Synthetische registry · {0}</source>
+            <translation>Synthetic registry · {0}</translation>
+        </message>
+        <message>
+            <source>Registry: {0} hulpverleners</source>
+            <translation>Registry: {0} responders</translation>
+        </message>
+        <message>
             <source>{0} hulpverleners, {1} AED's</source>
             <translation>{0} responders, {1} AEDs</translation>
-        </message>
-        <message>
-            <source>Synthetische registry ({0}): {1}</source>
-            <translation>Synthetic registry ({0}): {1}</translation>
-        </message>
-        <message>
-            <source>Registry: {0}</source>
-            <translation>Registry: {0}</translation>
         </message>
         <message>
             <source>DEMO – gesimuleerde hulpverleners</source>
@@ -948,10 +960,170 @@
         </message>
     </context>
     <context>
+        <name>TestAlarmController</name>
+        <message>
+            <source>Proefalarm {0} ingepland om {1}.</source>
+            <translation>Test alarm {0} scheduled for {1}.</translation>
+        </message>
+        <message>
+            <source>Proefalarm {0}: niemand bereikbaar (geen aangemelde, beschikbare burgerhulpverleners).</source>
+            <translation>Test alarm {0}: nobody reachable (no opted-in, available citizen responders).</translation>
+        </message>
+        <message>
+            <source>Proefalarm {0} verstuurd naar {1} burgerhulpverleners (berichten beginnen met TEST).</source>
+            <translation>Test alarm {0} sent to {1} citizen responders (messages start with TEST).</translation>
+        </message>
+    </context>
+    <context>
+        <name>TestAlarmDialog</name>
+        <message>
+            <source>TEST – proefalarm instellen</source>
+            <translation>TEST – set up a test alarm</translation>
+        </message>
+        <message>
+            <source>TEST – proefalarm</source>
+            <translation>TEST – test alarm</translation>
+        </message>
+        <message>
+            <source>Een proefalarm gaat alleen naar burgerhulpverleners van de gekozen gemeente die zich voor proefalarmen hebben aangemeld. Wie op een echte reanimatie staat, krijgt geen proefalarm, en een echte reanimatie haalt iemand altijd van een proefalarm af. Er gaan geen AED-codes mee. Elk bericht begint met TEST.</source>
+            <translation>A test alarm only goes to citizen responders of the chosen municipality who opted in to test alarms. Anyone on a real cardiac arrest gets no test alarm, and a real cardiac arrest always takes someone off a test alarm. No AED codes are sent. Every message starts with TEST.</translation>
+        </message>
+        <message>
+            <source>{0} ({1} aangemeld)</source>
+            <translation>{0} ({1} opted in)</translation>
+        </message>
+        <message>
+            <source>Nu</source>
+            <translation>Now</translation>
+        </message>
+        <message>
+            <source>Op tijdstip:</source>
+            <translation>At:</translation>
+        </message>
+        <message>
+            <source>Gesimuleerde antwoorden (demo)</source>
+            <translation>Simulated answers (demo)</translation>
+        </message>
+        <message>
+            <source>Deze console draait met gesimuleerde hulpverleners: die antwoorden altijd.</source>
+            <translation>This console runs with simulated responders: they always answer.</translation>
+        </message>
+        <message>
+            <source>Gemeente</source>
+            <translation>Municipality</translation>
+        </message>
+        <message>
+            <source>Wanneer</source>
+            <translation>When</translation>
+        </message>
+        <message>
+            <source>Proefalarm starten</source>
+            <translation>Start the test alarm</translation>
+        </message>
+        <message>
+            <source>Annuleren</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>nu</source>
+            <translation>now</translation>
+        </message>
+        <message>
+            <source>Proefalarm voor {0} ({1}): {2} aangemelde burgerhulpverleners krijgen een TEST-bericht op hun telefoon. Doorgaan?</source>
+            <translation>Test alarm for {0} ({1}): {2} opted-in citizen responders get a TEST message on their phone. Continue?</translation>
+        </message>
+        <message>
+            <source>Proefalarm starten?</source>
+            <translation>Start the test alarm?</translation>
+        </message>
+    </context>
+    <context>
+        <name>TestAlarmMenu</name>
+        <message>
+            <source>&amp;Proefalarm</source>
+            <translation>&amp;Test alarm</translation>
+        </message>
+        <message>
+            <source>Proefalarm instellen…</source>
+            <translation>Set up a test alarm…</translation>
+        </message>
+        <message>
+            <source>Samenvatting proefalarm…</source>
+            <translation>Test alarm summary…</translation>
+        </message>
+    </context>
+    <context>
+        <name>TestAlarmSummaryDialog</name>
+        <message>
+            <source>TEST – samenvatting proefalarm</source>
+            <translation>TEST – test alarm summary</translation>
+        </message>
+        <message>
+            <source>TEST – proefalarm</source>
+            <translation>TEST – test alarm</translation>
+        </message>
+        <message>
+            <source>Pseudoniem</source>
+            <translation>Pseudonym</translation>
+        </message>
+        <message>
+            <source>Afstand</source>
+            <translation>Distance</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>Antwoord na</source>
+            <translation>Answer after</translation>
+        </message>
+        <message>
+            <source>Ter plaatse na</source>
+            <translation>On scene after</translation>
+        </message>
+        <message>
+            <source>Proefalarm beëindigen</source>
+            <translation>End the test alarm</translation>
+        </message>
+        <message>
+            <source>Exporteren als CSV…</source>
+            <translation>Export as CSV…</translation>
+        </message>
+        <message>
+            <source>Exporteren als HTML…</source>
+            <translation>Export as HTML…</translation>
+        </message>
+        <message>
+            <source>Proefalarm</source>
+            <translation>Test alarm</translation>
+        </message>
+        <message>
+            <source>CSV-bestand (*.csv)</source>
+            <translation>CSV file (*.csv)</translation>
+        </message>
+        <message>
+            <source>HTML-bestand (*.html)</source>
+            <translation>HTML file (*.html)</translation>
+        </message>
+        <message>
+            <source>Samenvatting niet opgeslagen: {0}</source>
+            <translation>Summary not saved: {0}</translation>
+        </message>
+        <message>
+            <source>Samenvatting opgeslagen in {0}</source>
+            <translation>Summary saved to {0}</translation>
+        </message>
+    </context>
+    <context>
         <name>TrainerDock</name>
         <message>
             <source>Geen geplande gebeurtenissen meer in het scenario.</source>
             <translation>No more planned events in the scenario.</translation>
+        </message>
+        <message>
+            <source>Volgende gebeurtenis: nu</source>
+            <translation>Next event: now</translation>
         </message>
         <message>
             <source>Volgende gebeurtenis over {0}</source>
@@ -986,8 +1158,24 @@
             <translation>Scenario time</translation>
         </message>
         <message>
-            <source>Verstreken sinds start</source>
-            <translation>Elapsed since start</translation>
+            <source>Verstreken scenariotijd</source>
+            <translation>Elapsed scenario time</translation>
+        </message>
+        <message>
+            <source>1e hulpverlener ter plaatse</source>
+            <translation>1st responder on scene</translation>
+        </message>
+        <message>
+            <source>De eerste burgerhulpverlener die accepteerde is bij het slachtoffer</source>
+            <translation>The first citizen responder who accepted is with the victim</translation>
+        </message>
+        <message>
+            <source>Melder: nieuwe feiten…</source>
+            <translation>Caller: new facts…</translation>
+        </message>
+        <message>
+            <source>De melder meldt iets nieuws: leeftijd, suïcide, trauma, geweld of de locatie</source>
+            <translation>The caller reports something new: age, suicide, trauma, violence or the location</translation>
         </message>
         <message>
             <source>Naar volgende gebeurtenis</source>
@@ -1026,16 +1214,8 @@
             <translation>An alerted citizen responder declines</translation>
         </message>
         <message>
-            <source>Eerste hulpverlener ter plaatse</source>
-            <translation>First responder on scene</translation>
-        </message>
-        <message>
             <source>Ambulance ter plaatse</source>
             <translation>Ambulance on scene</translation>
-        </message>
-        <message>
-            <source>Melder meldt nieuwe feiten…</source>
-            <translation>Caller reports new facts…</translation>
         </message>
         <message>
             <source>Debrief</source>
@@ -1054,6 +1234,56 @@
         </message>
     </context>
     <context>
+        <name>TrainingController</name>
+        <message>
+            <source>Scenario afgelopen: alle oefenmeldingen zijn gesloten. Klik op Debrief.</source>
+            <translation>Scenario finished: all training incidents are closed. Click Debrief.</translation>
+        </message>
+        <message>
+            <source>Geen gealarmeerde burgerhulpverlener die nog moet antwoorden.</source>
+            <translation>No alerted citizen responder still has to answer.</translation>
+        </message>
+        <message>
+            <source>Wie accepteert het alarm?</source>
+            <translation>Who accepts the alert?</translation>
+        </message>
+        <message>
+            <source>Wie weigert het alarm?</source>
+            <translation>Who declines the alert?</translation>
+        </message>
+        <message>
+            <source>Nog geen burgerhulpverlener heeft geaccepteerd.</source>
+            <translation>No citizen responder has accepted yet.</translation>
+        </message>
+        <message>
+            <source>Wie is als eerste ter plaatse?</source>
+            <translation>Who is on scene first?</translation>
+        </message>
+        <message>
+            <source>Laad en speel eerst een scenario.</source>
+            <translation>Load and play a scenario first.</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingWindow</name>
+        <message>
+            <source>OEFENING</source>
+            <translation>TRAINING</translation>
+        </message>
+        <message>
+            <source>Zesminuten</source>
+            <translation>Zesminuten</translation>
+        </message>
+        <message>
+            <source>OEFENING – {0}</source>
+            <translation>TRAINING – {0}</translation>
+        </message>
+        <message>
+            <source>Kies rechts een scenario en klik op Laden.</source>
+            <translation>Choose a scenario on the right and click Load.</translation>
+        </message>
+    </context>
+    <context>
         <name>parent</name>
         <message>
             <source>Debrief exporteren</source>
@@ -1062,6 +1292,10 @@
         <message>
             <source>HTML-bestand (*.html)</source>
             <translation>HTML file (*.html)</translation>
+        </message>
+        <message>
+            <source>Samenvatting exporteren</source>
+            <translation>Export summary</translation>
         </message>
     </context>
 </TS>
