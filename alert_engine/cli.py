@@ -95,7 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--store", required=True)
     verify.set_defaults(func=cmd_verify)
 
-    for module in ("alert_engine.registry.commands", "alert_engine.bench", "alert_engine.simulation.year"):
+    for module in (
+        "alert_engine.registry.commands",
+        "alert_engine.bench",
+        "alert_engine.simulation.year",
+        "alert_engine.review.commands",
+    ):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

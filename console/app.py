@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from alert_engine.config import AlertConfig
     from alert_engine.service import LocalService
 
     from .funnel import MessageFunnel
@@ -108,8 +109,13 @@ async def run(app: QApplication, args: argparse.Namespace) -> int:
 
 
 def build(
-    args: argparse.Namespace, funnel: MessageFunnel, translations: object
+    args: argparse.Namespace,
+    funnel: MessageFunnel,
+    translations: object,
+    config: AlertConfig | None = None,
 ) -> tuple[MainWindow, LocalService]:
+    """The service over the registry and event store `args` name, and the main window.
+    `config` overrides the alerting rules' defaults (the benchmark alerts 100)."""
     from alert_engine.clock import SystemClock
     from alert_engine.eventlog.store import SqliteEventStore
     from alert_engine.gazetteer import Gazetteer
@@ -126,7 +132,7 @@ def build(
     simulate = info.synthetic and not args.no_simulation
     store = SqliteEventStore(args.events or default_event_store_path("live"))
     service = LocalService(
-        registry, store, SystemClock(), motorways=default_index(), simulate=simulate
+        registry, store, SystemClock(), config=config, motorways=default_index(), simulate=simulate
     )
     assert isinstance(translations, Translations)
     window = MainWindow(

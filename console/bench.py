@@ -1,13 +1,36 @@
 """Console benchmark: `python -m console.bench` (offscreen unless --show).
 
-Loads the national synthetic registry, opens the real main window (QtWebEngine map
-included), starts 100-responder alarms and feeds responder updates at 20 a second through
-the service, as answering responders would. It measures what the dispatcher would feel:
+The ISSUE's scenario and targets, judged exactly:
 
-* UI update rate: how often the coalesced feed repaints the console (target ≤ 10/s);
-* event-loop stalls: lateness of a 5 ms heartbeat timer (p99 and max);
-* start-up: from building the window to a usable queue with the map ready;
-* memory: resident set of this process plus QtWebEngine's helper processes (/proc).
+    With the national registry loaded and a 100-responder alarm running at 20 responder
+    updates per second: UI updates coalesced to at most 10 per second, the Qt event loop
+    never blocked for more than 50 ms (report p99 and max stall), console start to usable
+    queue <= 3 s, resident memory <= 600 MB including the web view.
+
+How it is run and measured:
+
+* Preparation (not timed, once): the national synthetic registry is generated and saved
+  as a RegistryStore file in the bench's cache directory, and the offline map page is
+  built into its cache, as on a console that has started before. Later runs reuse both.
+* The measured console runs in a fresh child process, started the way `zesminuten`
+  starts (`console.app.build`: the registry is *loaded* from the SQLite store, motorway
+  index, translations, the real main window with its QtWebEngine map), with a fresh event
+  store and without simulated responders (the bench plays the responders).
+* Start: from the child process's start (exec, taken from /proc/self/stat, so Python's
+  own start-up and every import count) to a usable queue: the window is shown, the
+  queue has painted and the event loop turns again. Map ready is reported separately.
+* Steady state: a 100-responder alarm (AlertConfig.wanted_responders=100) gets exactly
+  20 responder answers or arrivals a second on a fixed schedule (a late timer catches up,
+  so a stall never lowers the load). When an alarm has no moves left, the dispatcher
+  starts the next one in another city (new call, ambulance, alert, selected); one alarm
+  is fed at any time.
+* UI updates: the coalescing feed's deliveries, max count in any sliding 1 s window.
+* Stalls: lateness of a 5 ms precise heartbeat timer; p99 and max over the steady state.
+  The start phase (usable queue -> map ready + 1 s) is reported separately.
+* Memory: VmRSS of the console process plus every descendant (QtWebEngineProcess
+  zygotes, GPU/utility and renderer processes), at the end and the peak per second.
+  RSS counts pages shared between those processes once per process; PSS (shared pages
+  split between their users) is printed too, for information.
 """
 
 from __future__ import annotations
@@ -16,43 +39,67 @@ import argparse
 import asyncio
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-STARTED = time.perf_counter()
-
-# Dense places across the country, so four alarms each find 100 responders of their own.
+TARGETS = {
+    "ui_updates_per_s": 10,  # at most, in any 1 s window
+    "stall_max_ms": 50.0,  # never longer (p99 reported too)
+    "start_to_queue_s": 3.0,  # process start -> usable queue
+    "rss_total_mb": 600.0,  # console process + QtWebEngine helpers
+}
+# Dense places across the country, so each alarm finds 100 responders of its own.
 ALARM_PLACES = (
     (52.3731, 4.8922, "Dam, Amsterdam (bench)"),
     (51.9225, 4.4792, "Coolsingel, Rotterdam (bench)"),
     (52.0907, 5.1214, "Neude, Utrecht (bench)"),
     (52.0799, 4.3113, "Plein, Den Haag (bench)"),
     (51.4416, 5.4697, "Markt, Eindhoven (bench)"),
+    (53.2194, 6.5665, "Grote Markt, Groningen (bench)"),
+    (51.8126, 5.8372, "Grote Markt, Nijmegen (bench)"),
 )
-TARGETS = {
-    "ui_updates_per_s": 10.0,
-    "stall_p99_ms": 50.0,
-    "stall_max_ms": 250.0,
-    "start_to_queue_s": 5.0,
-    "rss_total_mb": 1500.0,
-}
+HEARTBEAT_MS = 5
+STALL_CAPTURE_MS = 30.0  # the watchdog records a stack once the heartbeat is this late
 
 
-# -- memory ----------------------------------------------------------------------------------
-def _rss_kb(pid: int) -> int:
+# -- process start and memory (Linux /proc) -----------------------------------------------------
+def process_age_s() -> float:
+    """Seconds since this process was started (exec), from /proc/self/stat."""
+    with open("/proc/self/stat", encoding="ascii", errors="replace") as fh:
+        start_ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+    return time.clock_gettime(time.CLOCK_BOOTTIME) - start_ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _status_kb(pid: int, key: str) -> int:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rollup_kb(pid: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) == 3 and parts[2] == "kB":
+                    out[parts[0].rstrip(":")] = int(parts[1])
+    except OSError:
+        pass
+    return out
 
 
 def _descendants(root: int) -> list[int]:
@@ -76,35 +123,83 @@ def _descendants(root: int) -> list[int]:
     return out
 
 
-def rss_mb() -> tuple[float, float]:
-    """(this process, this process + all descendants such as QtWebEngineProcess) in MB."""
-    me = os.getpid()
-    own = _rss_kb(me)
-    total = own + sum(_rss_kb(p) for p in _descendants(me))
-    return own / 1024, total / 1024
+def _role(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            args = fh.read().split(b"\0")
+    except OSError:
+        return "?"
+    if pid == os.getpid():
+        return "console (python)"
+    kinds = [a.decode(errors="replace")[7:] for a in args if a.startswith(b"--type=")]
+    sub = [a.decode(errors="replace").split("=", 1)[1] for a in args if a.startswith(b"--utility-sub-type=")]
+    name = Path(args[0].decode(errors="replace")).name if args and args[0] else "?"
+    return f"{name} {kinds[0] if kinds else ''}{' ' + sub[0].rsplit('.', 1)[-1] if sub else ''}".strip()
 
 
-# -- measurements ----------------------------------------------------------------------------
+@dataclass
+class ProcMemory:
+    pid: int
+    role: str
+    rss_mb: float
+    pss_mb: float
+    private_mb: float
+
+
+def memory_tree() -> list[ProcMemory]:
+    """This process and all its descendants (QtWebEngineProcess and its children)."""
+    out = []
+    for pid in [os.getpid(), *_descendants(os.getpid())]:
+        roll = _rollup_kb(pid)
+        rss = _status_kb(pid, "VmRSS:")
+        if not rss:
+            continue
+        private = roll.get("Private_Clean", 0) + roll.get("Private_Dirty", 0)
+        out.append(ProcMemory(pid, _role(pid), rss / 1024, roll.get("Pss", 0) / 1024, private / 1024))
+    return out
+
+
+def rss_total_mb() -> float:
+    return sum(_status_kb(p, "VmRSS:") for p in [os.getpid(), *_descendants(os.getpid())]) / 1024
+
+
+def rss_own_mb() -> float:
+    return _status_kb(os.getpid(), "VmRSS:") / 1024
+
+
+# -- measurements ------------------------------------------------------------------------------
+@dataclass
+class Stall:
+    at_s: float  # since the steady state started (negative: start phase)
+    ms: float
+    stack: str = ""
+
+
 @dataclass
 class Measurements:
-    registry_load_s: float = 0.0
     responders: int = 0
-    window_to_queue_s: float = 0.0
-    process_to_queue_s: float = 0.0
+    aeds: int = 0
+    phases: dict[str, float] = field(default_factory=dict)  # name -> seconds since process start
+    rss_at: dict[str, float] = field(default_factory=dict)  # name -> own RSS MB
+    map_built: bool = False
+    # steady state
     lateness_ms: list[float] = field(default_factory=list)
+    start_lateness_ms: list[float] = field(default_factory=list)
+    stalls: list[Stall] = field(default_factory=list)
     flush_times: list[float] = field(default_factory=list)
-    flushes_per_s: list[int] = field(default_factory=list)
     map_pushes_per_s: list[int] = field(default_factory=list)
     chart_redraws_per_s: list[int] = field(default_factory=list)
     updates_sent: int = 0
+    updates_refused: int = 0
     events_written: int = 0
     command_ms: list[float] = field(default_factory=list)
+    trigger_ms: list[float] = field(default_factory=list)
     switch_ms: list[float] = field(default_factory=list)
     alarms: list[int] = field(default_factory=list)
-    rss_own_mb: float = 0.0
-    rss_total_mb: float = 0.0
-    rss_peak_total_mb: float = 0.0
     seconds: float = 0.0
+    memory: list[ProcMemory] = field(default_factory=list)
+    rss_peak_total_mb: float = 0.0
+    load_avg: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -125,77 +220,161 @@ def max_in_window(times: Sequence[float], width: float = 1.0) -> int:
     return best
 
 
-def report(m: Measurements) -> bool:
-    busy = m.flushes_per_s[1:] or m.flushes_per_s  # the first second includes start-up
+def report(m: Measurements, show_stacks: int) -> bool:
     ui_max = max_in_window(m.flush_times)
+    ui_mean = len(m.flush_times) / max(m.seconds, 1e-9)
     p50, p99, worst = (percentile(m.lateness_ms, 50), percentile(m.lateness_ms, 99),
                        max(m.lateness_ms, default=0.0))
+    over = sum(1 for v in m.lateness_ms if v > TARGETS["stall_max_ms"])
+    start = m.phases.get("queue usable", float("nan"))
+    rss_total = sum(p.rss_mb for p in m.memory)
+    pss_total = sum(p.pss_mb for p in m.memory)
     checks = [
-        ("UI updates per second (max in any sliding 1 s window)", ui_max, TARGETS["ui_updates_per_s"], "/s", ui_max <= TARGETS["ui_updates_per_s"]),
-        ("event-loop stall p99 (5 ms heartbeat lateness)", p99, TARGETS["stall_p99_ms"], " ms", p99 <= TARGETS["stall_p99_ms"]),
-        ("event-loop stall max", worst, TARGETS["stall_max_ms"], " ms", worst <= TARGETS["stall_max_ms"]),
-        ("window built -> usable queue + map ready", m.window_to_queue_s, TARGETS["start_to_queue_s"], " s", m.window_to_queue_s <= TARGETS["start_to_queue_s"]),
-        ("resident memory incl. QtWebEngine helpers", m.rss_total_mb, TARGETS["rss_total_mb"], " MB", m.rss_total_mb <= TARGETS["rss_total_mb"]),
+        ("UI updates per second (max in any sliding 1 s window)", float(ui_max), TARGETS["ui_updates_per_s"], "/s",
+         ui_max <= TARGETS["ui_updates_per_s"]),
+        ("event-loop stall max (steady state, 5 ms heartbeat lateness)", worst, TARGETS["stall_max_ms"], " ms",
+         worst <= TARGETS["stall_max_ms"]),
+        ("process start -> usable queue", start, TARGETS["start_to_queue_s"], " s",
+         start <= TARGETS["start_to_queue_s"]),
+        ("resident memory (RSS) incl. QtWebEngine helpers", rss_total, TARGETS["rss_total_mb"], " MB",
+         rss_total <= TARGETS["rss_total_mb"]),
     ]  # fmt: skip
+    sp = m.start_lateness_ms
     print()
     print("Zesminuten console benchmark")
-    print(f"  registry: {m.responders:,} responders (national synthetic), loaded in {m.registry_load_s:.1f} s")
-    print(f"  alarms: {len(m.alarms)} with {', '.join(map(str, m.alarms))} responders alerted")
+    print(f"  registry: {m.responders:,} responders, {m.aeds:,} AEDs (national synthetic), "
+          f"loaded from SQLite in {m.phases['registry loaded'] - m.phases['registry load start']:.2f} s")
+    print(f"  alarms: {len(m.alarms)}, one at a time, with {', '.join(map(str, m.alarms))} responders alerted; "
+          f"alert (selection) median {statistics.median(m.trigger_ms or [0]):.0f} ms")
     print(f"  fed {m.updates_sent} responder updates in {m.seconds:.1f} s "
-          f"({m.updates_sent / max(m.seconds, 1e-9):.1f}/s), {m.events_written} events written")
+          f"({m.updates_sent / max(m.seconds, 1e-9):.1f}/s; {m.updates_refused} refused as illegal), "
+          f"{m.events_written} events written")
     print(f"  service command: median {statistics.median(m.command_ms or [0]):.2f} ms, "
-          f"p99 {percentile(m.command_ms, 99):.2f} ms")
+          f"p99 {percentile(m.command_ms, 99):.2f} ms, max {max(m.command_ms, default=0):.2f} ms")
     if m.switch_ms:
         print(f"  incident switch (100 responders on the map and in the tables): "
               f"median {statistics.median(m.switch_ms):.0f} ms, max {max(m.switch_ms):.0f} ms")
-    print(f"  UI updates: mean {statistics.mean(busy or [0]):.1f}/s, max {ui_max}/s; "
-          f"map pushes max {max(m.map_pushes_per_s[1:] or [0])}/s; "
-          f"chart redraws max {max(m.chart_redraws_per_s[1:] or [0])}/s")
-    print(f"  heartbeat lateness: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms "
-          f"({len(m.lateness_ms)} beats)")
-    print(f"  start: process -> usable queue {m.process_to_queue_s:.1f} s (incl. registry), "
-          f"window -> usable queue {m.window_to_queue_s:.2f} s")
-    print(f"  memory: this process {m.rss_own_mb:.0f} MB, with helpers {m.rss_total_mb:.0f} MB "
-          f"(peak {m.rss_peak_total_mb:.0f} MB)")
+    print(f"  UI updates: mean {ui_mean:.1f}/s, max {ui_max} in any 1 s; "
+          f"map pushes max {max(m.map_pushes_per_s or [0])}/s; "
+          f"chart redraws max {max(m.chart_redraws_per_s or [0])}/s")
+    print(f"  steady-state stalls: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms, "
+          f"{over} beats over {TARGETS['stall_max_ms']:.0f} ms ({len(m.lateness_ms)} beats)")
+    print(f"  start phase stalls (queue usable -> map ready + 1 s): p99 {percentile(sp, 99):.1f} ms, "
+          f"max {max(sp, default=0):.1f} ms ({len(sp)} beats)")
+    phases = "; ".join(f"{k} {v:.2f}" for k, v in m.phases.items())
+    print(f"  start, seconds since process start: {phases}"
+          f"{'' if not m.map_built else ' (map page built in this run)'}")
+    print("  memory at the end, MB (RSS / PSS / private):")
+    for p in m.memory:
+        print(f"    {p.role:<42} {p.rss_mb:7.0f} {p.pss_mb:7.0f} {p.private_mb:7.0f}")
+    print(f"    {'total':<42} {rss_total:7.0f} {pss_total:7.0f}   (RSS peak {m.rss_peak_total_mb:.0f})")
+    rss_at = ", ".join(f"{k} {v:.0f}" for k, v in m.rss_at.items())
+    print(f"  console process RSS along the way, MB: {rss_at}")
+    print(f"  machine: {os.cpu_count()} CPUs, load average {m.load_avg[0]:.2f} {m.load_avg[1]:.2f} {m.load_avg[2]:.2f}")
+    if show_stacks and m.stalls:
+        worst_stalls = sorted(m.stalls, key=lambda s: -s.ms)[:show_stacks]
+        print(f"  worst stalls with the main thread's Python stack when {STALL_CAPTURE_MS:.0f} ms late:")
+        for s in worst_stalls:
+            print(f"    -- {s.ms:.0f} ms at {s.at_s:+.2f} s")
+            for line in s.stack.strip().splitlines()[-14:]:
+                print(f"       {line}")
     print()
     ok = True
     for name, value, target, unit, met in checks:
         ok = ok and met
         print(f"  [{'met' if met else 'NOT MET'}] {name}: {value:.2f}{unit} (target ≤ {target:g}{unit})")
+    print(f"  (stall p99, reported with the max: {p99:.2f} ms)")
     return ok
 
 
-# -- the run ---------------------------------------------------------------------------------
-def load_registry(args: argparse.Namespace) -> Any:
-    if args.registry:
-        from alert_engine.registry.store import RegistryStore
+# -- heartbeat and watchdog ----------------------------------------------------------------------
+class Heartbeat:
+    """A 5 ms precise timer; its lateness is the event loop's stall. A watchdog thread
+    records the main thread's Python stack when a beat is late (--stacks)."""
 
-        with RegistryStore(args.registry) as store:
-            return store.load_registry()
-    from alert_engine.registry.demo import generate_set
+    def __init__(self, stacks: bool) -> None:
+        from PySide6.QtCore import Qt, QTimer
 
-    print("generating the national synthetic registry (a few seconds, up to ~20 s on a slow machine)…", file=sys.stderr, flush=True)
-    return generate_set("nl", args.seed).registry()
+        self.sink: list[float] = []
+        self.stalls: list[Stall] = []
+        self.origin = time.perf_counter()
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(HEARTBEAT_MS)
+        self._timer.timeout.connect(self._beat)
+        self._stack: str = ""
+        self._stop = threading.Event()
+        self._main = threading.main_thread().ident
+        self._watch = threading.Thread(target=self._watchdog, daemon=True) if stacks else None
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+        if self._watch is not None:
+            self._watch.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._stop.set()
+
+    def switch(self, sink: list[float], origin: float) -> None:
+        self.sink, self.origin = sink, origin
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        late = max(0.0, (now - self._last) * 1000 - HEARTBEAT_MS)
+        self.sink.append(late)
+        if late > TARGETS["stall_max_ms"]:
+            self.stalls.append(Stall(self._last - self.origin, late, self._stack))
+        self._stack = ""
+        self._last = now
+
+    def _watchdog(self) -> None:
+        seen = 0.0
+        while not self._stop.wait(0.004):
+            last = self._last
+            if (time.perf_counter() - last) * 1000 > STALL_CAPTURE_MS + HEARTBEAT_MS and seen != last:
+                seen = last
+                frame = sys._current_frames().get(self._main or 0)
+                self._stack = "".join(traceback.format_stack(frame)) if frame is not None else "(no frame)"
 
 
+# -- the responders -----------------------------------------------------------------------------
 class Feeder:
-    """Plays responder answers and arrivals for the selected alarm, one per timer tick."""
+    """Plays responder answers and arrivals for the running alarm on a fixed schedule."""
 
-    def __init__(self, service: Any, window: Any, incidents: list[str], m: Measurements, seed: int) -> None:
+    def __init__(self, service: Any, window: Any, m: Measurements, rate: float, seed: int) -> None:
         import random
 
         self.service, self.window, self.m = service, window, m
-        self.incidents = incidents
+        self.rate = rate
         self.rng = random.Random(seed)
-        self.current = -1
+        self.places = 0
         self.plan: list[tuple[str, str, str]] = []
-        self.next_incident()
+        self.started = 0.0
+        self.due = 0
+        self.waiting: str | None = None
 
-    def next_incident(self) -> bool:
-        self.current += 1
-        if self.current >= len(self.incidents):
+    def trigger(self) -> str:
+        """The dispatcher's part: a new call, an ambulance, the alert."""
+        from alert_engine.exclusion import CallFacts
+
+        lat, lon, address = ALARM_PLACES[self.places % len(ALARM_PLACES)]
+        self.places += 1
+        service = self.service
+        started = time.perf_counter()
+        incident: str = service.new_call(CallFacts(lat=lat, lon=lon, patient_age_years=60), address)
+        service.command("dispatch_ambulance", incident, "15-101")
+        service.command("trigger_alert", incident)
+        self.m.trigger_ms.append((time.perf_counter() - started) * 1000)
+        self.m.alarms.append(len(service.state(incident).responders))
+        return incident
+
+    def open(self, incident: str) -> bool:
+        """Select the alarm once the feed brought it into the queue; plan its responders."""
+        if self.window.queue_model.row_of(incident) < 0:
             return False
-        incident = self.incidents[self.current]
         started = time.perf_counter()
         self.window.queue.select(incident)
         self.m.switch_ms.append((time.perf_counter() - started) * 1000)
@@ -216,147 +395,235 @@ class Feeder:
         self.plan = plan[::-1]
         return True
 
+    def begin(self) -> None:
+        self.started = time.perf_counter()
+        self.due = 0
+
     def step(self) -> None:
-        while not self.plan:
-            if not self.next_incident():
-                return
-        incident, rid, what = self.plan.pop()
+        """Send every update due by now (rate per second since begin())."""
+        target = int((time.perf_counter() - self.started) * self.rate)
+        while self.due < target:
+            if not self.plan:
+                # The alarm has no moves left: the next one starts. The bench does not force
+                # a delivery (the intake does for the dispatcher's own call): it selects the
+                # alarm once the feed delivered it (<= 100 ms), then catches up.
+                if self.waiting is None:
+                    self.waiting = self.trigger()
+                if not self.open(self.waiting):
+                    return
+                self.waiting = None
+            self.due += 1
+            self._send(*self.plan.pop())
+
+    def _send(self, incident: str, rid: str, what: str) -> None:
+        from alert_engine.errors import EngineError
+
         started = time.perf_counter()
         try:
             if what == "arrive":
                 events = self.service.command("arrive", incident, rid)
             else:
                 events = self.service.command("respond", incident, rid, what)
-        except Exception:  # an illegal move in the random plan is fine: it is refused
+        except EngineError:  # e.g. arriving after a cancellation the plan did not foresee
             events = []
+            self.m.updates_refused += 1
         self.m.command_ms.append((time.perf_counter() - started) * 1000)
         self.m.updates_sent += 1
         self.m.events_written += len(events)
 
 
-async def run(app: Any, args: argparse.Namespace, registry: Any, m: Measurements) -> bool:
-    from PySide6.QtCore import Qt, QTimer
-
-    from alert_engine.clock import SystemClock
-    from alert_engine.config import AlertConfig
-    from alert_engine.eventlog.store import SqliteEventStore
-    from alert_engine.exclusion import CallFacts
-    from alert_engine.gazetteer import Gazetteer
-    from alert_engine.service import LocalService
-
-    from .funnel import MessageFunnel
-    from .main_window import MainWindow
-    from .registry_setup import RegistryInfo
-
-    work = Path(tempfile.mkdtemp(prefix="zesminuten-bench-"))
-    store = SqliteEventStore(work / "events.sqlite")
-    # Every alarm alerts the full 100 (the radius grows until 100 are in reach).
-    service = LocalService(registry, store, SystemClock(), config=AlertConfig(wanted_responders=100))
-    funnel = MessageFunnel()
-    info = RegistryInfo(work / "national", registry.n_responders, registry.n_aeds, True, "nl")
-
-    window_started = time.perf_counter()
-    window = MainWindow(service, funnel, Gazetteer(), registry=info, map_cache_dir=work / "map", pump=True)
-    window.resize(1600, 1000)
-    window.show()
-    await window.map_view.wait_ready(30)
-    app.processEvents()
-    m.window_to_queue_s = time.perf_counter() - window_started
-    m.process_to_queue_s = time.perf_counter() - STARTED
-
-    incidents = []
-    for lat, lon, address in ALARM_PLACES[: args.alarms]:
-        incident = service.new_call(CallFacts(lat=lat, lon=lon, patient_age_years=60), address)
-        service.command("dispatch_ambulance", incident, "15-101")
-        service.command("trigger_alert", incident)
-        m.alarms.append(len(service.state(incident).responders))
-        incidents.append(incident)
-    window.feed.flush()
-
-    # Heartbeat: how late does a 5 ms timer fire while the console works?
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        m.lateness_ms.append(max(0.0, (now - last[0]) * 1000 - 5.0))
-        last[0] = now
-
-    heartbeat = QTimer()
-    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
-    heartbeat.setInterval(5)
-    heartbeat.timeout.connect(beat)
-
-    feeder = Feeder(service, window, incidents, m, args.seed)
-    feed_timer = QTimer()
-    feed_timer.setTimerType(Qt.TimerType.PreciseTimer)
-    feed_timer.setInterval(round(1000 / args.rate))
-    feed_timer.timeout.connect(feeder.step)
-
-    counters = [window.feed.flushes, window.map_sync.pushes, window.live.chart.redraws]
-    window.feed.batch.connect(lambda _events: m.flush_times.append(time.perf_counter()))
-
-    def per_second() -> None:
-        now = [window.feed.flushes, window.map_sync.pushes, window.live.chart.redraws]
-        m.flushes_per_s.append(now[0] - counters[0])
-        m.map_pushes_per_s.append(now[1] - counters[1])
-        m.chart_redraws_per_s.append(now[2] - counters[2])
-        counters[:] = now
-        m.rss_peak_total_mb = max(m.rss_peak_total_mb, rss_mb()[1])
-
-    sampler = QTimer()
-    sampler.setInterval(1000)
-    sampler.timeout.connect(per_second)
-
-    started = time.perf_counter()
-    last[0] = started
-    for timer in (heartbeat, feed_timer, sampler):
-        timer.start()
-    await asyncio.sleep(args.seconds)
-    for timer in (heartbeat, feed_timer, sampler):
-        timer.stop()
-    m.seconds = time.perf_counter() - started
-    m.rss_own_mb, m.rss_total_mb = rss_mb()
-    m.rss_peak_total_mb = max(m.rss_peak_total_mb, m.rss_total_mb)
-    ok = report(m)
-    if errors := window.map_view.script_errors:
-        print(f"  map page errors: {errors[:3]}")
-        ok = False
-    window.close()
-    window.deleteLater()
-    store.close()
-    return ok
+# -- the measured console (child process) ------------------------------------------------------
+def _mark(m: Measurements, name: str, rss: bool = False) -> None:
+    m.phases[name] = process_age_s()
+    if rss:
+        m.rss_at[name] = rss_own_mb()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m console.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--registry", type=Path, help="a RegistryStore file instead of the generated national set")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--rate", type=float, default=20.0, help="responder updates per second")
-    parser.add_argument("--alarms", type=int, default=4, choices=range(1, len(ALARM_PLACES) + 1))
-    parser.add_argument("--show", action="store_true", help="use the real display instead of offscreen")
-    args = parser.parse_args(argv)
-
+def child(args: argparse.Namespace) -> int:
+    m = Measurements()
+    _mark(m, "python running")
     if not args.show:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from .app import prepare_environment
 
     prepare_environment()
-    m = Measurements()
-    loaded = time.perf_counter()
-    registry = load_registry(args)
-    m.registry_load_s = time.perf_counter() - loaded
-    m.responders = registry.n_responders
-
     import qasync
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
+    app.setApplicationName("Zesminuten")
+    app.setOrganizationName("Zesminuten")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    _mark(m, "QApplication", rss=True)
     with loop:
-        ok: bool = loop.run_until_complete(run(app, args, registry, m))
+        ok: bool = loop.run_until_complete(run(app, args, m))
     return 0 if ok else 1
+
+
+async def run(app: Any, args: argparse.Namespace, m: Measurements) -> bool:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from alert_engine.config import AlertConfig
+
+    from .app import build, parse_args
+    from .funnel import MessageFunnel
+    from .i18n import Translations
+    from .map.page import default_cache_dir as map_cache_dir
+
+    work = Path(tempfile.mkdtemp(prefix="zesminuten-bench-"))
+    translations = Translations(app)
+    translations.switch("nl", persist=False)
+    funnel = MessageFunnel()
+    funnel.install_excepthook()
+    app_args = parse_args(["--registry", str(args.registry), "--events", str(work / "events.sqlite"),
+                           "--no-simulation"])  # fmt: skip
+    from . import registry_setup
+
+    opened = registry_setup.open_registry
+
+    def timed_open(path: Path | None = None) -> Any:
+        _mark(m, "registry load start", rss=True)
+        result = opened(path)
+        _mark(m, "registry loaded", rss=True)
+        return result
+
+    registry_setup.open_registry = timed_open  # build() imports it at call time
+    pages = set(map_cache_dir().glob("page-*"))
+    # Every alarm alerts the full 100 (the radius grows until 100 are in reach).
+    window, service = build(app_args, funnel, translations, config=AlertConfig(wanted_responders=100))
+    registry_setup.open_registry = opened
+    m.map_built = set(map_cache_dir().glob("page-*")) != pages
+    reg = service.engine.registry
+    m.responders, m.aeds = reg.n_responders, reg.n_aeds
+    _mark(m, "window built", rss=True)
+    window.resize(1600, 1000)
+
+    usable = asyncio.get_running_loop().create_future()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not usable.done():
+                # Painted; usable once the loop turns again (input is handled).
+                QTimer.singleShot(0, lambda: usable.done() or usable.set_result(None))
+            return False
+
+    painted = FirstPaint()
+    window.queue.table.viewport().installEventFilter(painted)
+    window.show()
+    heartbeat = Heartbeat(args.stacks)
+    heartbeat.switch(m.start_lateness_ms, time.perf_counter())
+    heartbeat.start()
+    await asyncio.wait_for(usable, 30)
+    _mark(m, "queue usable")
+    window.queue.table.viewport().removeEventFilter(painted)
+    await window.map_view.wait_ready(30)
+    _mark(m, "map ready", rss=True)
+    await asyncio.sleep(1.0)
+
+    # -- steady state -------------------------------------------------------------------
+    feeder = Feeder(service, window, m, args.rate, args.seed)
+    first = feeder.trigger()  # the alarm is running when the measurement starts
+    while not feeder.open(first):
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.5)
+    m.flush_times.clear()
+    window.feed.batch.connect(lambda _events: m.flush_times.append(window.feed.last_flush))
+    counters = [window.map_sync.pushes, window.live.chart.redraws]
+
+    def per_second() -> None:
+        now = [window.map_sync.pushes, window.live.chart.redraws]
+        m.map_pushes_per_s.append(now[0] - counters[0])
+        m.chart_redraws_per_s.append(now[1] - counters[1])
+        counters[:] = now
+        m.rss_peak_total_mb = max(m.rss_peak_total_mb, rss_total_mb())
+
+    feed_timer = _precise_timer(1000 / args.rate / 2, feeder.step)  # twice per due update
+    sampler = _precise_timer(1000, per_second)
+    started = time.perf_counter()
+    heartbeat.switch(m.lateness_ms, started)
+    feeder.begin()
+    feed_timer.start()
+    sampler.start()
+    await asyncio.sleep(args.seconds)
+    feed_timer.stop()
+    sampler.stop()
+    heartbeat.stop()
+    m.seconds = time.perf_counter() - started
+    m.stalls = [s for s in heartbeat.stalls if s.at_s >= 0]
+    m.memory = memory_tree()
+    m.rss_peak_total_mb = max(m.rss_peak_total_mb, sum(p.rss_mb for p in m.memory))
+    m.load_avg = os.getloadavg()
+    ok = report(m, args.stacks)
+    if errors := window.map_view.script_errors:
+        print(f"  map page errors: {errors[:3]}")
+        ok = False
+    window.close()
+    window.deleteLater()
+    service.engine.store.close()
+    return ok
+
+
+def _precise_timer(ms: float, slot: Callable[[], None]) -> Any:
+    from PySide6.QtCore import Qt, QTimer
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(max(1, round(ms)))
+    timer.timeout.connect(slot)
+    return timer
+
+
+# -- preparation (driver process, not timed) ---------------------------------------------------
+def bench_home() -> Path:
+    """The bench's own ZESMINUTEN_HOME: cached registry store and map page survive runs."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "zesminuten-bench"
+
+
+def prepare(args: argparse.Namespace) -> Path:
+    """Registry store file (generated once) and the map page cache; returns the store."""
+    home = Path(os.environ["ZESMINUTEN_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    if args.registry is not None:
+        path: Path = args.registry
+    else:
+        path = home / f"national-seed{args.seed}.sqlite"
+        if not path.exists():
+            from .registry_setup import seed_demo
+
+            print(f"preparing (once): the national synthetic registry -> {path} …", file=sys.stderr, flush=True)
+            partial = path.with_suffix(".partial")
+            for leftover in home.glob(partial.name + "*"):
+                leftover.unlink()
+            seed_demo(partial, region="nl", seed=args.seed)
+            partial.rename(path)
+    from .map.page import build_page
+
+    build_page()  # in $ZESMINUTEN_HOME/cache/map, as after a console's first start
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m console.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--registry", type=Path, help="a RegistryStore file instead of the cached national set")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=30.0, help="steady-state seconds (default 30)")
+    parser.add_argument("--rate", type=float, default=20.0, help="responder updates per second (default 20)")
+    parser.add_argument("--stacks", type=int, default=0, metavar="N",
+                        help="record the main thread's stack on stalls and print the N worst")
+    parser.add_argument("--show", action="store_true", help="use the real display instead of offscreen")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("ZESMINUTEN_HOME", str(bench_home()))
+    if args.child:
+        return child(args)
+    args.registry = prepare(args)
+    command = [sys.executable, "-m", "console.bench", "--child", "--registry", str(args.registry),
+               "--seed", str(args.seed), "--seconds", str(args.seconds), "--rate", str(args.rate),
+               "--stacks", str(args.stacks), *(["--show"] if args.show else [])]  # fmt: skip
+    return subprocess.call(command)
 
 
 if __name__ == "__main__":

@@ -356,3 +356,23 @@ def test_export_and_check_from_the_command_line(tmp_path: Path, oversupply_event
     assert '"instructing"' in lines[3]
     lines[3] = lines[3].replace("instructing", "not_started")
     assert cli(["check-jsonl", str(write_lines(tmp_path / "bad.jsonl", lines))]) == 3
+
+
+def test_notes_from_inside_the_console_go_through_its_own_service(oversupply_events: list[Event], tmp_path: Path):
+    from alert_engine.clock import SimClock
+    from alert_engine.eventlog.store import MemoryEventStore
+    from alert_engine.registry.table import Registry
+    from alert_engine.review.source import ServiceNotes, incidents_in
+    from alert_engine.service import LocalService
+
+    scenario = load_scenario(OVERSUPPLY)
+    store = MemoryEventStore()
+    store.append(oversupply_events)
+    service = LocalService(Registry.from_records(scenario.responders, scenario.aeds), store,
+                           SimClock(oversupply_events[-1].time + timedelta(days=1)))
+    notes = ServiceNotes(service, "I1")
+    notes.add("Anna", "terugkoppeling gegeven", oversupply_events[10].time)
+    assert [n["text"] for n in notes.list()] == ["terugkoppeling gegeven"]
+    assert [e.type for e in service.events("I1")][:-1] == [e.type for e in oversupply_events]
+    export_jsonl(oversupply_events, tmp_path / "x.jsonl")
+    assert incidents_in(tmp_path / "x.jsonl") == ["I1"]

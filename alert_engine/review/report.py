@@ -119,6 +119,7 @@ def render_report(
         "integrity": _integrity(integrity),
         "intervals": _interval_rows(iv),
         "six_minutes": iv.six_minute_zone,
+        "alerted": state.alert_time is not None,
         "counts": _count_rows(iv),
         "chart_svg": chart_svg(state, mine, iv, target),
         "timeline": [_timeline_row(e, t0, names, options, roles) for e in mine],

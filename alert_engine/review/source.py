@@ -30,6 +30,7 @@ from ..eventlog.store import SqliteEventStore
 from ..events import Event
 from ..paths import data_dir
 from ..registry.table import Registry
+from ..service import IncidentService
 
 STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
@@ -73,6 +74,16 @@ def open_source(path: Path | str, incident: str | None = None, clock: Clock | No
             incident = found[0]
         return open_store_incident(path, incident, clock)
     return open_jsonl(path, incident)
+
+
+def incidents_in(path: Path | str) -> list[str]:
+    """The incidents a store or a JSON Lines file holds, in order of their first event."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        is_sqlite = fh.read(16) == b"SQLite format 3\x00"
+    if path.suffix in STORE_SUFFIXES or is_sqlite:
+        return store_incidents(path)
+    return read_jsonl(path).incidents
 
 
 def store_incidents(path: Path | str) -> list[str]:
@@ -158,6 +169,21 @@ class StoreNotes:
             return engine.annotate(self.incident, author, text, at)[0]
         finally:
             store.close()
+
+
+class ServiceNotes:
+    """Notes through a running console's own service (the review opened from the console):
+    the store keeps its single writer."""
+
+    def __init__(self, service: IncidentService, incident: str) -> None:
+        self.service = service
+        self.incident = incident
+
+    def list(self) -> list[Event]:
+        return [e for e in self.service.events(self.incident) if e.type == "annotation_added"]
+
+    def add(self, author: str, text: str, at: datetime) -> Event:
+        return self.service.command("annotate", self.incident, author, text, at)[0]
 
 
 class FileNotes:

@@ -65,6 +65,10 @@ async def run(app: object, args: argparse.Namespace) -> int:
     funnel = MessageFunnel()
     funnel.install_excepthook()
     try:
+        if args.incident is None:
+            args.incident = choose_incident(args.source)
+            if args.incident is None:
+                return 1
         registry = None
         if args.registry is not None:
             from ..registry_setup import open_registry
@@ -94,6 +98,22 @@ async def run(app: object, args: argparse.Namespace) -> int:
     await quitting.wait()
     window.map_view.close()
     return 0
+
+
+def choose_incident(source: Path) -> str | None:
+    """The only incident, or the reviewer's pick when the file or store holds several."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from alert_engine.errors import InvalidInput
+    from alert_engine.review.source import incidents_in
+
+    if not source.exists():
+        raise InvalidInput(f"{source}: no such file")
+    found = incidents_in(source)
+    if len(found) <= 1:
+        return found[0] if found else None
+    choice, ok = QInputDialog.getItem(None, "Welke melding?", f"{source.name} bevat {len(found)} meldingen:", found, 0, False)
+    return str(choice) if ok else None
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ class IntervalsPanel(QFrame):
     def __init__(self, intervals: Intervals, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.intervals = intervals
+        self._ahead: tuple[bool, ...] | None = None  # which milestones are still ahead of the scrubber
         self.title = QLabel("Tijden en aantallen", self)
         self.title.setStyleSheet("font-weight: bold; font-size: 13px;")
         self.table = QTableWidget(len(intervals.milestones), 2, self)
@@ -106,14 +107,17 @@ class IntervalsPanel(QFrame):
         )
         self.counts.setWordWrap(True)
         zone = intervals.six_minute_zone
-        self.zone = QLabel(
-            "Binnen de 6-minutenzone: AED aangesloten ≤ 6 min na de melding" if zone
-            else "Buiten de 6-minutenzone: AED later dan 6 min aangesloten" if zone is False
-            else "Geen AED aangesloten volgens het logboek",
-            self,
-        )
+        if intervals.alert_time is None:
+            text, colour = "Geen burgerhulpverleners gealarmeerd", "#555555"
+        elif zone:
+            text, colour = "Binnen de 6-minutenzone: AED aangesloten ≤ 6 min na de melding", "#1a7f37"
+        elif zone is False:
+            text, colour = "Buiten de 6-minutenzone: AED later dan 6 min aangesloten", "#b42318"
+        else:
+            text, colour = "Geen AED aangesloten volgens het logboek", "#b42318"
+        self.zone = QLabel(text, self)
         self.zone.setWordWrap(True)
-        self.zone.setStyleSheet(f"color: {'#1a7f37' if zone else '#b42318'}; font-weight: bold;")
+        self.zone.setStyleSheet(f"color: {colour}; font-weight: bold;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -123,8 +127,11 @@ class IntervalsPanel(QFrame):
         layout.addWidget(self.counts)
 
     def set_now(self, t: datetime) -> None:
-        for row, m in enumerate(self.intervals.milestones):
-            ahead = m.at is None or m.at > t
+        ahead_now = tuple(m.at is None or m.at > t for m in self.intervals.milestones)
+        if ahead_now == self._ahead:
+            return  # nothing to repaint
+        self._ahead = ahead_now
+        for row, ahead in enumerate(ahead_now):
             colour = QBrush(QColor("#9a9a9a" if ahead else "#1d1d1d"))
             for col in (0, 1):
                 item = self.table.item(row, col)

@@ -44,7 +44,7 @@ from alert_engine.review.access_log import AccessLog, ReviewSession, workstation
 from alert_engine.review.intervals import intervals, mmss
 from alert_engine.review.replay import DEFAULT_SNAPSHOT_EVERY, ReplayService
 from alert_engine.review.report import MapImage, ReportContext, ReportOptions, render_report
-from alert_engine.review.source import ReviewSource, open_source
+from alert_engine.review.source import AnnotationSink, ReviewSource, open_source
 
 from ..funnel import MessageFunnel
 from ..map.bridge import MapView
@@ -545,11 +545,17 @@ def open_review(
     who: str | None = None,
     reason: str | None = None,
     parent: QWidget | None = None,
+    notes: AnnotationSink | None = None,
     **window_options: Any,
 ) -> ReviewWindow | None:
     """Open a store incident or a JSON Lines file for review: ask who and why (once), log
-    the opening, then show it. None when the reviewer cancelled (nothing is shown or logged)."""
+    the opening, then show it. None when the reviewer cancelled (nothing is shown or logged).
+
+    From inside the live console, pass `notes=ServiceNotes(service, incident)` so notes on
+    the live store go through the console's own engine (a store has one writer)."""
     source = open_source(path, incident)
+    if notes is not None:
+        source.notes = notes
     if who is None or not reason:
         answer = ask(parent, source.incident, who or workstation_login())
         if answer is None:
