@@ -43,6 +43,17 @@ def verdict_data(verdict: ExclusionVerdict) -> dict[str, Any]:
     }
 
 
+def _named_responders(e: Event, s: IncidentState) -> list[str]:
+    """The responders an event can have changed (so side effects skip the other 99)."""
+    if "responder" in e.data:
+        return [str(e["responder"])]
+    if e.type == "alert_sent":
+        return [r["id"] for r in e["responders"]]
+    if e.type == "cancellation_sent":
+        return [str(r) for r in e["responders"]]
+    return list(s.responders)
+
+
 class Engine:
     def __init__(
         self,
@@ -90,25 +101,35 @@ class Engine:
             for i, (inc, typ, data) in enumerate(pending)
         ]
         trial = dict(self.states)
+        steps: list[tuple[Event, IncidentState, IncidentState]] = []
         for e in events:  # raises IllegalTransition before anything is written
-            trial[e.incident] = apply(trial.get(e.incident) or IncidentState.empty(e.incident), e)
+            before = trial.get(e.incident) or IncidentState.empty(e.incident)
+            trial[e.incident] = after = apply(before, e)
+            steps.append((e, before, after))
         self.store.append(events)
-        for e in events:
-            self._absorb(e)
+        self.states = trial
+        for e, before, after in steps:
+            self._side_effects(e, before, after)
         self._deliver(events)
         for listener in list(self._listeners):
             listener(events)
         return events
 
     def _absorb(self, e: Event) -> None:
+        """Fold one stored event in (start-up replay)."""
         before = self.states.get(e.incident) or IncidentState.empty(e.incident)
         after = apply(before, e)
         self.states[e.incident] = after
+        self._side_effects(e, before, after)
+
+    def _side_effects(self, e: Event, before: IncidentState, after: IncidentState) -> None:
+        """Keep the derived indexes (who holds an alarm, AED status) in step with the fold."""
         test = after.mode == "test"
         if e.type in ("incident_closed", "alarm_cancelled"):
             self._release_all(after)
         elif after.responders is not before.responders:
-            for rid, r in after.responders.items():
+            for rid in _named_responders(e, after):
+                r = after.responders[rid]
                 if before.responders.get(rid) is not r:
                     self._hold(rid, r.state in HOLDING and after.alarm_open, test)
         if e.type == "aed_check_requested" and e["aed"] in self.registry.a_index:

@@ -155,8 +155,15 @@ class IncidentState:
 def apply(state: IncidentState, event: Event) -> IncidentState:
     """The one state transition function (pure: returns a new state)."""
     handler = _HANDLERS.get(event.type)
-    new = handler(state, event) if handler else state
-    return replace(new, last_seq=event.seq, last_time=event.time)
+    if handler is None:
+        return replace(state, last_seq=event.seq, last_time=event.time)
+    new = handler(state, event)
+    if new is state:
+        return replace(state, last_seq=event.seq, last_time=event.time)
+    # `new` is a fresh copy nobody has seen yet: stamping it saves a second full copy.
+    object.__setattr__(new, "last_seq", event.seq)
+    object.__setattr__(new, "last_time", event.time)
+    return new
 
 
 def fold(events: Iterable[Event], incident: str) -> IncidentState:

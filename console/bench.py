@@ -442,6 +442,10 @@ def _mark(m: Measurements, name: str, rss: bool = False) -> None:
 def child(args: argparse.Namespace) -> int:
     m = Measurements()
     _mark(m, "python running")
+    if args.tracemalloc:
+        import tracemalloc
+
+        tracemalloc.start()
     if not args.show:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from .app import prepare_environment
@@ -555,6 +559,8 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements) -> bool:
     m.rss_peak_total_mb = max(m.rss_peak_total_mb, sum(p.rss_mb for p in m.memory))
     m.load_avg = os.getloadavg()
     ok = report(m, args.stacks)
+    if args.tracemalloc:
+        _print_tracemalloc(args.tracemalloc)
     if errors := window.map_view.script_errors:
         print(f"  map page errors: {errors[:3]}")
         ok = False
@@ -562,6 +568,16 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements) -> bool:
     window.deleteLater()
     service.engine.store.close()
     return ok
+
+
+def _print_tracemalloc(top: int) -> None:
+    import tracemalloc
+
+    current, peak = tracemalloc.get_traced_memory()
+    print(f"  Python allocations (tracemalloc): now {current / 2**20:.0f} MB, peak {peak / 2**20:.0f} MB; biggest sites:")
+    for stat in tracemalloc.take_snapshot().statistics("lineno")[:top]:
+        frame = stat.traceback[0]
+        print(f"    {stat.size / 2**20:7.1f} MB {stat.count:9,d} blocks  {frame.filename.split('site-packages/')[-1]}:{frame.lineno}")
 
 
 def _precise_timer(ms: float, slot: Callable[[], None]) -> Any:
@@ -612,6 +628,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=20.0, help="responder updates per second (default 20)")
     parser.add_argument("--stacks", type=int, default=0, metavar="N",
                         help="record the main thread's stack on stalls and print the N worst")
+    parser.add_argument("--tracemalloc", type=int, default=0, metavar="N",
+                        help="trace Python allocations (slow) and print the N biggest sites at the end")
     parser.add_argument("--show", action="store_true", help="use the real display instead of offscreen")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -622,7 +640,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.registry = prepare(args)
     command = [sys.executable, "-m", "console.bench", "--child", "--registry", str(args.registry),
                "--seed", str(args.seed), "--seconds", str(args.seconds), "--rate", str(args.rate),
-               "--stacks", str(args.stacks), *(["--show"] if args.show else [])]  # fmt: skip
+               "--stacks", str(args.stacks), "--tracemalloc", str(args.tracemalloc),
+               *(["--show"] if args.show else [])]  # fmt: skip
     return subprocess.call(command)
 
 

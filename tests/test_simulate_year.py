@@ -116,4 +116,3 @@ def test_command_refuses_a_year_without_alarms(bad: str, tmp_path: Path):
     from alert_engine.cli import main
 
     assert main(["simulate-year", "--alarms", bad, "--out", str(tmp_path / "x.md")]) == 2
-

@@ -177,6 +177,7 @@ def load_registry(
     region: str, seed: int, store: Path | None, log: Callable[[str], None]
 ) -> tuple[Registry, str]:
     """The demo registry: from `store` when it holds one, else generated (and saved there)."""
+    from ..errors import InvalidInput
     from ..registry.demo import generate_set
     from ..registry.store import RegistryStore
 
@@ -184,8 +185,13 @@ def load_registry(
     if store is not None:
         with RegistryStore(store) as s:
             if s.counts().responders:
-                registry = s.load_registry()
                 meta = s.metadata()
+                if meta.get("region", region) != region:
+                    raise InvalidInput(
+                        f"{store} holds the registry of region {meta['region']!r}, not "
+                        f"{region!r}: pass --region {meta['region']} or another store"
+                    )
+                registry = s.load_registry()
                 what = f"region {meta.get('region', '?')}, seed {meta.get('seed', '?')}"
                 return registry, f"loaded from {store} ({what}) in {time.perf_counter() - t0:.1f} s"
     log(f"generating the demo registry {region!r} (seed {seed}) ...")
