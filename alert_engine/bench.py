@@ -56,7 +56,7 @@ class BenchOptions:
 def run_bench(opts: BenchOptions) -> BenchResult:
     res = BenchResult(opts.region, opts.seed)
     log = opts.log
-    with tempfile.TemporaryDirectory(prefix="zesminuten-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="zesminuten-selection-bench-") as tmp:
         store_path = opts.registry_store or Path(tmp) / "registry.sqlite"
         registry = _registry_from_store(opts, res, store_path)
         res.responders, res.slots, res.aeds = (

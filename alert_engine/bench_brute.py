@@ -98,7 +98,7 @@ def as_selection(
     )
     aeds = tuple(
         ChosenAed(
-            index=int(i),
+            row=int(i),
             id=str(registry.a_ids[i]),
             distance_m=round(float(d), 1),
             lat=round(float(registry.a_lat[i]), 6),
@@ -108,7 +108,7 @@ def as_selection(
     )
     chosen = tuple(
         ChosenResponder(
-            index=int(r),
+            row=int(r),
             id=str(registry.r_ids[r]),
             role="cpr" if a < 0 else "aed",
             aed=None if a < 0 else aeds[a].id,

@@ -211,8 +211,9 @@ def load_registry(conn: Any, registry: Registry, busy: np.ndarray) -> None:
     conn.execute(_SLOTS_SQL)
     resp = registry.s_resp
     gps = registry.r_gps_epoch[resp]
+    ids = list(registry.r_ids)  # works for any str sequence the registry keeps ids in
     columns = zip(
-        range(len(resp)), resp.tolist(), registry.r_ids[resp].tolist(),
+        range(len(resp)), resp.tolist(), [ids[r] for r in resp.tolist()],
         registry.s_kind.tolist(), registry.s_window.tolist(), registry.r_avail[resp].tolist(),
         registry.r_active[resp].tolist(), registry.r_cert_day[resp].tolist(),
         [None if np.isnan(g) else g for g in gps.tolist()], busy[resp].tolist(),
@@ -228,7 +229,7 @@ def load_registry(conn: Any, registry: Registry, busy: np.ndarray) -> None:
                 copy.write_row(row)
         with cur.copy("COPY aeds (idx, aed_id, status, hours_code, x, y) FROM STDIN") as copy:
             for row in zip(
-                range(registry.n_aeds), registry.a_ids.tolist(), registry.a_status.tolist(),
+                range(registry.n_aeds), list(registry.a_ids), registry.a_status.tolist(),
                 registry.a_hours.tolist(), registry.a_x.tolist(), registry.a_y.tolist(),
                 strict=True,
             ):  # fmt: skip

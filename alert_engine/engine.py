@@ -309,7 +309,7 @@ class Engine:
                 "distance_m": r.distance_m,
                 "lat": r.lat,
                 "lon": r.lon,
-                "pseudonym": str(self.registry.r_pseudonym[r.index]),
+                "pseudonym": str(self.registry.r_pseudonym[r.row]),
             }
             for r in sel.responders
         ]
@@ -320,7 +320,7 @@ class Engine:
             "aeds": aeds,
             "eligible_in_reach": sel.eligible_in_reach,
         }
-        batch = self._preempt_test_alarms([r.index for r in sel.responders])
+        batch = self._preempt_test_alarms([r.row for r in sel.responders])
         batch.append((incident, "alert_sent", data))
         return self._commit(batch)
 

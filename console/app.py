@@ -14,16 +14,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from alert_engine.config import AlertConfig
+    from alert_engine.motorway import MotorwayIndex
     from alert_engine.service import LocalService
 
     from .funnel import MessageFunnel
     from .main_window import MainWindow
+    from .startup import Preload
 
 log = logging.getLogger("zesminuten.console")
 
@@ -65,6 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_training(args)
     prepare_environment()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from alert_engine.errors import EngineError
+
+    from .startup import preload
+
+    try:
+        loading = preload(args.registry)  # before Qt: the registry loads while Qt and the map start
+    except EngineError as exc:
+        print(f"zesminuten: {exc}", file=sys.stderr)
+        return 2
 
     import qasync
     from PySide6.QtWidgets import QApplication  # after the environment is set
@@ -75,11 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        code: int = loop.run_until_complete(run(app, args))
+        code: int = loop.run_until_complete(run(app, args, loading))
     return code
 
 
-async def run(app: QApplication, args: argparse.Namespace) -> int:
+async def run(app: QApplication, args: argparse.Namespace, loading: Preload | None = None) -> int:
     """Build everything, show the window, and wait until the application quits."""
     from alert_engine.errors import EngineError
 
@@ -93,7 +104,7 @@ async def run(app: QApplication, args: argparse.Namespace) -> int:
     funnel = MessageFunnel()
     funnel.install_excepthook()
     try:
-        window, service = build(args, funnel, translations)
+        window, service = build(args, funnel, translations, preloaded=loading)
     except EngineError as exc:
         print(f"zesminuten: {exc}", file=sys.stderr)
         return 2
@@ -113,41 +124,58 @@ def build(
     funnel: MessageFunnel,
     translations: object,
     config: AlertConfig | None = None,
+    preloaded: Preload | None = None,
 ) -> tuple[MainWindow, LocalService]:
     """The service over the registry and event store `args` name, and the main window.
-    `config` overrides the alerting rules' defaults (the benchmark alerts 100)."""
+    `config` overrides the alerting rules' defaults (the benchmark alerts 100);
+    `preloaded` is what `preload()` started (else it starts here)."""
+    from PySide6.QtCore import QTimer
+
     from alert_engine.clock import SystemClock
     from alert_engine.eventlog.store import SqliteEventStore
-    from alert_engine.gazetteer import Gazetteer
-    from alert_engine.motorway import default_index
+    from alert_engine.geo import point_rd
     from alert_engine.paths import default_event_store_path
     from alert_engine.service import LocalService
 
     from .i18n import Translations
     from .main_window import MainWindow
+    from .map.bridge import MapView
     from .map.page import DEFAULT_CENTER
-    from .registry_setup import open_registry
+    from .startup import preload, settle_after_start
 
-    registry, info = open_registry(args.registry)
-    simulate = info.synthetic and not args.no_simulation
+    loading = preloaded or preload(args.registry)
+    # QtWebEngine starts its processes and loads the page while the registry still loads.
+    map_view = MapView()
+    # pyproj makes a transformer per thread (~80 ms): the GUI thread's now, while it waits.
+    point_rd(*DEFAULT_CENTER)
+    try:
+        registry, info = loading.registry.result()
+    except BaseException:
+        map_view.deleteLater()
+        raise
     store = SqliteEventStore(args.events or default_event_store_path("live"))
-    service = LocalService(
-        registry, store, SystemClock(), config=config, motorways=default_index(), simulate=simulate
-    )
+    simulate = info.synthetic and not args.no_simulation
+    # The motorway index is built once the window is up (after_start); the first exclusion
+    # check waits for it should it come sooner.
+    motorways = cast("MotorwayIndex", loading.motorways)
+    service = LocalService(registry, store, SystemClock(), config=config, motorways=motorways, simulate=simulate)
     assert isinstance(translations, Translations)
     window = MainWindow(
         service,
         funnel,
-        Gazetteer(focus=DEFAULT_CENTER),
+        loading.gazetteer,
         demo=simulate,
         registry=info,
         translations=translations,
+        map_view=map_view,
     )
     window.intake.set_language(translations.language)
     window.action_panel.set_language(translations.language)
     from .testalarm.menu import install_test_alarm_menu
 
     install_test_alarm_menu(window, service, funnel)  # "Proefalarm", before Help
+    QTimer.singleShot(0, loading.after_start)  # the first turn of the event loop: window up
+    settle_after_start()
     return window, service
 
 

@@ -132,7 +132,11 @@ def _role(pid: int) -> str:
     if pid == os.getpid():
         return "console (python)"
     kinds = [a.decode(errors="replace")[7:] for a in args if a.startswith(b"--type=")]
-    sub = [a.decode(errors="replace").split("=", 1)[1] for a in args if a.startswith(b"--utility-sub-type=")]
+    sub = [
+        a.decode(errors="replace").split("=", 1)[1]
+        for a in args
+        if a.startswith(b"--utility-sub-type=")
+    ]
     name = Path(args[0].decode(errors="replace")).name if args and args[0] else "?"
     return f"{name} {kinds[0] if kinds else ''}{' ' + sub[0].rsplit('.', 1)[-1] if sub else ''}".strip()
 
@@ -155,12 +159,38 @@ def memory_tree() -> list[ProcMemory]:
         if not rss:
             continue
         private = roll.get("Private_Clean", 0) + roll.get("Private_Dirty", 0)
-        out.append(ProcMemory(pid, _role(pid), rss / 1024, roll.get("Pss", 0) / 1024, private / 1024))
+        out.append(
+            ProcMemory(pid, _role(pid), rss / 1024, roll.get("Pss", 0) / 1024, private / 1024)
+        )
     return out
 
 
-def rss_total_mb() -> float:
-    return sum(_status_kb(p, "VmRSS:") for p in [os.getpid(), *_descendants(os.getpid())]) / 1024
+def rss_total_mb(pids: Sequence[int] | None = None) -> float:
+    every = [os.getpid(), *_descendants(os.getpid())] if pids is None else pids
+    return sum(_status_kb(p, "VmRSS:") for p in every) / 1024
+
+
+class PeakSampler:
+    """Total RSS once a second, in a thread of its own: walking /proc on the GUI thread
+    takes tens of milliseconds, which the heartbeat would count as a console stall."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mb
+
+    def _run(self) -> None:
+        pids = [os.getpid(), *_descendants(os.getpid())]
+        while not self._stop.wait(1.0):
+            self.peak_mb = max(self.peak_mb, rss_total_mb(pids))
 
 
 def rss_own_mb() -> float:
@@ -170,7 +200,8 @@ def rss_own_mb() -> float:
 # -- measurements ------------------------------------------------------------------------------
 @dataclass
 class Stall:
-    at_s: float  # since the steady state started (negative: start phase)
+    phase: str  # "start" or "steady"
+    at_s: float  # since that phase began
     ms: float
     stack: str = ""
 
@@ -182,6 +213,7 @@ class Measurements:
     phases: dict[str, float] = field(default_factory=dict)  # name -> seconds since process start
     rss_at: dict[str, float] = field(default_factory=dict)  # name -> own RSS MB
     map_built: bool = False
+    cpu_at_usable_s: float = 0.0  # CPU time (all threads) the console used until then
     # steady state
     lateness_ms: list[float] = field(default_factory=list)
     start_lateness_ms: list[float] = field(default_factory=list)
@@ -200,6 +232,7 @@ class Measurements:
     memory: list[ProcMemory] = field(default_factory=list)
     rss_peak_total_mb: float = 0.0
     load_avg: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    page: dict[str, Any] = field(default_factory=dict)  # the map page's JS heap and DOM size
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -223,8 +256,11 @@ def max_in_window(times: Sequence[float], width: float = 1.0) -> int:
 def report(m: Measurements, show_stacks: int) -> bool:
     ui_max = max_in_window(m.flush_times)
     ui_mean = len(m.flush_times) / max(m.seconds, 1e-9)
-    p50, p99, worst = (percentile(m.lateness_ms, 50), percentile(m.lateness_ms, 99),
-                       max(m.lateness_ms, default=0.0))
+    p50, p99, worst = (
+        percentile(m.lateness_ms, 50),
+        percentile(m.lateness_ms, 99),
+        max(m.lateness_ms, default=0.0),
+    )
     over = sum(1 for v in m.lateness_ms if v > TARGETS["stall_max_ms"])
     start = m.phases.get("queue usable", float("nan"))
     rss_total = sum(p.rss_mb for p in m.memory)
@@ -242,47 +278,76 @@ def report(m: Measurements, show_stacks: int) -> bool:
     sp = m.start_lateness_ms
     print()
     print("Zesminuten console benchmark")
-    print(f"  registry: {m.responders:,} responders, {m.aeds:,} AEDs (national synthetic), "
-          f"loaded from SQLite in {m.phases['registry loaded'] - m.phases['registry load start']:.2f} s")
-    print(f"  alarms: {len(m.alarms)}, one at a time, with {', '.join(map(str, m.alarms))} responders alerted; "
-          f"alert (selection) median {statistics.median(m.trigger_ms or [0]):.0f} ms")
-    print(f"  fed {m.updates_sent} responder updates in {m.seconds:.1f} s "
-          f"({m.updates_sent / max(m.seconds, 1e-9):.1f}/s; {m.updates_refused} refused as illegal), "
-          f"{m.events_written} events written")
-    print(f"  service command: median {statistics.median(m.command_ms or [0]):.2f} ms, "
-          f"p99 {percentile(m.command_ms, 99):.2f} ms, max {max(m.command_ms, default=0):.2f} ms")
+    print(
+        f"  registry: {m.responders:,} responders, {m.aeds:,} AEDs (national synthetic), "
+        f"loaded from SQLite in a worker thread by {m.phases['registry loaded (worker)']:.2f} s after process start"
+    )
+    print(
+        f"  alarms: {len(m.alarms)}, one at a time, with {', '.join(map(str, m.alarms))} responders alerted; "
+        f"alert (selection) median {statistics.median(m.trigger_ms or [0]):.0f} ms"
+    )
+    print(
+        f"  fed {m.updates_sent} responder updates in {m.seconds:.1f} s "
+        f"({m.updates_sent / max(m.seconds, 1e-9):.1f}/s; {m.updates_refused} refused as illegal), "
+        f"{m.events_written} events written"
+    )
+    print(
+        f"  service command: median {statistics.median(m.command_ms or [0]):.2f} ms, "
+        f"p99 {percentile(m.command_ms, 99):.2f} ms, max {max(m.command_ms, default=0):.2f} ms"
+    )
     if m.switch_ms:
-        print(f"  incident switch (100 responders on the map and in the tables): "
-              f"median {statistics.median(m.switch_ms):.0f} ms, max {max(m.switch_ms):.0f} ms")
-    print(f"  UI updates: mean {ui_mean:.1f}/s, max {ui_max} in any 1 s; "
-          f"map pushes max {max(m.map_pushes_per_s or [0])}/s; "
-          f"chart redraws max {max(m.chart_redraws_per_s or [0])}/s")
-    print(f"  steady-state stalls: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms, "
-          f"{over} beats over {TARGETS['stall_max_ms']:.0f} ms ({len(m.lateness_ms)} beats)")
-    print(f"  start phase stalls (queue usable -> map ready + 1 s): p99 {percentile(sp, 99):.1f} ms, "
-          f"max {max(sp, default=0):.1f} ms ({len(sp)} beats)")
+        print(
+            f"  incident switch (100 responders on the map and in the tables): "
+            f"median {statistics.median(m.switch_ms):.0f} ms, max {max(m.switch_ms):.0f} ms"
+        )
+    print(
+        f"  UI updates: mean {ui_mean:.1f}/s, max {ui_max} in any 1 s; "
+        f"map pushes max {max(m.map_pushes_per_s or [0])}/s; "
+        f"chart redraws max {max(m.chart_redraws_per_s or [0])}/s"
+    )
+    print(
+        f"  steady-state stalls: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms, "
+        f"{over} beats over {TARGETS['stall_max_ms']:.0f} ms ({len(m.lateness_ms)} beats)"
+    )
+    print(
+        f"  start phase stalls (queue usable -> map ready + 1 s): p99 {percentile(sp, 99):.1f} ms, "
+        f"max {max(sp, default=0):.1f} ms ({len(sp)} beats)"
+    )
     phases = "; ".join(f"{k} {v:.2f}" for k, v in m.phases.items())
-    print(f"  start, seconds since process start: {phases}"
-          f"{'' if not m.map_built else ' (map page built in this run)'}")
+    print(
+        f"  start, seconds since process start: {phases}"
+        f"{'' if not m.map_built else ' (map page built in this run)'}"
+    )
     print("  memory at the end, MB (RSS / PSS / private):")
     for p in m.memory:
         print(f"    {p.role:<42} {p.rss_mb:7.0f} {p.pss_mb:7.0f} {p.private_mb:7.0f}")
-    print(f"    {'total':<42} {rss_total:7.0f} {pss_total:7.0f}   (RSS peak {m.rss_peak_total_mb:.0f})")
+    print(
+        f"    {'total':<42} {rss_total:7.0f} {pss_total:7.0f}   (RSS peak {m.rss_peak_total_mb:.0f})"
+    )
+    if "heap" in m.page:
+        print(f"  map page: JS heap {m.page['heap']:.0f} MB used of {m.page['total']:.0f} MB, "
+              f"{m.page['nodes']} DOM elements")
     rss_at = ", ".join(f"{k} {v:.0f}" for k, v in m.rss_at.items())
     print(f"  console process RSS along the way, MB: {rss_at}")
-    print(f"  machine: {os.cpu_count()} CPUs, load average {m.load_avg[0]:.2f} {m.load_avg[1]:.2f} {m.load_avg[2]:.2f}")
+    print(
+        f"  machine: {os.cpu_count()} CPUs, load average {m.load_avg[0]:.2f} {m.load_avg[1]:.2f} {m.load_avg[2]:.2f}"
+    )
     if show_stacks and m.stalls:
         worst_stalls = sorted(m.stalls, key=lambda s: -s.ms)[:show_stacks]
-        print(f"  worst stalls with the main thread's Python stack when {STALL_CAPTURE_MS:.0f} ms late:")
+        print(
+            f"  worst stalls with the main thread's Python stack when {STALL_CAPTURE_MS:.0f} ms late:"
+        )
         for s in worst_stalls:
-            print(f"    -- {s.ms:.0f} ms at {s.at_s:+.2f} s")
+            print(f"    -- {s.ms:.0f} ms, {s.phase} phase, at {s.at_s:.2f} s")
             for line in s.stack.strip().splitlines()[-14:]:
                 print(f"       {line}")
     print()
     ok = True
     for name, value, target, unit, met in checks:
         ok = ok and met
-        print(f"  [{'met' if met else 'NOT MET'}] {name}: {value:.2f}{unit} (target ≤ {target:g}{unit})")
+        print(
+            f"  [{'met' if met else 'NOT MET'}] {name}: {value:.2f}{unit} (target ≤ {target:g}{unit})"
+        )
     print(f"  (stall p99, reported with the max: {p99:.2f} ms)")
     return ok
 
@@ -296,6 +361,7 @@ class Heartbeat:
         from PySide6.QtCore import Qt, QTimer
 
         self.sink: list[float] = []
+        self.phase = "start"
         self.stalls: list[Stall] = []
         self.origin = time.perf_counter()
         self._last = time.perf_counter()
@@ -318,15 +384,15 @@ class Heartbeat:
         self._timer.stop()
         self._stop.set()
 
-    def switch(self, sink: list[float], origin: float) -> None:
-        self.sink, self.origin = sink, origin
+    def switch(self, phase: str, sink: list[float], origin: float) -> None:
+        self.phase, self.sink, self.origin = phase, sink, origin
 
     def _beat(self) -> None:
         now = time.perf_counter()
         late = max(0.0, (now - self._last) * 1000 - HEARTBEAT_MS)
         self.sink.append(late)
         if late > TARGETS["stall_max_ms"]:
-            self.stalls.append(Stall(self._last - self.origin, late, self._stack))
+            self.stalls.append(Stall(self.phase, self._last - self.origin, late, self._stack))
         self._stack = ""
         self._last = now
 
@@ -334,10 +400,14 @@ class Heartbeat:
         seen = 0.0
         while not self._stop.wait(0.004):
             last = self._last
-            if (time.perf_counter() - last) * 1000 > STALL_CAPTURE_MS + HEARTBEAT_MS and seen != last:
+            if (
+                time.perf_counter() - last
+            ) * 1000 > STALL_CAPTURE_MS + HEARTBEAT_MS and seen != last:
                 seen = last
                 frame = sys._current_frames().get(self._main or 0)
-                self._stack = "".join(traceback.format_stack(frame)) if frame is not None else "(no frame)"
+                self._stack = (
+                    "".join(traceback.format_stack(frame)) if frame is not None else "(no frame)"
+                )
 
 
 # -- the responders -----------------------------------------------------------------------------
@@ -440,6 +510,7 @@ def _mark(m: Measurements, name: str, rss: bool = False) -> None:
 
 
 def child(args: argparse.Namespace) -> int:
+    """The console's own start (console.app.main), instrumented."""
     m = Measurements()
     _mark(m, "python running")
     if args.tracemalloc:
@@ -451,6 +522,11 @@ def child(args: argparse.Namespace) -> int:
     from .app import prepare_environment
 
     prepare_environment()
+    from .startup import preload
+
+    _mark(m, "preload")
+    loading = preload(args.registry)
+    loading.registry.add_done_callback(lambda _done: _mark(m, "registry loaded (worker)", rss=True))
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -461,11 +537,11 @@ def child(args: argparse.Namespace) -> int:
     asyncio.set_event_loop(loop)
     _mark(m, "QApplication", rss=True)
     with loop:
-        ok: bool = loop.run_until_complete(run(app, args, m))
+        ok: bool = loop.run_until_complete(run(app, args, m, loading))
     return 0 if ok else 1
 
 
-async def run(app: Any, args: argparse.Namespace, m: Measurements) -> bool:
+async def run(app: Any, args: argparse.Namespace, m: Measurements, loading: Any) -> bool:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from alert_engine.config import AlertConfig
@@ -482,21 +558,10 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements) -> bool:
     funnel.install_excepthook()
     app_args = parse_args(["--registry", str(args.registry), "--events", str(work / "events.sqlite"),
                            "--no-simulation"])  # fmt: skip
-    from . import registry_setup
-
-    opened = registry_setup.open_registry
-
-    def timed_open(path: Path | None = None) -> Any:
-        _mark(m, "registry load start", rss=True)
-        result = opened(path)
-        _mark(m, "registry loaded", rss=True)
-        return result
-
-    registry_setup.open_registry = timed_open  # build() imports it at call time
     pages = set(map_cache_dir().glob("page-*"))
     # Every alarm alerts the full 100 (the radius grows until 100 are in reach).
-    window, service = build(app_args, funnel, translations, config=AlertConfig(wanted_responders=100))
-    registry_setup.open_registry = opened
+    window, service = build(app_args, funnel, translations, config=AlertConfig(wanted_responders=100),
+                            preloaded=loading)  # fmt: skip
     m.map_built = set(map_cache_dir().glob("page-*")) != pages
     reg = service.engine.registry
     m.responders, m.aeds = reg.n_responders, reg.n_aeds
@@ -505,21 +570,26 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements) -> bool:
 
     usable = asyncio.get_running_loop().create_future()
 
+    def mark_usable() -> None:
+        if not usable.done():
+            usable.set_result(None)
+
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and not usable.done():
                 # Painted; usable once the loop turns again (input is handled).
-                QTimer.singleShot(0, lambda: usable.done() or usable.set_result(None))
+                QTimer.singleShot(0, mark_usable)
             return False
 
     painted = FirstPaint()
     window.queue.table.viewport().installEventFilter(painted)
     window.show()
     heartbeat = Heartbeat(args.stacks)
-    heartbeat.switch(m.start_lateness_ms, time.perf_counter())
+    heartbeat.switch("start", m.start_lateness_ms, time.perf_counter())
     heartbeat.start()
     await asyncio.wait_for(usable, 30)
     _mark(m, "queue usable")
+    m.cpu_at_usable_s = sum(os.times()[:2])
     window.queue.table.viewport().removeEventFilter(painted)
     await window.map_view.wait_ready(30)
     _mark(m, "map ready", rss=True)
@@ -540,12 +610,13 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements) -> bool:
         m.map_pushes_per_s.append(now[0] - counters[0])
         m.chart_redraws_per_s.append(now[1] - counters[1])
         counters[:] = now
-        m.rss_peak_total_mb = max(m.rss_peak_total_mb, rss_total_mb())
 
     feed_timer = _precise_timer(1000 / args.rate / 2, feeder.step)  # twice per due update
     sampler = _precise_timer(1000, per_second)
+    peak = PeakSampler()
+    peak.start()
     started = time.perf_counter()
-    heartbeat.switch(m.lateness_ms, started)
+    heartbeat.switch("steady", m.lateness_ms, started)
     feeder.begin()
     feed_timer.start()
     sampler.start()
@@ -554,7 +625,15 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements) -> bool:
     sampler.stop()
     heartbeat.stop()
     m.seconds = time.perf_counter() - started
-    m.stalls = [s for s in heartbeat.stalls if s.at_s >= 0]
+    m.rss_peak_total_mb = peak.stop()
+    m.stalls = heartbeat.stalls
+    try:
+        m.page = await window.map_view.eval_json(
+            "JSON.stringify({heap: performance.memory.usedJSHeapSize / 1048576,"
+            " total: performance.memory.totalJSHeapSize / 1048576,"
+            " nodes: document.getElementsByTagName('*').length})", 5)
+    except Exception as exc:  # noqa: BLE001 - diagnostics only
+        m.page = {"error": str(exc)}
     m.memory = memory_tree()
     m.rss_peak_total_mb = max(m.rss_peak_total_mb, sum(p.rss_mb for p in m.memory))
     m.load_avg = os.getloadavg()
@@ -574,10 +653,14 @@ def _print_tracemalloc(top: int) -> None:
     import tracemalloc
 
     current, peak = tracemalloc.get_traced_memory()
-    print(f"  Python allocations (tracemalloc): now {current / 2**20:.0f} MB, peak {peak / 2**20:.0f} MB; biggest sites:")
+    print(
+        f"  Python allocations (tracemalloc): now {current / 2**20:.0f} MB, peak {peak / 2**20:.0f} MB; biggest sites:"
+    )
     for stat in tracemalloc.take_snapshot().statistics("lineno")[:top]:
         frame = stat.traceback[0]
-        print(f"    {stat.size / 2**20:7.1f} MB {stat.count:9,d} blocks  {frame.filename.split('site-packages/')[-1]}:{frame.lineno}")
+        print(
+            f"    {stat.size / 2**20:7.1f} MB {stat.count:9,d} blocks  {frame.filename.split('site-packages/')[-1]}:{frame.lineno}"
+        )
 
 
 def _precise_timer(ms: float, slot: Callable[[], None]) -> Any:
@@ -608,7 +691,11 @@ def prepare(args: argparse.Namespace) -> Path:
         if not path.exists():
             from .registry_setup import seed_demo
 
-            print(f"preparing (once): the national synthetic registry -> {path} …", file=sys.stderr, flush=True)
+            print(
+                f"preparing (once): the national synthetic registry -> {path} …",
+                file=sys.stderr,
+                flush=True,
+            )
             partial = path.with_suffix(".partial")
             for leftover in home.glob(partial.name + "*"):
                 leftover.unlink()
@@ -621,16 +708,36 @@ def prepare(args: argparse.Namespace) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m console.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--registry", type=Path, help="a RegistryStore file instead of the cached national set")
+    parser = argparse.ArgumentParser(
+        prog="python -m console.bench", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--registry", type=Path, help="a RegistryStore file instead of the cached national set"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--seconds", type=float, default=30.0, help="steady-state seconds (default 30)")
-    parser.add_argument("--rate", type=float, default=20.0, help="responder updates per second (default 20)")
-    parser.add_argument("--stacks", type=int, default=0, metavar="N",
-                        help="record the main thread's stack on stalls and print the N worst")
-    parser.add_argument("--tracemalloc", type=int, default=0, metavar="N",
-                        help="trace Python allocations (slow) and print the N biggest sites at the end")
-    parser.add_argument("--show", action="store_true", help="use the real display instead of offscreen")
+    parser.add_argument(
+        "--seconds", type=float, default=30.0, help="steady-state seconds (default 30)"
+    )
+    parser.add_argument(
+        "--rate", type=float, default=20.0, help="responder updates per second (default 20)"
+    )
+    parser.add_argument(
+        "--stacks",
+        type=int,
+        default=0,
+        metavar="N",
+        help="record the main thread's stack on stalls and print the N worst",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        type=int,
+        default=0,
+        metavar="N",
+        help="trace Python allocations (slow) and print the N biggest sites at the end",
+    )
+    parser.add_argument(
+        "--show", action="store_true", help="use the real display instead of offscreen"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 

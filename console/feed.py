@@ -25,7 +25,10 @@ class EventFeed(QObject):
     batch = Signal(object)  # list[Event]
 
     def __init__(
-        self, service: IncidentService, interval_ms: int = DEFAULT_INTERVAL_MS, parent: QObject | None = None
+        self,
+        service: IncidentService,
+        interval_ms: int = DEFAULT_INTERVAL_MS,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._interval = interval_ms / 1000

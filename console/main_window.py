@@ -70,7 +70,10 @@ class MainWindow(QMainWindow):
         reason_asker: AskReason = ask_reason,
         map_cache_dir: Path | None = None,
         pump: bool = True,
+        map_view: MapView | None = None,
     ) -> None:
+        """`map_view`: one made earlier (a start creates it first, so QtWebEngine starts
+        while the registry loads); else one is made here with `map_cache_dir`."""
         super().__init__()
         self.service = service
         self.funnel = funnel
@@ -90,7 +93,7 @@ class MainWindow(QMainWindow):
         self.queue = IncidentQueueView(self.queue_model, self)
         self.intake = IntakePanel(service, gazetteer, funnel, reason_asker=reason_asker)
         self.action_panel = ActionPanel(service, funnel, confirm=confirm)
-        self.map_view = MapView(cache_dir=map_cache_dir)
+        self.map_view = map_view if map_view is not None else MapView(cache_dir=map_cache_dir)
         self.map_view.setMinimumWidth(360)
         self.map_sync = MapSync(self.map_view, service, now)
         self.notices = NoticeBar(funnel, self)

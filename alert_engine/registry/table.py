@@ -1,14 +1,18 @@
 """Columnar, in-memory registry: numpy arrays plus KD-trees in RD metres.
 
 Selection works on these arrays with masks; Python objects are only touched for the
-handful of responders that end up alerted.
+handful of responders that end up alerted. Text columns follow the same rule: ids and
+pseudonyms are fixed-width UTF-8 byte arrays (a str is made when one is read), the
+municipality a code per responder, and the id index a sorted array, so a national
+registry holds a few MB of text instead of ~750,000 Python strings and a dict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, overload
 
 import numpy as np
 import opening_hours
@@ -55,6 +59,179 @@ class Patterns:
         return True if parsed is None else bool(parsed.is_open(local))
 
 
+class StrColumn(Sequence[str]):
+    """Texts as one fixed-width UTF-8 byte array; indexing with an int gives a str, with
+    an array or slice another StrColumn. (A value must not end in NUL bytes.)"""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: np.ndarray) -> None:
+        self.data = data
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> StrColumn:
+        if isinstance(texts, StrColumn):
+            return texts
+        encoded = [t.encode() for t in texts]
+        return cls(np.asarray(encoded, dtype=bytes) if encoded else np.zeros(0, "S1"))
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @overload
+    def __getitem__(self, key: int) -> str: ...
+    @overload
+    def __getitem__(self, key: slice) -> StrColumn: ...
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int | np.integer):
+            return bytes(self.data[key]).decode()
+        return StrColumn(self.data[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return (b.decode() for b in self.data.tolist())
+
+    def tolist(self) -> list[str]:
+        return [b.decode() for b in self.data.tolist()]
+
+    def __repr__(self) -> str:
+        return f"StrColumn({len(self)} texts, {self.data.dtype})"
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.data.nbytes)
+
+
+class Categorical(Sequence[str]):
+    """A text column with few distinct values: a code per row. `column == text` gives a
+    boolean array, as an object array of str would."""
+
+    __slots__ = ("categories", "codes")
+
+    def __init__(self, codes: np.ndarray, categories: Sequence[str]) -> None:
+        self.codes = codes
+        self.categories = tuple(categories)
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Categorical:
+        if isinstance(texts, Categorical):
+            return texts
+        values = list(texts)
+        lookup = {t: i for i, t in enumerate(dict.fromkeys(values))}
+        dtype = np.int16 if len(lookup) < 2**15 else np.int32
+        codes = np.fromiter(map(lookup.__getitem__, values), dtype=dtype, count=len(values))
+        return cls(codes, list(lookup))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @overload
+    def __getitem__(self, key: int) -> str: ...
+    @overload
+    def __getitem__(self, key: slice) -> Categorical: ...
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int | np.integer):
+            return self.categories[self.codes[key]]
+        return Categorical(self.codes[key], self.categories)
+
+    def __iter__(self) -> Iterator[str]:
+        names = self.categories
+        return (names[c] for c in self.codes.tolist())
+
+    def tolist(self) -> list[str]:
+        return list(self)
+
+    def __eq__(self, other: object) -> Any:  # elementwise, like a numpy array
+        if isinstance(other, str):
+            if other in self.categories:
+                return self.codes == self.categories.index(other)
+            return np.zeros(len(self.codes), dtype=bool)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> Any:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else ~equal
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Categorical({len(self)} rows, {len(self.categories)} values)"
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.codes.nbytes)
+
+
+class IdIndex(Mapping[str, int]):
+    """id -> row, like `{id: i for i, id in enumerate(ids)}` (a repeated id maps to its
+    last row), by binary search in the sorted id bytes instead of a dict of str."""
+
+    __slots__ = ("_ids", "_order", "_sorted")
+
+    def __init__(self, ids: StrColumn) -> None:
+        data = ids.data
+        self._ids = ids
+        if len(data) < 2 or bool(np.all(data[1:] > data[:-1])):
+            self._order: np.ndarray | None = None  # already sorted and unique (the usual case)
+            self._sorted = data
+        else:
+            self._order = np.argsort(data, kind="stable")
+            self._sorted = data[self._order]
+
+    def find(self, key: object) -> int:
+        """Row of `key`, or -1."""
+        if not isinstance(key, str):
+            return -1
+        raw = key.encode()
+        data = self._sorted
+        if len(data) == 0 or len(raw) > data.dtype.itemsize or raw.endswith(b"\0"):
+            return -1
+        pos = int(np.searchsorted(data, raw, side="right")) - 1
+        if pos < 0 or data[pos] != raw:
+            return -1
+        return pos if self._order is None else int(self._order[pos])
+
+    def rows(self, keys: StrColumn) -> np.ndarray:
+        """Rows of many ids at once (-1 where unknown)."""
+        data = self._sorted
+        if len(data) == 0:
+            return np.full(len(keys), -1, dtype=np.int64)
+        wanted = (
+            keys.data.astype(data.dtype)
+            if keys.data.dtype.itemsize <= data.dtype.itemsize
+            else None
+        )
+        if wanted is None:
+            return np.asarray([self.find(k) for k in keys], dtype=np.int64)
+        pos = np.searchsorted(data, wanted, side="right") - 1
+        hit = (pos >= 0) & (data[np.maximum(pos, 0)] == wanted)
+        rows = pos if self._order is None else self._order[np.maximum(pos, 0)]
+        return np.where(hit, rows, -1).astype(np.int64)
+
+    def get(self, key: object, default: Any = None) -> Any:
+        row = self.find(key)
+        return default if row < 0 else row
+
+    def __getitem__(self, key: str) -> int:
+        row = self.find(key)
+        if row < 0:
+            raise KeyError(key)
+        return row
+
+    def __contains__(self, key: object) -> bool:
+        return self.find(key) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def nbytes(self) -> int:
+        extra = 0 if self._order is None else self._order.nbytes + self._sorted.nbytes
+        return int(extra)
+
+
 @dataclass
 class ResponderColumns:
     """Plain columns for bulk loading (from SQLite or the demo generator)."""
@@ -96,16 +273,16 @@ class Registry:
 
     def __init__(self, responders: ResponderColumns, aeds: AedColumns) -> None:
         self.patterns = Patterns()
-        self.r_ids = np.asarray(responders.ids, dtype=object)
-        self.r_index = {rid: i for i, rid in enumerate(responders.ids)}
-        self.r_pseudonym = np.asarray(responders.pseudonyms, dtype=object)
+        self.r_ids = StrColumn.of(responders.ids)
+        self.r_index = IdIndex(self.r_ids)
+        self.r_pseudonym = StrColumn.of(responders.pseudonyms)
         self.r_active = np.asarray(responders.active, dtype=bool)
         self.r_cert_day = np.asarray(responders.cert_day, dtype=np.int32)
         self.r_avail = self._codes(responders.availability)
         self.r_medical = np.asarray(responders.medical, dtype=bool)
         self.r_test_opt_in = np.asarray(responders.test_opt_in, dtype=bool)
         self.r_channels = np.asarray(responders.channels, dtype=np.uint8)
-        self.r_municipality = np.asarray(responders.municipality, dtype=object)
+        self.r_municipality = Categorical.of(responders.municipality)
 
         self.s_resp = np.asarray(responders.slot_resp, dtype=np.int32)
         self.s_lat = np.asarray(responders.slot_lat, dtype=float)
@@ -120,15 +297,15 @@ class Registry:
         gps = self.s_kind == SLOT_GPS
         np.fmax.at(self.r_gps_epoch, self.s_resp[gps], self.s_gps_epoch[gps])
 
-        self.a_ids = np.asarray(aeds.ids, dtype=object)
-        self.a_index = {aid: i for i, aid in enumerate(aeds.ids)}
+        self.a_ids = StrColumn.of(aeds.ids)
+        self.a_index = IdIndex(self.a_ids)
         self.a_lat = np.asarray(aeds.lat, dtype=float)
         self.a_lon = np.asarray(aeds.lon, dtype=float)
         self.a_x, self.a_y = to_rd(self.a_lat, self.a_lon)
         self.a_hours = self._codes(aeds.opening_hours)
         self.a_status = np.asarray([AED_STATUS_CODES[AedStatus(s)] for s in aeds.status], np.int8)
-        self.a_cabinet = np.asarray(aeds.cabinet_code, dtype=object)
-        self.a_description = np.asarray(aeds.location_description, dtype=object)
+        self.a_cabinet = StrColumn.of(aeds.cabinet_code)
+        self.a_description = StrColumn.of(aeds.location_description)
         self.a_tree = cKDTree(np.column_stack([self.a_x, self.a_y])) if len(self.a_x) else None
 
     def _codes(self, texts: Sequence[str]) -> np.ndarray:
@@ -160,8 +337,8 @@ class Registry:
 
     def nbytes(self) -> int:
         """Rough size of the arrays and trees (for the benchmark's memory figure)."""
-        arrays = [v for v in vars(self).values() if isinstance(v, np.ndarray)]
-        total = sum(a.nbytes for a in arrays)
+        columns = (np.ndarray, StrColumn, Categorical, IdIndex)
+        total = sum(v.nbytes for v in vars(self).values() if isinstance(v, columns))
         for tree in (self.s_tree, self.a_tree):
             if tree is not None:
                 total += tree.data.nbytes + tree.indices.nbytes

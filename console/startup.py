@@ -1,0 +1,136 @@
+"""Start-up work that needs no Qt, done in worker threads while Qt and the map start.
+
+Reading the national registry is the longest part of a start (~1.3 s, half of it inside
+SQLite, which lets other threads run). `preload()` starts it before PySide6 is imported;
+`console.app.build` creates the map view meanwhile (QtWebEngine starts its processes and
+loads the page) and then waits for the registry. The motorway and address indexes
+(~0.25 s of Python each) are built in threads of their own once the window is up, so
+they do not compete with the registry for the GIL during the start.
+"""
+
+from __future__ import annotations
+
+import gc
+import linecache
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alert_engine.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from alert_engine.gazetteer import Gazetteer
+    from alert_engine.motorway import MotorwayIndex
+    from alert_engine.registry.table import Registry
+
+    from .registry_setup import RegistryInfo
+
+# Between The Hague and Zoetermeer (console.map.page.DEFAULT_CENTER; that module imports Qt).
+GAZETTEER_FOCUS = (52.060, 4.400)
+
+
+def _in_thread[T](name: str, work: Any) -> Future[T]:
+    future: Future[T] = Future()
+
+    def run() -> None:
+        if future.set_running_or_notify_cancel():
+            try:
+                future.set_result(work())
+            except BaseException as exc:  # handed to whoever waits for the result
+                future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
+
+
+class LazyMotorways:
+    """Stands in for the motorway index: built in a thread by `start()`; the first
+    exclusion check waits for it if it comes sooner."""
+
+    def __init__(self) -> None:
+        self._future: Future[MotorwayIndex] | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        from alert_engine.motorway import default_index
+
+        with self._lock:
+            if self._future is None:
+                self._future = _in_thread("motorways", default_index)
+
+    def index(self) -> MotorwayIndex:
+        self.start()
+        assert self._future is not None
+        return self._future.result()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.index(), name)
+
+
+def _background_gazetteer() -> Gazetteer:
+    from alert_engine.gazetteer import Gazetteer
+
+    class BackgroundGazetteer(Gazetteer):
+        """The address index, built in a thread: `load()` (the intake calls it when the
+        window is up) starts that build and returns at once; a search waits for it."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._build_lock = threading.Lock()  # held while the index is built
+            self._started = threading.Event()
+
+        def load(self) -> None:
+            if not self._started.is_set():
+                self._started.set()
+                threading.Thread(target=self._load, name="gazetteer", daemon=True).start()
+
+        def _load(self) -> None:
+            with self._build_lock:
+                super()._load()
+
+    return BackgroundGazetteer(focus=GAZETTEER_FOCUS)
+
+
+@dataclass
+class Preload:
+    registry: Future[tuple[Registry, RegistryInfo]]
+    gazetteer: Gazetteer
+    motorways: LazyMotorways = field(default_factory=LazyMotorways)
+
+    def after_start(self) -> None:
+        """The window is up: build the motorway and address indexes in the background."""
+        self.motorways.start()
+        self.gazetteer.load()
+
+
+def preload(registry_path: Path | None) -> Preload:
+    """Start loading the registry; call it before PySide6 is imported."""
+    if registry_path is not None and not registry_path.is_file():
+        raise InvalidInput(f"{registry_path}: no such registry file")  # at once, before any window
+    from .registry_setup import open_registry  # the registry package: numpy, scipy, pyproj
+
+    registry: Future[tuple[Registry, RegistryInfo]] = _in_thread(
+        "registry", lambda: open_registry(registry_path)
+    )
+    # The rest of the engine imports no Qt: import it now, while SQLite reads, and before
+    # PySide6, whose import hook reads the source of every module imported after it.
+    import alert_engine.eventlog.store
+    import alert_engine.service  # noqa: F401
+
+    return Preload(registry, _background_gazetteer())
+
+
+def settle_after_start() -> None:
+    """Everything long-lived exists now: keep the collector off it, drop import leftovers.
+
+    gc.freeze() moves the objects made so far (modules, classes, Qt wrappers, the
+    registry) out of the collector's generations, so a full collection no longer walks
+    them: without it one takes tens of milliseconds on the GUI thread, a visible stall.
+    (No gc.collect() first: that would be such a pause, in the middle of the start.)
+    linecache holds the source of every module imported after PySide6 (its import hook
+    reads them): ~25 MB nobody needs until a traceback is printed.
+    """
+    linecache.clearcache()
+    gc.freeze()
