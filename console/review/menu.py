@@ -1,0 +1,93 @@
+"""The live console's way into review: open the selected incident, a JSONL file, the access log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+
+from alert_engine.review.access_log import AccessLog
+from alert_engine.review.source import ServiceNotes
+from alert_engine.service import IncidentService
+
+from ..funnel import MessageFunnel
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ReviewMenu", text)
+
+
+class ReviewMenu(QObject):
+    """Keeps the review windows alive (a window without an owner would be collected)."""
+
+    def __init__(
+        self, window: QMainWindow, service: IncidentService, funnel: MessageFunnel, store_path: Path
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.service = service
+        self.funnel = funnel
+        self.store_path = store_path
+        self.open_windows: list[QMainWindow] = []
+        self.ask: object | None = None  # tests answer "who and why" without a modal dialog
+        self.menu = QMenu(_tr("&Nazien"), window)
+        self.incident_action = self._add(_tr("Geselecteerde melding nazien…"), self.review_selected)
+        self.file_action = self._add(_tr("Gebeurtenissenbestand (JSONL) nazien…"), self.review_file)
+        self.menu.addSeparator()
+        self.log_action = self._add(_tr("Toegangslogboek bekijken…"), self.show_access_log)
+
+    def _add(self, text: str, slot: object) -> QAction:
+        action = self.menu.addAction(text)
+        action.triggered.connect(slot)
+        return action
+
+    def review_selected(self) -> None:
+        incident = getattr(self.window, "current_incident", None)
+        if not incident:
+            self.funnel.warning(_tr("Selecteer eerst een melding om na te zien."))
+            return
+        self._open(self.store_path, incident, ServiceNotes(self.service, incident))
+
+    def review_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, _tr("Gebeurtenissen nazien"), "", _tr("JSON Lines (*.jsonl);;Alle bestanden (*)")
+        )
+        if path:
+            self._open(Path(path), None, None)
+
+    def _open(self, path: Path, incident: str | None, notes: ServiceNotes | None) -> None:
+        from .window import open_review
+
+        try:
+            extra = {"ask": self.ask} if self.ask is not None else {}
+            window = open_review(path, incident, parent=None, notes=notes, **extra)  # type: ignore[arg-type]
+        except Exception as exc:  # every failure reaches the dispatcher as one sentence
+            self.funnel.report(exc)
+            return
+        if window is not None:
+            self.open_windows.append(window)
+            window.show()
+
+    def show_access_log(self) -> None:
+        from .dialogs import AccessLogDialog
+
+        try:
+            AccessLogDialog(AccessLog(), None, self.window).exec()
+        except Exception as exc:
+            self.funnel.report(exc)
+
+
+def install_review_menu(
+    window: QMainWindow, service: IncidentService, funnel: MessageFunnel, store_path: Path
+) -> ReviewMenu:
+    """Add the review menu before Help in the live window's menu bar."""
+    menu = ReviewMenu(window, service, funnel, store_path)
+    help_menu = getattr(window, "help_menu", None)
+    bar = window.menuBar()
+    if help_menu is not None:
+        bar.insertMenu(help_menu.menuAction(), menu.menu)
+    else:
+        bar.addMenu(menu.menu)
+    return menu
