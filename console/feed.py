@@ -10,11 +10,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from alert_engine.events import Event
-from alert_engine.service import IncidentService
+from alert_engine.exclusion import CallFacts, ExclusionVerdict
+from alert_engine.service import AedView, IncidentService, Listener
+from alert_engine.state import IncidentState
 
 DEFAULT_INTERVAL_MS = 100  # 10 updates a second at most
 
@@ -76,3 +80,49 @@ class EventFeed(QObject):
         self._last_flush = time.monotonic()
         self.flushes += 1
         self.batch.emit(events)
+
+
+class CoalescedService:
+    """A service as the console's panels see it: the same queries and commands, but the
+    event batches they subscribe to arrive through the feed, so every part of the window
+    repaints at most ten times a second (the intake and the action panel listen for
+    themselves; without this they would redraw on each of 20 responder updates a second).
+    A panel refreshes itself after its own commands, so a click still shows at once."""
+
+    def __init__(self, service: IncidentService, feed: EventFeed) -> None:
+        self._service = service
+        self._feed = feed
+        self.config = service.config
+
+    def subscribe(self, listener: Listener) -> None:
+        self._feed.batch.connect(listener)
+
+    def now(self) -> datetime:
+        return self._service.now()
+
+    def incidents(self) -> list[IncidentState]:
+        return self._service.incidents()
+
+    def state(self, incident: str) -> IncidentState:
+        return self._service.state(incident)
+
+    def events(self, incident: str | None = None) -> list[Event]:
+        return self._service.events(incident)
+
+    def preview(self, facts: CallFacts) -> ExclusionVerdict:
+        return self._service.preview(facts)
+
+    def new_call(self, facts: CallFacts, address: str = "") -> str:
+        return self._service.new_call(facts, address)
+
+    def alert_blocker(self, incident: str) -> str | None:
+        return self._service.alert_blocker(incident)
+
+    def command(self, name: str, incident: str, *args: Any) -> list[Event]:
+        return self._service.command(name, incident, *args)
+
+    def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]:
+        return self._service.aeds_near(lat, lon, radius_m)
+
+    def pump(self) -> None:
+        self._service.pump()

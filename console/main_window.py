@@ -29,7 +29,7 @@ from alert_engine.events import Event
 from alert_engine.gazetteer import Gazetteer
 from alert_engine.service import IncidentService
 
-from .feed import EventFeed
+from .feed import CoalescedService, EventFeed
 from .funnel import MessageFunnel
 from .i18n import Translations
 from .map.bridge import MapView
@@ -91,8 +91,10 @@ class MainWindow(QMainWindow):
         # -- widgets ----------------------------------------------------------------------
         self.header = StatusHeader(now, demo, registry, self)
         self.queue = IncidentQueueView(self.queue_model, self)
-        self.intake = IntakePanel(service, gazetteer, funnel, reason_asker=reason_asker)
-        self.action_panel = ActionPanel(service, funnel, confirm=confirm)
+        # The panels listen to the service themselves: give them the coalesced batches.
+        panels_service = CoalescedService(service, self.feed)
+        self.intake = IntakePanel(panels_service, gazetteer, funnel, reason_asker=reason_asker)
+        self.action_panel = ActionPanel(panels_service, funnel, confirm=confirm)
         self.map_view = map_view if map_view is not None else MapView(cache_dir=map_cache_dir)
         self.map_view.setMinimumWidth(360)
         self.map_sync = MapSync(self.map_view, service, now)

@@ -48,15 +48,17 @@ def load_registry(db: sqlite3.Connection) -> Registry:
 
 
 def _responders(db: sqlite3.Connection) -> ResponderColumns:
-    (ids, pseudonyms), (availability, municipality, channels, certificate) = _scan(
+    (ids, pseudonyms, flag_text), (availability, municipality, channels, certificate) = _scan(
         db,
         "responders",
-        ("id", "CASE WHEN pseudonym = '' THEN id ELSE pseudonym END"),
+        ("id", "CASE WHEN pseudonym = '' THEN id ELSE pseudonym END", "active || medical || test_alarms_opt_in"),
         ("availability", "municipality", "channels", "certificate_valid_until"),
     )
-    flags = _chars(db, "responders", "active || medical || test_alarms_opt_in", len(ids), 3)
-    (owner,), (window,) = _scan(db, "responder_positions", ("responder_id",), ('"window"',))
-    kind = _chars(db, "responder_positions", "substr(kind, 1, 1)", len(owner), 1)[:, 0]
+    flags = _chars(flag_text, 3)
+    (owner, kind_text), (window,) = _scan(
+        db, "responder_positions", ("responder_id", "substr(kind, 1, 1)"), ('"window"',)
+    )
+    kind = _chars(kind_text, 1)[:, 0]
     numbers = _floats(db, "responder_positions", "lat, lon", 2)
     # Only GPS fixes have a time; the filtered scan meets them in the same rowid order.
     gps = kind == ord("g")
@@ -148,10 +150,15 @@ def _fixed_width(joined: bytes, count: int) -> np.ndarray | None:
     return out.view(f"S{width}")
 
 
-def _chars(db: sqlite3.Connection, table: str, expr: str, count: int, width: int) -> np.ndarray:
-    """A fixed-width ASCII expression per row as a (count, width) array of byte codes."""
-    (text,) = db.execute(f"SELECT group_concat({expr}, '') FROM {table} NOT INDEXED").fetchone()
-    return np.frombuffer((text or "").encode("ascii"), dtype=np.uint8).reshape(count, width)
+def _chars(column: StrColumn, width: int) -> np.ndarray:
+    """A fixed-width ASCII column (flags "101", kind letters) as a (rows, width) array of
+    byte codes."""
+    data = column.data
+    if len(data) == 0:
+        return np.zeros((0, width), dtype=np.uint8)
+    if data.dtype.itemsize != width:  # cannot happen for these columns; be loud if it does
+        raise ValueError(f"expected {width} characters per row, got {data.dtype}")
+    return np.ascontiguousarray(data).view(np.uint8).reshape(len(data), width)
 
 
 def _floats(

@@ -287,11 +287,13 @@ class Registry:
         self.s_resp = np.asarray(responders.slot_resp, dtype=np.int32)
         self.s_lat = np.asarray(responders.slot_lat, dtype=float)
         self.s_lon = np.asarray(responders.slot_lon, dtype=float)
-        self.s_x, self.s_y = to_rd(self.s_lat, self.s_lon)
+        # x and y are the columns of the array the KD-tree keeps (not a second copy).
+        slots_xy = np.column_stack(to_rd(self.s_lat, self.s_lon))
+        self.s_x, self.s_y = slots_xy[:, 0], slots_xy[:, 1]
         self.s_kind = np.asarray(responders.slot_kind, dtype=np.int8)
         self.s_window = self._codes(responders.slot_window)
         self.s_gps_epoch = np.asarray(responders.slot_gps_epoch, dtype=float)
-        self.s_tree = cKDTree(np.column_stack([self.s_x, self.s_y])) if len(self.s_x) else None
+        self.s_tree = cKDTree(slots_xy) if len(self.s_x) else None
         # Latest GPS fix per responder: a fresh fix overrides the registered addresses.
         self.r_gps_epoch = np.full(len(self.r_ids), np.nan)
         gps = self.s_kind == SLOT_GPS

@@ -47,6 +47,7 @@ class ResponderTableModel(IncidentRowsModel):
         super().__init__(service, now, parent)
         self.speed_mps = speed_mps
         self._load_labels()
+        self._answers = self._role_answers()
 
     def _load_labels(self) -> None:
         # Looked up once per language, not per cell: views ask for data thousands of times.
@@ -86,27 +87,35 @@ class ResponderTableModel(IncidentRowsModel):
         return eta_seconds(self._state, r, self._now(), self.speed_mps)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        # Views ask for a dozen roles per cell and the proxy for SORT_ROLE on every move:
+        # look the role up first, so a role we do not answer costs one dict lookup.
+        answer = self._answers.get(role)
+        if answer is None:
             return None
-        r: ResponderState = self._items[self._ids[index.row()]]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(r, col)
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.COL_ROLE and r.role == "aed" and r.aed:
-            return self.tr("Haalt eerst AED {0}, dan naar het slachtoffer").format(r.aed)
-        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
-            return self._brushes.get(r.state)
-        if role == Qt.ItemDataRole.FontRole and r.state in ("accepted", "arrived"):
-            return bold()
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_DISTANCE, self.COL_ETA):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ID_ROLE:
-            return r.id
-        if role == STATE_ROLE:
-            return r.state
-        if role == SORT_ROLE:
+        row = index.row()
+        if not 0 <= row < len(self._ids) or not index.isValid():
+            return None
+        return answer(self._items[self._ids[row]], index.column())
+
+    def _role_answers(self) -> dict[int, Callable[[ResponderState, int], Any]]:
+        role = Qt.ItemDataRole
+        right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        numeric = (self.COL_DISTANCE, self.COL_ETA)
+        return {
+            int(role.DisplayRole): self._display,
+            int(role.ToolTipRole): self._tooltip,
+            int(role.ForegroundRole): lambda r, col: self._brushes.get(r.state) if col == self.COL_STATE else None,
+            int(role.FontRole): lambda r, col: bold() if r.state in ("accepted", "arrived") else None,
+            int(role.TextAlignmentRole): lambda r, col: right if col in numeric else None,
+            int(ID_ROLE): lambda r, col: r.id,
+            int(STATE_ROLE): lambda r, col: r.state,
             # State first, then distance: cheap and stable, so re-sorting 100 rows is nothing.
-            return STATE_RANK.get(r.state, 9) * 100_000 + min(r.distance_m, 99_999.0)
+            int(SORT_ROLE): lambda r, col: STATE_RANK.get(r.state, 9) * 100_000 + min(r.distance_m, 99_999.0),
+        }
+
+    def _tooltip(self, r: ResponderState, col: int) -> str | None:
+        if col == self.COL_ROLE and r.role == "aed" and r.aed:
+            return self.tr("Haalt eerst AED {0}, dan naar het slachtoffer").format(r.aed)
         return None
 
     def _display(self, r: ResponderState, col: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 
@@ -27,6 +28,7 @@ class LiveChart(pg.PlotWidget):
         self._now = now
         self._state: IncidentState | None = None
         self._dirty = False
+        self._ranges: tuple[float, float] | None = None
         self.redraws = 0
         item = self.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.25)
@@ -67,10 +69,15 @@ class LiveChart(pg.PlotWidget):
         self.arrivals.setData(rx, ry, skipFiniteCheck=True)
         top = max([*ay, *ry, float(self.target.value())], default=0.0)
         right = max([*ax, *rx], default=0.0)
-        item = self.getPlotItem()
-        item.setYRange(0, top + 2, padding=0)
-        # The first minutes matter most: start narrow and widen as the alarm runs.
-        item.setXRange(0, max(120.0, right * 1.05), padding=0)
+        # The first minutes matter most: start narrow and widen as the alarm runs, in whole
+        # minutes. A new range makes pyqtgraph lay out and redraw both axes (ticks, labels,
+        # grid): once a minute, not on every redraw as the curves reach "now".
+        ranges = (top + 2, max(120.0, 60.0 * math.ceil(right * 1.05 / 60.0)))
+        if ranges != self._ranges:
+            self._ranges = ranges
+            item = self.getPlotItem()
+            item.setYRange(0, ranges[0], padding=0)
+            item.setXRange(0, ranges[1], padding=0)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

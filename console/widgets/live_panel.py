@@ -223,9 +223,11 @@ class LivePanel(QWidget):
         self.chart.set_state(self._state)
         self._render_oversupply(c)
         self._render_tab_titles()
-        self.title.setText(
+        title = (
             self.tr("Live – melding {0}").format(self._incident) if self._incident else self.tr("Live – geen melding geselecteerd")
         )
+        if self.title.text() != title:
+            self.title.setText(title)
 
     def _render_oversupply(self, c: Counters) -> None:
         self.oversupply_box.setVisible(c.show_oversupply_notice)
@@ -247,8 +249,15 @@ class LivePanel(QWidget):
         )
 
     def _render_tab_titles(self) -> None:
-        self.tabs.setTabText(0, self.tr("Hulpverleners ({0})").format(self.responder_model.rowCount()))
-        self.tabs.setTabText(1, self.tr("AED's ({0})").format(self.aed_model.rowCount()))
+        titles = (
+            self.tr("Hulpverleners ({0})").format(self.responder_model.rowCount()),
+            self.tr("AED's ({0})").format(self.aed_model.rowCount()),
+        )
+        for tab, title in enumerate(titles):
+            # QTabWidget.setTabText lays the whole tab widget out again and repaints it
+            # (tables included), even for the same text: only when the count changed.
+            if self.tabs.tabText(tab) != title:
+                self.tabs.setTabText(tab, title)
 
     def _emit_selected(self, view: QTableView, signal: SignalInstance) -> None:
         rows = view.selectionModel().selectedRows()
