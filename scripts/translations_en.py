@@ -16,6 +16,13 @@ from pathlib import Path
 
 # Dutch source -> English, for every context that uses the text.
 GLOSSARY: dict[str, str] = {
+    "&Nazien": "&Review",
+    "Geselecteerde melding nazien…": "Review the selected incident…",
+    "Gebeurtenissenbestand (JSONL) nazien…": "Review an event file (JSONL)…",
+    "Toegangslogboek bekijken…": "View the access log…",
+    "Selecteer eerst een melding om na te zien.": "Select an incident to review first.",
+    "Gebeurtenissen nazien": "Review events",
+    "JSON Lines (*.jsonl);;Alle bestanden (*)": "JSON Lines (*.jsonl);;All files (*)",
     # -- phases, states, roles, modes (Labels) ------------------------------------------
     "nieuw": "new",
     "uitgesloten": "excluded",

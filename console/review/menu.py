@@ -15,10 +15,6 @@ from alert_engine.service import IncidentService
 from ..funnel import MessageFunnel
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ReviewMenu", text)
-
-
 class ReviewMenu(QObject):
     """Keeps the review windows alive (a window without an owner would be collected)."""
 
@@ -32,11 +28,20 @@ class ReviewMenu(QObject):
         self.store_path = store_path
         self.open_windows: list[QMainWindow] = []
         self.ask: object | None = None  # tests answer "who and why" without a modal dialog
-        self.menu = QMenu(_tr("&Nazien"), window)
-        self.incident_action = self._add(_tr("Geselecteerde melding nazien…"), self.review_selected)
-        self.file_action = self._add(_tr("Gebeurtenissenbestand (JSONL) nazien…"), self.review_file)
+        self.menu = QMenu(QCoreApplication.translate("ReviewMenu", "&Nazien"), window)
+        self.incident_action = self._add(
+            QCoreApplication.translate("ReviewMenu", "Geselecteerde melding nazien…"),
+            self.review_selected,
+        )
+        self.file_action = self._add(
+            QCoreApplication.translate("ReviewMenu", "Gebeurtenissenbestand (JSONL) nazien…"),
+            self.review_file,
+        )
         self.menu.addSeparator()
-        self.log_action = self._add(_tr("Toegangslogboek bekijken…"), self.show_access_log)
+        self.log_action = self._add(
+            QCoreApplication.translate("ReviewMenu", "Toegangslogboek bekijken…"),
+            self.show_access_log,
+        )
 
     def _add(self, text: str, slot: object) -> QAction:
         action = self.menu.addAction(text)
@@ -46,13 +51,20 @@ class ReviewMenu(QObject):
     def review_selected(self) -> None:
         incident = getattr(self.window, "current_incident", None)
         if not incident:
-            self.funnel.warning(_tr("Selecteer eerst een melding om na te zien."))
+            self.funnel.warning(
+                QCoreApplication.translate(
+                    "ReviewMenu", "Selecteer eerst een melding om na te zien."
+                )
+            )
             return
         self._open(self.store_path, incident, ServiceNotes(self.service, incident))
 
     def review_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, _tr("Gebeurtenissen nazien"), "", _tr("JSON Lines (*.jsonl);;Alle bestanden (*)")
+            self.window,
+            QCoreApplication.translate("ReviewMenu", "Gebeurtenissen nazien"),
+            "",
+            QCoreApplication.translate("ReviewMenu", "JSON Lines (*.jsonl);;Alle bestanden (*)"),
         )
         if path:
             self._open(Path(path), None, None)

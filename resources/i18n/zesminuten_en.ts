@@ -898,6 +898,37 @@
         </message>
     </context>
     <context>
+        <name>ReviewMenu</name>
+        <message>
+            <source>&amp;Nazien</source>
+            <translation>&amp;Review</translation>
+        </message>
+        <message>
+            <source>Geselecteerde melding nazien…</source>
+            <translation>Review the selected incident…</translation>
+        </message>
+        <message>
+            <source>Gebeurtenissenbestand (JSONL) nazien…</source>
+            <translation>Review an event file (JSONL)…</translation>
+        </message>
+        <message>
+            <source>Toegangslogboek bekijken…</source>
+            <translation>View the access log…</translation>
+        </message>
+        <message>
+            <source>Selecteer eerst een melding om na te zien.</source>
+            <translation>Select an incident to review first.</translation>
+        </message>
+        <message>
+            <source>Gebeurtenissen nazien</source>
+            <translation>Review events</translation>
+        </message>
+        <message>
+            <source>JSON Lines (*.jsonl);;Alle bestanden (*)</source>
+            <translation>JSON Lines (*.jsonl);;All files (*)</translation>
+        </message>
+    </context>
+    <context>
         <name>ShortcutsDialog</name>
         <message>
             <source>Sneltoetsen</source>
