@@ -57,7 +57,7 @@ def open_flags(registry: Registry, t: datetime) -> np.ndarray:
     if cached is not None and cached[0] == key:
         flags: np.ndarray = cached[1]
         return flags
-    flags = patterns.open_at(np.arange(len(patterns.texts)), t)
+    flags = patterns.all_open_at(t)
     patterns._flags_cache = (key, flags)  # type: ignore[attr-defined]
     return flags
 
@@ -239,20 +239,21 @@ def select(
     # Plain Python values before the per-record loop: int()/float()/round() on numpy
     # scalars was most of its cost. round() stays per value: np.round differs on ties.
     aeds = tuple(
-        ChosenAed(i, registry.a_ids[i], round(d, 1), round(la, 6), round(lo, 6))
-        for i, d, la, lo in zip(
-            aed_idx.tolist(), aed_dist.tolist(),
+        ChosenAed(i, aid, round(d, 1), round(la, 6), round(lo, 6))
+        for i, aid, d, la, lo in zip(
+            aed_idx.tolist(), registry.a_ids[aed_idx].tolist(), aed_dist.tolist(),
             registry.a_lat[aed_idx].tolist(), registry.a_lon[aed_idx].tolist(),
             strict=True,
         )
     )  # fmt: skip
     chosen = tuple(
         ChosenResponder(
-            r, registry.r_ids[r], "cpr" if a < 0 else "aed", None if a < 0 else aeds[a].id,
+            r, rid, "cpr" if a < 0 else "aed", None if a < 0 else aeds[a].id,
             round(d, 1), round(la, 5), round(lo, 5),
         )
-        for r, d, la, lo, a in zip(
-            resp.tolist(), dist.tolist(),
+        # Ids decoded in one go: per-item access to the compact id column costs ~1 µs each.
+        for r, rid, d, la, lo, a in zip(
+            resp.tolist(), registry.r_ids[resp].tolist(), dist.tolist(),
             registry.s_lat[slot].tolist(), registry.s_lon[slot].tolist(), roles.tolist(),
             strict=True,
         )

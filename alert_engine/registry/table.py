@@ -54,6 +54,11 @@ class Patterns:
         )
         return flags[inverse]
 
+    def all_open_at(self, t: datetime) -> np.ndarray:
+        """Open/closed for every pattern at t (one parser call per distinct pattern)."""
+        local = t.astimezone(AMSTERDAM).replace(tzinfo=None)
+        return np.array([p is None or bool(p.is_open(local)) for p in self._parsed], dtype=bool)
+
     def _is_open(self, code: int, local: datetime) -> bool:
         parsed = self._parsed[code]
         return True if parsed is None else bool(parsed.is_open(local))
@@ -81,7 +86,7 @@ class StrColumn(Sequence[str]):
     @overload
     def __getitem__(self, key: int) -> str: ...
     @overload
-    def __getitem__(self, key: slice) -> StrColumn: ...
+    def __getitem__(self, key: slice | np.ndarray) -> StrColumn: ...
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, int | np.integer):
             return bytes(self.data[key]).decode()
