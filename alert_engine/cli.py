@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import EngineError, InvalidInput
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temp file and rename, so OUT is either complete or untouched."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from .files import write_atomically
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -44,7 +30,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
     if args.events:
-        _write_atomically(Path(args.events), "".join(e.to_json() + "\n" for e in result.events))
+        write_atomically(Path(args.events), "".join(e.to_json() + "\n" for e in result.events))
     if not args.quiet:
         states = result.engine.states
         print(

@@ -18,8 +18,6 @@ was cut off after the last line; the report says so.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -28,6 +26,7 @@ from typing import Any
 
 from ..errors import EngineError, InvalidInput
 from ..events import Event
+from ..files import write_atomically
 from ..state import fold_all
 from .store import GENESIS, EventStore, IntegrityReport, SqliteEventStore, chain_hash
 
@@ -191,7 +190,7 @@ def export_records(records: Sequence[ChainedRecord], out: Path | str) -> ExportR
     """Write chained JSON Lines atomically: OUT is either complete or untouched."""
     path = Path(out)
     text = "".join(chained_line(r.body, r.prev or GENESIS, r.hash or "") + "\n" for r in records)
-    _write_atomically(path, text)
+    write_atomically(path, text)
     heads = {r.incident: r.hash or "" for r in records}
     return ExportResult(path, len(records), heads)
 
@@ -205,18 +204,6 @@ def export_jsonl(source: EventStore | Sequence[Event], out: Path | str, incident
     if incident is not None and not records:
         raise InvalidInput(f"no events for incident {incident}")
     return export_records(records, out)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- reading -----------------------------------------------------------------------------------

@@ -16,12 +16,12 @@ from ..engine import Engine
 from ..errors import EngineError
 from ..eventlog.store import EventStore, MemoryEventStore
 from ..events import Event
-from ..exclusion import CallFacts
 from ..motorway import MotorwayIndex, default_index
 from ..notifications import RecordingChannel
 from ..registry.table import Registry
 from ..simulation.behaviour import BehaviourParams
 from ..simulation.responders import SimulatedResponders
+from . import steps
 from .loader import Scenario, Step
 
 
@@ -125,39 +125,11 @@ class ScenarioRunner:
         e, f, inc = self.engine, st.fields, st.incident
         try:
             if st.do == "call":
-                facts = CallFacts(**{k: v for k, v in f.items() if k != "address"})
-                extra = {"address": f["address"]} if "address" in f else {}
-                e.call(inc, facts, **extra)
-            elif st.do == "update_call":
-                e.update_call(inc, f)
-            elif st.do == "ambulance_dispatched":
-                e.dispatch_ambulance(inc, f["unit"])
-            elif st.do == "ambulance_arrived":
-                e.ambulance_arrived(inc, f.get("unit", ""))
-            elif st.do == "trigger_alert":
-                e.trigger_alert(inc)
-            elif st.do == "override_exclusion":
-                e.override_exclusion(inc, f["reason"])
-            elif st.do == "respond":
-                e.respond(inc, f["responder"], f["answer"])
-            elif st.do == "arrive":
-                e.arrive(inc, f["responder"])
-            elif st.do == "aed_fetched":
-                e.aed_fetched(inc, f["aed"])
-            elif st.do == "aed_connected":
-                e.aed_connected(inc, f["aed"])
-            elif st.do == "caller_instruction":
-                e.caller_instruction(inc, f["state"])
-            elif st.do == "cancel_alarm":
-                e.cancel_alarm(inc, f.get("by", "dispatcher"))
-            elif st.do == "close":
-                e.close(inc)
-            elif st.do == "oversupply_feedback":
-                e.oversupply_feedback(inc, f.get("note", ""))
-            elif st.do == "confirm_aed_ready":
-                e.confirm_aed_ready(f["aed"])
+                steps.call(e, inc, f)
             elif st.do == "simulate_responses":
                 self.sim.enable(inc)
+            else:
+                (steps.WORLD.get(st.do) or steps.DISPATCHER[st.do])(e, inc, f)
         except EngineError as exc:
             # The scenario ran, but this step was not possible at that moment; say so
             # and keep going, as a real console would after refusing a command.

@@ -6,13 +6,12 @@ written by people and survives a re-run.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..files import write_atomically
 from ..registry.table import Registry
 from .year_figures import (
     YearFigures,
@@ -105,12 +104,4 @@ def _write_block(path: Path, block: str) -> None:
         new = head + block + tail
     else:
         new = "# Behaviour model against published figures\n\n" + block + "\n" + old
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(new)
-        os.replace(tmp, path)  # a reader never sees half a file
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, new)  # a reader never sees half a file

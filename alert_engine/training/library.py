@@ -10,20 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInput
+from ..scenario import steps
 from ..scenario.loader import Scenario, load_scenario
 
 # Steps that are the trainee's job in training; the file's ones are the model answer.
-DISPATCHER_STEPS = frozenset(
-    {
-        "ambulance_dispatched",
-        "trigger_alert",
-        "override_exclusion",
-        "caller_instruction",
-        "cancel_alarm",
-        "close",
-        "oversupply_feedback",
-    }
-)
+DISPATCHER_STEPS = frozenset(steps.DISPATCHER)
 
 
 @dataclass

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import EngineError, IllegalTransition
-from ..exclusion import CallFacts
 from ..lifecycle import PENDING
+from ..scenario import steps
 from ..scenario.loader import Step
 from ..service import LocalService
 from ..state import ResponderState
@@ -150,26 +150,15 @@ class TrainingSession:
         inc = self.ids.get(st.incident, st.incident)
         try:
             if st.do == "call":
-                facts = CallFacts(**{k: v for k, v in f.items() if k != "address"})
-                extra = {"address": f["address"]} if "address" in f else {}
-                e.call(inc, facts, mode="training", **extra)
-            elif st.do == "update_call":
-                e.update_call(inc, f)
+                steps.call(e, inc, f, mode="training")
             elif st.do == "ambulance_arrived":
                 if e.state(inc).ambulance_arrived_at is None:  # else the trainer played it already
-                    e.ambulance_arrived(inc, f.get("unit", ""))
-            elif st.do == "respond":
-                e.respond(inc, f["responder"], f["answer"])
-            elif st.do == "arrive":
-                e.arrive(inc, f["responder"])
-            elif st.do == "aed_fetched":
-                e.aed_fetched(inc, f["aed"])
-            elif st.do == "aed_connected":
-                e.aed_connected(inc, f["aed"])
-            elif st.do == "confirm_aed_ready":
-                e.confirm_aed_ready(f["aed"])
-            elif st.do == "simulate_responses" and self.service.sim is not None:
-                self.service.sim.enable(inc)
+                    steps.WORLD[st.do](e, inc, f)
+            elif st.do == "simulate_responses":
+                if self.service.sim is not None:
+                    self.service.sim.enable(inc)
+            elif st.do in steps.WORLD:
+                steps.WORLD[st.do](e, inc, f)
         except (EngineError, KeyError) as exc:
             # The trainee's choices change the world (no alert, no ambulance): the step
             # simply cannot happen then. Keep it for the trainer, go on.
