@@ -10,6 +10,7 @@ from datetime import datetime
 
 import numpy as np
 
+from .clock import local_day
 from .config import AlertConfig
 from .events import Event
 from .lifecycle import HOLDING
@@ -45,7 +46,7 @@ def audit(events: Sequence[Event], config: AlertConfig, registry: Registry | Non
             continue
         states[e.incident] = after
         problems += _check_target(e, before, after, config)
-        _track_holders(e, after, holder)
+        problems.extend(_track_holders(e, after, holder))
         if aed_status is not None and registry is not None and e.type in ("aed_check_requested", "aed_ready_confirmed"):
             idx = registry.a_index.get(e["aed"])
             if idx is not None:
@@ -107,7 +108,7 @@ def _check_eligibility(
     e: Event, where: str, reg: Registry, config: AlertConfig, test: bool = False
 ) -> list[str]:
     out = []
-    today = e.time.date().toordinal()
+    today = local_day(e.time)
     for r in e["responders"]:
         i = reg.r_index.get(r["id"])
         if i is None:
@@ -148,17 +149,24 @@ def _check_target(e: Event, before: IncidentState, after: IncidentState, config:
     return out
 
 
-def _track_holders(e: Event, s: IncidentState, holder: dict[str, str]) -> None:
+def _track_holders(e: Event, s: IncidentState, holder: dict[str, str]) -> list[str]:
+    """Who is held by which open alarm after `e`; a responder who becomes held by a second
+    open alarm (a late accept, an arrival after cancellation) breaks rule 4."""
     if e.type in ("incident_closed", "alarm_cancelled"):
         for rid in s.responders:
             if holder.get(rid) == e.incident:
                 del holder[rid]
-        return
+        return []
+    out = []
     for rid, r in s.responders.items():
         if r.state in HOLDING and s.is_open and s.alarm_cancelled_at is None:
+            other = holder.get(rid)
+            if other is not None and other != e.incident:
+                out.append(f"event {e.seq}: rule 4: {rid} is held by {e.incident} while still on the open alarm of {other}")
             holder[rid] = e.incident
         elif holder.get(rid) == e.incident:
             del holder[rid]
+    return out
 
 
 def target_check_missing(events: Sequence[Event], config: AlertConfig) -> list[str]:

@@ -9,6 +9,12 @@ from zoneinfo import ZoneInfo
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
+def local_day(t: datetime) -> int:
+    """The Dutch calendar day of an instant (date.toordinal()), whatever offset it was
+    written in: a certificate valid until 30 June is valid until midnight in Amsterdam."""
+    return (t.astimezone(AMSTERDAM) if t.tzinfo is not None else t).date().toordinal()
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...
 

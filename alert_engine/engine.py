@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .clock import Clock
+from .clock import Clock, local_day
 from .config import AlertConfig
 from .errors import AlertRefused, IllegalTransition, UnknownIncident
 from .eventlog.store import EventStore
@@ -30,6 +30,8 @@ from .selection import select
 from .state import IncidentState, apply
 
 MODES = ("live", "training", "test")
+# Responder positions in stored events: 4 decimals is ~11 m north-south, ~7 m east-west.
+POSITION_DECIMALS = 4
 Pending = tuple[str, str, dict[str, Any]]  # (incident, type, data)
 
 
@@ -71,10 +73,12 @@ class Engine:
         self.motorways = motorways
         self.channel = channel
         self.states: dict[str, IncidentState] = {}
-        # Holding a live/training alarm vs a test alarm: a real alarm always takes precedence.
-        self.busy = np.zeros(registry.n_responders, dtype=bool)
-        self.test_busy = np.zeros(registry.n_responders, dtype=bool)
+        # Incidents whose alarm is running: the only place "busy" is derived from (see
+        # holder_of); kept in step with the fold by _track, never edited on its own.
+        self._running: dict[str, None] = {}
         self._listeners: list[Any] = []
+        # One writer per store: a second console gets a clear "in use by" message here.
+        store.claim_writer()
         # Re-read the log: a restarted engine continues exactly where the fold says.
         for event in store.read():
             self._absorb(event)
@@ -123,28 +127,54 @@ class Engine:
         self._side_effects(e, before, after)
 
     def _side_effects(self, e: Event, before: IncidentState, after: IncidentState) -> None:
-        """Keep the derived indexes (who holds an alarm, AED status) in step with the fold."""
-        test = after.mode == "test"
-        if e.type in ("incident_closed", "alarm_cancelled"):
-            self._release_all(after)
-        elif after.responders is not before.responders:
-            for rid in _named_responders(e, after):
-                r = after.responders[rid]
-                if before.responders.get(rid) is not r:
-                    self._hold(rid, r.state in HOLDING and after.alarm_open, test)
+        """Keep the derived indexes (running alarms, AED status) in step with the fold."""
+        if after.alarm_open:
+            self._running[after.id] = None
+        else:
+            self._running.pop(after.id, None)
         if e.type == "aed_check_requested" and e["aed"] in self.registry.a_index:
             self.registry.set_aed_status(e["aed"], AedStatus.CHECK_NEEDED)
         elif e.type == "aed_ready_confirmed" and e["aed"] in self.registry.a_index:
             self.registry.set_aed_status(e["aed"], AedStatus.READY)
 
-    def _hold(self, responder: str, holding: bool, test: bool = False) -> None:
-        idx = self.registry.responder_index(responder)
-        if idx is not None:
-            (self.test_busy if test else self.busy)[idx] = holding
+    # -- who holds whom (contract rule 4) ------------------------------------------------
+    def running_alarms(self) -> list[IncidentState]:
+        return [self.states[i] for i in self._running]
 
-    def _release_all(self, s: IncidentState) -> None:
-        for rid in s.responders:
-            self._hold(rid, False, s.mode == "test")
+    def holder_of(self, responder: str, test: bool | None = None) -> str | None:
+        """The one open alarm this responder is held by (pending, accepted, arrived or
+        oversupply on it), read from the fold; None when free. `test` narrows to test
+        alarms (True) or real ones (False)."""
+        for s in self.running_alarms():
+            if test is not None and (s.mode == "test") != test:
+                continue
+            r = s.responders.get(responder)
+            if r is not None and r.state in HOLDING:
+                return s.id
+        return None
+
+    def busy_mask(self, test: bool = False) -> np.ndarray:
+        """Registry rows held by a running real alarm (or test alarm when `test`), from the fold.
+        A responder is released only by their own alarm's answer, lapse, cancellation or close."""
+        mask = np.zeros(self.registry.n_responders, dtype=bool)
+        index = self.registry.responder_index
+        for s in self.running_alarms():
+            if (s.mode == "test") != test:
+                continue
+            for rid, r in s.responders.items():
+                if r.state in HOLDING:
+                    idx = index(rid)
+                    if idx is not None:
+                        mask[idx] = True
+        return mask
+
+    @property
+    def busy(self) -> np.ndarray:
+        return self.busy_mask(test=False)
+
+    @property
+    def test_busy(self) -> np.ndarray:
+        return self.busy_mask(test=True)
 
     def _deliver(self, events: Sequence[Event]) -> None:
         if self.channel is None:
@@ -296,7 +326,7 @@ class Engine:
                 data["criteria"] = list(s.criteria)
             return self._commit([(incident, "alert_refused", data)])
         x, y = point_rd(s.lat, s.lon)
-        sel = select(self.registry, x, y, self.clock.now(), self.busy, self.config, extra_mask)
+        sel = select(self.registry, x, y, self.clock.now(), self.busy_mask(), self.config, extra_mask)
         if not sel.responders:
             return self._commit(
                 [(incident, "alert_refused", {"reason": "no_responders_in_reach", "radius_m": sel.radius_m})]
@@ -307,8 +337,9 @@ class Engine:
                 "role": r.role,
                 "aed": r.aed,
                 "distance_m": r.distance_m,
-                "lat": r.lat,
-                "lon": r.lon,
+                # ~10 m is all the map needs; a position to the metre is often a home address.
+                "lat": round(r.lat, POSITION_DECIMALS),
+                "lon": round(r.lon, POSITION_DECIMALS),
                 "pseudonym": str(self.registry.r_pseudonym[r.row]),
             }
             for r in sel.responders
@@ -320,22 +351,18 @@ class Engine:
             "aeds": aeds,
             "eligible_in_reach": sel.eligible_in_reach,
         }
-        batch = self._preempt_test_alarms([r.row for r in sel.responders])
+        batch = self._preempt_test_alarms([r.id for r in sel.responders])
         batch.append((incident, "alert_sent", data))
         return self._commit(batch)
 
-    def _preempt_test_alarms(self, indices: list[int]) -> list[Pending]:
+    def _preempt_test_alarms(self, responders: list[str]) -> list[Pending]:
         """A live alarm takes a responder off any test alarm first (cancellation per test)."""
-        taken = {str(self.registry.r_ids[i]) for i in indices if self.test_busy[i]}
+        chosen = set(responders)
         batch: list[Pending] = []
-        for s in self.states.values():
-            if s.mode != "test" or not s.alarm_open:
+        for s in self.running_alarms():
+            if s.mode != "test":
                 continue
-            mine = [
-                rid
-                for rid in s.responders
-                if rid in taken and s.responders[rid].state in ("alerted", "accepted")
-            ]
+            mine = [rid for rid, r in s.responders.items() if rid in chosen and r.state in ("alerted", "accepted")]
             if mine:
                 batch.append((s.id, "cancellation_sent", {"responders": mine, "reason": "live_alarm"}))
         return batch
@@ -353,9 +380,9 @@ class Engine:
             reg.r_test_opt_in
             & (reg.r_municipality == municipality)
             & reg.r_active
-            & (reg.r_cert_day >= now.date().toordinal())
-            & ~self.busy
-            & ~self.test_busy
+            & (reg.r_cert_day >= local_day(now))
+            & ~self.busy_mask(test=False)
+            & ~self.busy_mask(test=True)
         )
         idx = np.flatnonzero(mask)
         idx = idx[reg.patterns.open_at(reg.r_avail[idx], now)] if len(idx) else idx
@@ -372,8 +399,8 @@ class Engine:
                 "role": "cpr",
                 "aed": None,
                 "distance_m": round(float(dist[o]), 1),
-                "lat": round(float(reg.s_lat[slots[o]]), 5),
-                "lon": round(float(reg.s_lon[slots[o]]), 5),
+                "lat": round(float(reg.s_lat[slots[o]]), POSITION_DECIMALS),
+                "lon": round(float(reg.s_lon[slots[o]]), POSITION_DECIMALS),
                 "pseudonym": str(reg.r_pseudonym[idx[o]]),
             }
             for o in order
@@ -407,19 +434,15 @@ class Engine:
             raise AlertRefused(f"unknown answer {answer!r} (use accept or decline)")
         if r.state not in (*PENDING, "cancelled"):
             raise IllegalTransition(f"cannot accept: responder {responder} is {r.state}")
-        idx = self.registry.responder_index(responder)
-        if r.state == "timed_out" and idx is not None and self.busy[idx]:
-            raise IllegalTransition(
-                f"cannot accept: the alert of {responder} lapsed and they are now on another alarm"
-            )
+        preempt = self._free_for(s, responder, "accept") if r.state in ("timed_out", "cancelled") else []
         if r.state == "cancelled" or s.target_met_at is not None or not s.alarm_open:
             if s.mode == "test" and r.state != "cancelled" and s.alarm_open:
-                return self._commit([(incident, "responder_accepted", {"responder": responder})])
-            return self._commit([(incident, "oversupply", {"responder": responder})])
+                return self._commit([*preempt, (incident, "responder_accepted", {"responder": responder})])
+            return self._commit([*preempt, (incident, "oversupply", {"responder": responder})])
         accepted: Pending = (incident, "responder_accepted", {"responder": responder})
         after = apply(s, Event(seq=s.last_seq + 1, time=self.clock.now(), incident=incident,
                                type=accepted[1], data=accepted[2]))
-        batch = [accepted]
+        batch = [*preempt, accepted]
         if s.mode != "test" and self.target_met(after) and after.pending:
             batch.append(
                 (incident, "cancellation_sent", {"responders": list(after.pending), "reason": "target_reached"})
@@ -428,9 +451,27 @@ class Engine:
 
     def arrive(self, incident: str, responder: str) -> list[Event]:
         s = self.state(incident)
-        if responder not in s.responders:
+        r = s.responders.get(responder)
+        if r is None:
             raise IllegalTransition(f"responder {responder} was not alerted for incident {incident}")
-        return self._commit([(incident, "responder_arrived", {"responder": responder})])
+        preempt = self._free_for(s, responder, "arrive") if r.state == "cancelled" and s.alarm_open else []
+        return self._commit([*preempt, (incident, "responder_arrived", {"responder": responder})])
+
+    def _free_for(self, s: IncidentState, responder: str, verb: str) -> list[Pending]:
+        """Rule 4 for a responder who comes back to alarm `s` after it let them go (late
+        accept, arrival after a cancellation): refused while another real alarm holds them;
+        a test alarm that holds them is told first, since a real alarm always wins."""
+        other = self.holder_of(responder)
+        if other is None or other == s.id:
+            return []
+        held_by = self.states[other]
+        if held_by.mode == "test" and s.mode != "test":
+            return [(other, "cancellation_sent", {"responders": [responder], "reason": "live_alarm"})]
+        state = s.responders[responder].state
+        why = {"timed_out": "lapsed", "cancelled": "was cancelled"}.get(state, f"is {state}")
+        raise IllegalTransition(
+            f"cannot {verb}: the alert of {responder} for {s.id} {why} and they are now on alarm {other}"
+        )
 
     def aed_fetched(self, incident: str, aed: str) -> list[Event]:
         self.state(incident)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .clock import local_day
 from .config import AlertConfig
 from .registry.model import AedStatus
 from .registry.table import AED_STATUS_CODES, SLOT_GPS, Registry
@@ -83,7 +84,7 @@ def eligible_responders(
     empty = np.empty(0, np.int64)
     if tree is None or n_slots == 0:
         return empty, empty, np.empty(0)
-    today = t.date().toordinal()
+    today = local_day(t)
     epoch = t.timestamp()
     if open_now is None:
         open_now = open_flags(registry, t)

@@ -125,7 +125,10 @@ async def run(app: QApplication, args: argparse.Namespace, loading: Preload | No
     try:
         window, service = build(args, funnel, translations, preloaded=loading)
     except EngineError as exc:
+        # E.g. the event store is in use by another console: say so in a window, since a
+        # dispatcher started from a desktop icon never sees stderr.
         print(f"zesminuten: {exc}", file=sys.stderr)
+        show_startup_error(str(exc))
         return 2
     fit_to_screen(window)
     window.show()
@@ -205,6 +208,22 @@ def build(
         raise
     settle_after_start()
     return window, service
+
+
+def show_startup_error(text: str) -> None:
+    """A modal message when the console cannot start (one sentence, never a traceback)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    if QGuiApplication.platformName() == "offscreen":
+        return  # no screen to show it on (headless runs); stderr has the sentence
+    box = QMessageBox(QMessageBox.Icon.Critical, "Zesminuten",
+                      QCoreApplication.translate("Startup", "De console kan niet starten."))
+    box.setObjectName("startup_error")
+    box.setInformativeText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    box.exec()
 
 
 def fit_to_screen(window: MainWindow) -> None:

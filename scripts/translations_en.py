@@ -17,6 +17,7 @@ from pathlib import Path
 # Dutch source -> English, for every context that uses the text.
 GLOSSARY: dict[str, str] = {
     "&Nazien": "&Review",
+    "De console kan niet starten.": "The console cannot start.",
     "Geselecteerde melding nazien…": "Review the selected incident…",
     "Gebeurtenissenbestand (JSONL) nazien…": "Review an event file (JSONL)…",
     "Toegangslogboek bekijken…": "View the access log…",

@@ -1,27 +1,61 @@
 """Event stores behind one interface: in memory (scenario runs) and SQLite (live, training).
 
 SQLite runs in WAL mode with synchronous=FULL so an event the engine reported as written
-survives a crash or power loss. Each incident's events form a hash chain, so an edited or
-truncated history is detected rather than shown as if it were true.
+survives a crash or power loss. Each incident's events form a hash chain, and a store-wide
+chain over every row ends in a *head* (last seq + hash) kept in the `meta` table: an edited,
+reordered, removed or truncated history is detected rather than shown as if it were true.
+The head can be recorded elsewhere (the access log, a printed report) and checked later
+with `verify(expected_heads=...)`; with an HMAC key (eventlog/keys.py) a full rewrite by
+someone without the key is detected too.
+
+A store has exactly one writer: the first engine that opens it takes an exclusive lock
+(`<store>.lock`, released when the process ends), and every append re-checks the sequence
+inside its write transaction. A second console gets a clear "in use by ..." message
+instead of a half-working store; readers (verify, review, export) need no lock.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import hmac
+import json
+import os
+import socket
 import sqlite3
-from collections.abc import Iterator, Sequence
+import sys
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
-from ..errors import StoreCorrupted
-from ..events import Event
+from ..errors import EngineError, StoreCorrupted
+from ..events import Event, format_time
+from .keys import key_check, load_chain_key
 
 GENESIS = "0" * 64
+SCHEMA_VERSION = "2"
 
 
-def chain_hash(previous: str, body: str) -> str:
-    return hashlib.sha256((previous + "\n" + body).encode("utf-8")).hexdigest()
+class StoreInUse(EngineError):
+    """Another program is already the writer of this event store."""
+
+
+class StoreConflict(EngineError):
+    """Events appeared in the store that this writer did not write."""
+
+
+class StoreKeyError(EngineError):
+    """The store is signed and the configured key is missing or not its key."""
+
+
+def chain_hash(previous: str, body: str, key: bytes | None = None) -> str:
+    data = (previous + "\n" + body).encode("utf-8")
+    if key:
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -29,16 +63,21 @@ class IntegrityReport:
     ok: bool
     events: int
     problems: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+    head: tuple[int, str] | None = None
 
     def summary(self) -> str:
         if self.ok:
-            return f"intact: {self.events} events, hash chains and sequence verified"
+            tail = "".join(f"; {n}" for n in self.remarks)
+            head = f"; head {self.head[0]}:{self.head[1][:16]}" if self.head else ""
+            return f"intact: {self.events} events, hash chains and sequence verified{head}{tail}"
         return "NOT INTACT: " + "; ".join(self.problems[:10])
 
 
 class EventStore(Protocol):
     """What the engine needs from storage; a PostgreSQL store implements the same."""
 
+    def claim_writer(self) -> None: ...
     def append(self, events: Sequence[Event]) -> None: ...
     def next_seq(self) -> int: ...
     def read(self, incident: str | None = None) -> list[Event]: ...
@@ -49,6 +88,9 @@ class EventStore(Protocol):
 class MemoryEventStore:
     def __init__(self) -> None:
         self._events: list[Event] = []
+
+    def claim_writer(self) -> None:
+        pass  # one process, one list: nothing to share
 
     def append(self, events: Sequence[Event]) -> None:
         expected = self.next_seq()
@@ -81,17 +123,65 @@ CREATE TABLE IF NOT EXISTS events (
     hash     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_incident ON events(incident, seq);
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
+# The store-wide chain: ghash(n) = H(ghash(n-1), hash(n)). Added in schema 2; a store
+# written before that gets it computed when a writer first opens it.
+_ADD_GHASH = "ALTER TABLE events ADD COLUMN ghash TEXT"
+
+KeyArg = bytes | None | Literal["config"]
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _holder_text(raw: str) -> str:
+    try:
+        h = json.loads(raw)
+        since = datetime.fromisoformat(str(h["since"]))
+        return f"{h['program']} (pid {h['pid']} on {h['host']}) since {since:%Y-%m-%d %H:%M:%S}"
+    except (ValueError, KeyError, TypeError):
+        return "another program"
 
 
 class SqliteEventStore:
-    def __init__(self, path: Path | str) -> None:
+    """SQLite event store. `readonly=True` opens without ever writing or locking (review,
+    export, verify); otherwise the first `claim_writer()` or `append()` takes the lock."""
+
+    def __init__(self, path: Path | str, key: KeyArg = "config", *, readonly: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self.readonly = readonly
+        self.key: bytes | None = load_chain_key() if key == "config" else key
+        self._lock: weakref.finalize[Any, Any] | None = None
+        if readonly:
+            if not self.path.is_file():
+                raise StoreCorrupted(f"{self.path}: no such event store")
+            self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
+                                       check_same_thread=False)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+        self._has_ghash = "ghash" in self._columns()
+        self._load_position()
+
+    # -- opening -----------------------------------------------------------------------
+    def _columns(self) -> set[str]:
+        return {str(r[1]) for r in self._db.execute("PRAGMA table_info(events)")}
+
+    def _meta(self) -> dict[str, str]:
+        try:
+            return {str(k): str(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
+        except sqlite3.OperationalError:  # a read-only look at a store from before schema 2
+            return {}
+
+    def _load_position(self) -> None:
         row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
         self._next = int(row[0]) + 1
         self._heads: dict[str, str] = {
@@ -101,32 +191,141 @@ class SqliteEventStore:
                 "(SELECT MAX(seq) FROM events GROUP BY incident)"
             )
         }
+        last = None
+        if self._has_ghash:
+            last = self._db.execute("SELECT ghash FROM events WHERE seq=?", (self._next - 1,)).fetchone()
+        self._ghead = str(last[0]) if last and last[0] else GENESIS
 
     @property
     def journal_mode(self) -> str:
         return str(self._db.execute("PRAGMA journal_mode").fetchone()[0])
 
+    @property
+    def signed(self) -> bool:
+        return self._meta().get("keyed") == "1"
+
+    def claim_writer(self) -> None:
+        """Become this store's one writer, or say clearly who already is."""
+        if self._lock is not None:
+            return
+        if self.readonly:
+            raise StoreInUse(f"{self.path}: opened read-only")
+        # A raw descriptor, closed by a finalizer too: a store dropped without close() (a test,
+        # a crashed window) must not keep its lock for the rest of the process.
+        fd = os.open(lock_path(self.path), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder_text(os.pread(fd, 4096, 0).decode("utf-8", "replace"))
+            os.close(fd)
+            raise StoreInUse(
+                f"event store {self.path} is in use by {holder}. A store has one writer: work in that "
+                "console, or open this store read-only (review, export-events, verify)."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({"program": Path(sys.argv[0]).name or "python", "pid": os.getpid(),
+                                  "host": socket.gethostname(),
+                                  "since": datetime.now().astimezone().isoformat()}).encode(), 0)
+        self._lock = weakref.finalize(self, os.close, fd)
+        try:
+            self._check_key_and_migrate()
+        except BaseException:
+            self._release()
+            raise
+        # Another writer may have appended between our open and the lock: start from disk.
+        self._load_position()
+
+    def _check_key_and_migrate(self) -> None:
+        meta = self._meta()
+        if meta.get("keyed") == "1":
+            if self.key is None:
+                raise StoreKeyError(
+                    f"event store {self.path} is signed with an HMAC key; configure it "
+                    "(ZESMINUTEN_CHAIN_KEY_FILE) before writing to it"
+                )
+            if key_check(self.key) != meta.get("key_check"):
+                raise StoreKeyError(f"the configured chain key is not the key event store {self.path} was signed with")
+        elif meta and self.key is not None:
+            self.key = None  # an unsigned store stays unsigned: mixed chains would prove nothing
+        if meta.get("schema") == SCHEMA_VERSION and self._has_ghash:
+            return
+        with self._transaction():
+            if not self._has_ghash:
+                self._db.execute(_ADD_GHASH)
+                self._has_ghash = True
+            g = GENESIS
+            updates = []
+            for seq, digest in self._db.execute("SELECT seq, hash FROM events ORDER BY seq").fetchall():
+                g = chain_hash(g, str(digest), self.key)
+                updates.append((g, seq))
+            self._db.executemany("UPDATE events SET ghash=? WHERE seq=?", updates)
+            last = updates[-1][1] if updates else 0
+            values = {"schema": SCHEMA_VERSION, "head_seq": str(last), "head_hash": g,
+                      "keyed": "1" if self.key else "0"}
+            if self.key:
+                values["key_check"] = key_check(self.key)
+            if updates and not meta:
+                values["migrated_at_seq"] = str(last)  # events before this had no store head
+            self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock()  # closing the descriptor releases the flock
+            self._lock = None
+
+    # -- writing -----------------------------------------------------------------------
     def append(self, events: Sequence[Event]) -> None:
+        if self.readonly:
+            raise StoreInUse(f"{self.path}: opened read-only; events cannot be written through it")
+        self.claim_writer()
         rows = []
         heads = dict(self._heads)
+        g = self._ghead
         for i, e in enumerate(events):
             if e.seq != self._next + i:
                 raise StoreCorrupted(f"event seq {e.seq} out of order (expected {self._next + i})")
             body = e.to_json()
             prev = heads.get(e.incident, GENESIS)
-            digest = chain_hash(prev, body)
+            digest = chain_hash(prev, body, self.key)
             heads[e.incident] = digest
-            rows.append((e.seq, e.incident, e.type, e.to_dict()["time"], body, prev, digest))
+            g = chain_hash(g, digest, self.key)
+            rows.append((e.seq, e.incident, e.type, format_time(e.time), body, prev, digest, g))
+        if not rows:
+            return
         with self._transaction():
-            self._db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?)", rows)
+            # The sequence is re-read inside the write transaction: if anything else wrote
+            # to this file, refuse rather than fork the history.
+            (last,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
+            if int(last) + 1 != self._next:
+                raise StoreConflict(
+                    f"event store {self.path} holds events up to {last} that this workstation did not "
+                    "write; nothing was saved. Restart the console to continue from the store."
+                )
+            self._db.executemany(
+                "INSERT INTO events (seq, incident, type, time, body, prev, hash, ghash) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [("head_seq", str(rows[-1][0])), ("head_hash", g)],
+            )
         self._heads = heads
-        self._next += len(events)
+        self._ghead = g
+        self._next += len(rows)
 
     def _transaction(self) -> _Tx:
         return _Tx(self._db)
 
+    # -- reading -----------------------------------------------------------------------
     def next_seq(self) -> int:
         return self._next
+
+    def head(self) -> tuple[int, str]:
+        """The store's head: last seq and the store-wide chain hash up to it."""
+        if self._lock is None:
+            self._load_position()  # a reader sees what is on disk now
+        return self._next - 1, self._ghead
 
     def read(self, incident: str | None = None) -> list[Event]:
         if incident is None:
@@ -136,32 +335,79 @@ class SqliteEventStore:
         return [Event.from_json(body) for (body,) in cur]
 
     def rows(self) -> Iterator[tuple[int, str, str, str, str]]:
+        """(seq, incident, body, prev, hash) in seq order: what an export carries."""
         yield from self._db.execute("SELECT seq, incident, body, prev, hash FROM events ORDER BY seq")
 
-    def verify(self) -> IntegrityReport:
+    def verify(self, expected_heads: Iterable[tuple[int, str]] = ()) -> IntegrityReport:
+        """Check every row, both chains and the recorded head; `expected_heads` are heads
+        recorded elsewhere earlier (each must still be on this store's chain)."""
         problems: list[str] = []
+        notes: list[str] = []
+        meta = self._meta()
+        keyed = meta.get("keyed") == "1"
+        key = self.key if keyed else None
+        count = self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        if keyed and self.key is None:
+            return IntegrityReport(False, count, [
+                "not verifiable: this store is signed with an HMAC key and no key is configured "
+                "(ZESMINUTEN_CHAIN_KEY_FILE)"])
+        if keyed and self.key is not None and key_check(self.key) != meta.get("key_check"):
+            return IntegrityReport(False, count, ["not verifiable: the configured key is not this store's key"])
+        wanted = {int(s): str(h) for s, h in expected_heads}
+        seen_at: dict[int, str] = {}
         heads: dict[str, str] = {}
         expected_seq = 1
-        count = 0
-        for seq, incident, body, prev, digest in self.rows():
-            count += 1
+        g = GENESIS
+        cols = "seq, incident, type, time, body, prev, hash" + (", ghash" if self._has_ghash else ", NULL")
+        migrated = int(meta.get("migrated_at_seq", "0"))
+        for seq, incident, typ, time, body, prev, digest, ghash in self._db.execute(
+            f"SELECT {cols} FROM events ORDER BY seq"
+        ):
             if seq != expected_seq:
-                problems.append(f"sequence gap: expected {expected_seq}, found {seq}")
+                problems.append(f"sequence gap: expected {expected_seq}, found {seq} (events removed)")
             expected_seq = seq + 1
             if prev != heads.get(incident, GENESIS):
                 problems.append(f"incident {incident}: event {seq} does not follow the previous one")
-            if chain_hash(prev, body) != digest:
+            if chain_hash(prev, body, key) != digest:
                 problems.append(f"incident {incident}: event {seq} was altered after it was written")
             heads[incident] = digest
+            g = chain_hash(g, digest, key)
+            if ghash is not None and ghash != g and seq > migrated:
+                problems.append(f"event {seq}: the store-wide chain is broken (rows replaced or reordered)")
+            if seq in wanted:
+                seen_at[seq] = g
             try:
                 e = Event.from_json(body)
-                if e.seq != seq or e.incident != incident:
-                    problems.append(f"event {seq}: header does not match its row")
+                if (e.seq, e.incident, e.type, format_time(e.time)) != (seq, incident, typ, time):
+                    problems.append(f"event {seq}: the row's seq/incident/type/time columns do not match its hashed body")
             except Exception as exc:  # a corrupted body must be reported, not crash the check
                 problems.append(f"event {seq}: unreadable ({exc})")
-        return IntegrityReport(ok=not problems, events=count, problems=problems)
+        last = expected_seq - 1
+        if "head_seq" in meta:
+            head_seq = int(meta["head_seq"])
+            if head_seq > last:
+                problems.append(
+                    f"the store's last {head_seq - last} event(s) ({last + 1}–{head_seq}) are missing "
+                    "(the store's head records more events than it holds)"
+                )
+            elif head_seq < last:
+                problems.append(f"events {head_seq + 1}–{last} were added outside the engine (after the recorded head)")
+            elif meta.get("head_hash") != g:
+                problems.append("the store's recorded head does not match its events (the history was rewritten)")
+        elif count:
+            notes.append("no store head recorded (store from before schema 2): a removed last event cannot be detected")
+        for s, h in sorted(wanted.items()):
+            if s > last:
+                problems.append(f"head {s}:{h[:16]} recorded earlier is gone: the store now ends at {last}")
+            elif seen_at.get(s) != h:
+                problems.append(f"head {s}:{h[:16]} recorded earlier does not match: the history up to {s} was rewritten")
+        if not keyed and count:
+            notes.append("unsigned chain: proves no partial edit, not a full rewrite (docs/review.md)")
+        return IntegrityReport(ok=not problems, events=count, problems=problems, remarks=notes,
+                               head=(last, g) if count else None)
 
     def close(self) -> None:
+        self._release()
         self._db.close()
 
 

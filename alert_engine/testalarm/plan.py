@@ -13,6 +13,7 @@ from datetime import datetime
 
 import numpy as np
 
+from ..clock import local_day
 from ..engine import Engine
 from ..errors import AlertRefused
 from ..events import Event
@@ -34,7 +35,7 @@ def municipalities(registry: Registry, when: datetime) -> list[Municipality]:
         return []
     first_slot = np.full(reg.n_responders, -1, dtype=np.int64)
     first_slot[reg.s_resp[::-1]] = np.arange(len(reg.s_resp))[::-1]
-    ready = reg.r_test_opt_in & reg.r_active & (reg.r_cert_day >= when.date().toordinal())
+    ready = reg.r_test_opt_in & reg.r_active & (reg.r_cert_day >= local_day(when))
     out = []
     for name in sorted({str(m) for m in reg.r_municipality if m}):
         members = (reg.r_municipality == name) & (first_slot >= 0)
