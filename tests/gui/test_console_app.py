@@ -56,3 +56,21 @@ def test_a_missing_registry_file_is_a_clear_error(qapp: object, tmp_path: Path) 
     assert done.returncode == 2
     assert "no such registry file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_second_console_on_the_same_store_says_who_has_it(qapp: object, tmp_path: Path) -> None:
+    """Two workstations pointed at one event store: the second one explains and stops,
+    the first one's store is untouched (issue 8: one writer per store)."""
+    from alert_engine.eventlog.store import SqliteEventStore
+
+    home = tmp_path / "home"
+    home.mkdir()
+    first = SqliteEventStore(home / "events-live.sqlite", key=None)
+    first.claim_writer()  # as a running console's engine does
+    try:
+        done = run_console(home, timeout=90)
+    finally:
+        first.close()
+    assert done.returncode == 2
+    assert "is in use by" in done.stderr and "one writer" in done.stderr
+    assert "Traceback" not in done.stderr
