@@ -68,8 +68,10 @@ def test_an_untouched_export_is_intact_and_keeps_the_contract_fields(exported: P
     first = json.loads(lines_of(exported)[0])
     assert {"seq", "time", "incident", "type", "lat", "lon", "chain"} <= set(first)
     assert set(first["chain"]) == {"prev", "hash"}
-    # A chain proves what is there, never that nothing was cut off after it: said, as a note.
-    assert log.integrity.kinds == {"tail_unprovable"}
+    # The end record proves nothing was cut off; only a key or the recorded head proves that
+    # the file was not rewritten as a whole: said, as a note (issue 8).
+    assert log.integrity.kinds == {"rewrite_unprovable"}
+    assert json.loads(lines_of(exported)[-1])["end"]["events"] == len(oversupply_events)
 
 
 def test_a_modified_event_is_named(exported: Path, tmp_path: Path):
@@ -111,12 +113,13 @@ def test_a_file_cut_mid_line_is_named_truncated(exported: Path, tmp_path: Path):
     assert log.integrity.status == "broken"
 
 
-def test_a_file_cut_at_a_line_boundary_says_it_may_be_truncated(exported: Path, tmp_path: Path):
+def test_a_file_cut_at_a_line_boundary_is_named_truncated(exported: Path, tmp_path: Path):
     log = read_jsonl(write_lines(tmp_path / "short.jsonl", lines_of(exported)[:15]))
-    # Every present event is intact, so nothing is "broken" – but it is not shown as fine either.
-    assert log.integrity.status == "warning"
-    assert "the file ends before incident I1 was closed – it may be truncated" in log.integrity.summary()
-    assert "tail_unprovable" in log.integrity.kinds
+    # Every present event is intact, but the end record is gone with the cut: broken (issue 8;
+    # before the end record this was only a "may be truncated" warning).
+    assert log.integrity.status == "broken"
+    assert "the end record is missing: the file was cut off" in log.integrity.summary()
+    assert "the file ends before incident I1 was closed – it may be truncated" in [f.en for f in log.integrity.warnings]
 
 
 def test_a_run_log_without_chains_is_not_verifiable_but_still_checked(tmp_path: Path, oversupply_events: list[Event]):

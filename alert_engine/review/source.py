@@ -24,9 +24,9 @@ from ..eventlog.jsonl import (
     LogIntegrity,
     read_jsonl,
     records_from_store,
-    verify_records,
+    store_integrity,
 )
-from ..eventlog.store import SqliteEventStore
+from ..eventlog.store import IntegrityReport, SqliteEventStore
 from ..events import Event
 from ..paths import data_dir
 from ..registry.table import Registry
@@ -49,6 +49,14 @@ class ReviewSource:
     integrity: LogIntegrity
     fingerprint: str  # sha256 over the history's bodies: the same content, the same notes
     notes: AnnotationSink
+    # What proves this history later: the store head (seq, hash) or the file's export head.
+    head: tuple[int, str] | str | None = None
+
+    def head_details(self) -> dict[str, object]:
+        """The head for an access-log entry, so a later check can compare against it."""
+        if isinstance(self.head, tuple):
+            return {"store_head": {"seq": self.head[0], "hash": self.head[1]}}
+        return {"export_head": self.head} if self.head else {}
 
     @property
     def label(self) -> str:
@@ -87,7 +95,7 @@ def incidents_in(path: Path | str) -> list[str]:
 
 
 def store_incidents(path: Path | str) -> list[str]:
-    store = SqliteEventStore(path)
+    store = SqliteEventStore(path, readonly=True)
     try:
         return list(dict.fromkeys(inc for _, inc, _, _, _ in store.rows()))
     finally:
@@ -98,15 +106,19 @@ def open_store_incident(path: Path | str, incident: str, clock: Clock | None = N
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"{path}: no such event store")
-    store = SqliteEventStore(path)
+    # Read-only: a review never writes or locks the store it checks. The verdict is the
+    # store's own verify() over the whole store, so the banner can never contradict it.
+    store = SqliteEventStore(path, readonly=True)
     try:
         records = records_from_store(store, incident)
+        report = store.verify()
     finally:
         store.close()
     if not records:
         raise InvalidInput(f"{path}: no incident {incident}")
-    events, notes, integrity = _split(records, file_like=False)
-    return ReviewSource("store", path, incident, events, integrity, _fingerprint(records, notes), StoreNotes(path, incident, clock))
+    events, notes, integrity = _split(records, report, incident)
+    return ReviewSource("store", path, incident, events, integrity, _fingerprint(records, notes),
+                        StoreNotes(path, incident, clock), report.head)
 
 
 def open_jsonl(path: Path | str, incident: str | None = None, notes_path: Path | None = None) -> ReviewSource:
@@ -123,12 +135,19 @@ def open_jsonl(path: Path | str, incident: str | None = None, notes_path: Path |
     in_file = [e for e in log.events if e.incident == incident and e.type == "annotation_added"]
     fingerprint = hashlib.sha256("\n".join(e.to_json() for e in history).encode()).hexdigest()
     sink = FileNotes(notes_path or default_notes_path(), incident, fingerprint, in_file)
-    return ReviewSource("jsonl", path, incident, history, log.integrity, fingerprint, sink)
+    return ReviewSource("jsonl", path, incident, history, log.integrity, fingerprint, sink, log.head)
 
 
-def _split(records: Sequence[ChainedRecord], file_like: bool) -> tuple[list[Event], list[Event], LogIntegrity]:
-    events = [Event.from_json(r.body) for r in records]
-    integrity = verify_records(records, events, file_like)
+def _split(
+    records: Sequence[ChainedRecord], report: IntegrityReport, incident: str
+) -> tuple[list[Event], list[Event], LogIntegrity]:
+    events = []
+    for r in records:
+        try:
+            events.append(Event.from_json(r.body))
+        except (EngineError, ValueError):
+            continue  # verify() already names the unreadable row; show the rest
+    integrity = store_integrity(report, events, incident)
     history = [e for e in events if e.type != "annotation_added"]
     return history, [e for e in events if e.type == "annotation_added"], integrity
 
@@ -156,7 +175,7 @@ class StoreNotes:
         self.clock = clock or SystemClock()
 
     def list(self) -> list[Event]:
-        store = SqliteEventStore(self.path)
+        store = SqliteEventStore(self.path, readonly=True)
         try:
             return [e for e in store.read(self.incident) if e.type == "annotation_added"]
         finally:
@@ -200,7 +219,7 @@ class FileNotes:
     def list(self) -> list[Event]:
         if not self.path.exists():
             return list(self.in_file)
-        store = SqliteEventStore(self.path)
+        store = SqliteEventStore(self.path, readonly=True)
         try:
             mine = [e for e in store.read(self.incident) if e.get("source") == self.fingerprint]
         finally:

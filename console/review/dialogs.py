@@ -156,7 +156,8 @@ class AccessLogDialog(QDialog):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        where = QLabel(f"{log.path}", self)
+        # The head in full: it is what a copy kept elsewhere is compared with.
+        where = QLabel(f"{log.path} · kop {check.head_id}:{check.head}", self)
         where.setStyleSheet("color: #555; font-size: 11px;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

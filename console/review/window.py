@@ -562,5 +562,6 @@ def open_review(
             return None
         who, reason = answer
     session = ReviewSession(access_log or AccessLog(), who, reason, source.incident, str(path))
-    session.record("open", {"integrity": source.integrity.status, "events": len(source.events), "kind": source.kind})
+    session.record("open", {"integrity": source.integrity.status, "events": len(source.events), "kind": source.kind,
+                            **source.head_details()})
     return ReviewWindow(source, session, **window_options)

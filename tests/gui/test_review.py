@@ -228,6 +228,15 @@ def test_the_banner_is_green_only_for_a_proven_history(make_review: Any, exporte
     assert "niet te controleren" in run_output.banner.text
 
 
+def test_a_redacted_export_opens_with_a_green_banner(make_review: Any, tmp_path: Path,
+                                                    oversupply_events: list[Event]) -> None:
+    redacted = tmp_path / "redacted.jsonl"
+    export_jsonl(oversupply_events, redacted, "I1", redact=True)
+    window = make_review(redacted)
+    assert window.banner.status == "ok"
+    assert all(r.lat is None for r in window.replay.state("I1").responders.values())
+
+
 # -- access log, player, notes ----------------------------------------------------------------------
 def test_opening_replaying_and_exporting_are_logged_with_the_reason(
     qtbot: Any, make_review: Any, run_async: RunAsync, exported: Path, tmp_path: Path
