@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .scenario.loader import load_scenario
     from .scenario.runner import ScenarioRunner
 
-    scenario = load_scenario(args.scenario)
+    # Everything is checked before the store is opened: a bad scenario leaves no trace.
+    scenario = load_scenario(args.scenario, allow_files_anywhere=args.allow_files_anywhere)
     store = SqliteEventStore(args.store) if args.store else None
 
     def announce(events: list) -> None:
@@ -48,13 +50,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     if not Path(args.store).exists():
         raise InvalidInput(f"{args.store}: no such event store")
-    store = SqliteEventStore(args.store)
-    report = store.verify()
+    store = SqliteEventStore(args.store, readonly=True)  # a check never writes or locks
+    report = store.verify(expected_heads=args.expect_head or ())
     states = fold_all(store.read()) if report.ok else {}
     out = {
         "ok": report.ok,
         "events": report.events,
+        "head": f"{report.head[0]}:{report.head[1]}" if report.head else None,
         "problems": report.problems,
+        "remarks": report.remarks,
         "incidents": {
             k: {"phase": s.phase, "last_seq": s.last_seq, "accepted": s.accepted, "alerted": len(s.responders)}
             for k, s in states.items()
@@ -62,6 +66,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     }
     print(json.dumps(out, indent=2))
     return 0 if report.ok else 3
+
+
+def _head_arg(text: str) -> tuple[int, str]:
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected SEQ:HASH (a number, a colon, 64 hex digits)")
+    return int(seq), digest
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,10 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--pace", type=float, default=0.0, help="wall seconds per simulated second")
     run.add_argument("--announce", action="store_true", help="print 'committed SEQ' after each write")
     run.add_argument("--quiet", action="store_true")
+    run.add_argument(
+        "--allow-files-anywhere",
+        action="store_true",
+        help="let the scenario name registry files outside its own folder",
+    )
     run.set_defaults(func=cmd_run)
 
     verify = sub.add_parser("verify", help="check an event store's integrity and fold its incidents")
     verify.add_argument("--store", required=True)
+    verify.add_argument(
+        "--expect-head", action="append", type=_head_arg, metavar="SEQ:HASH",
+        help="a head recorded earlier (printed by verify, export-events and access-log); must still be on the chain",
+    )
     verify.set_defaults(func=cmd_verify)
 
     for module in (
@@ -86,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         "alert_engine.bench",
         "alert_engine.simulation.year",
         "alert_engine.review.commands",
+        "alert_engine.addresses.commands",
     ):
         try:
             mod = __import__(module, fromlist=["register"])
@@ -104,6 +125,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except InvalidInput as exc:
         print(f"zesminuten-engine: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # `... | head`: the reader went away; nothing to report, and no traceback at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        # A path given on the command line that cannot be written or read (--events naming
+        # a folder, a read-only directory): say which, without a traceback.
+        # (os.replace names the target second.)
+        where = next((f for f in (exc.filename2, exc.filename) if f is not None), "file")
+        print(f"zesminuten-engine: error: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except EngineError as exc:
         print(f"zesminuten-engine: error: {exc}", file=sys.stderr)

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from .errors import InvalidInput
+from .safe_input import shown
+
+# What a setting may be set to (inclusive). The bounds are sanity limits, not advice: they
+# keep every computation finite (radius steps, timedelta of a timeout) and every count
+# meaningful (an alarm for at most 0 responders alerts no one).
+_DAY_S = 86_400.0
+_FAR_M = 50_000.0
+RANGES: dict[str, tuple[float, float]] = {
+    "max_responders": (1, 10_000),
+    "max_aeds": (0, 100),
+    "wanted_responders": (1, 10_000),
+    "min_radius_m": (1.0, _FAR_M),
+    "radius_step_m": (1.0, _FAR_M),
+    "max_radius_m": (1.0, _FAR_M),
+    "aed_max_distance_m": (0.0, _FAR_M),
+    "direct_share": (0.0, 1.0),
+    "aed_fetch_radius_m": (0.0, _FAR_M),
+    "aed_detour_tolerance": (0.0, 10.0),
+    "target_responders": (1, 10_000),
+    "target_aed_runners": (0, 10_000),
+    "response_timeout_s": (1.0, _DAY_S),
+    "gps_stale_after_s": (0.0, 7 * _DAY_S),
+    "min_patient_age_years": (0.0, 130.0),
+    "motorway_buffer_m": (0.0, 1_000.0),
+}
 
 
 @dataclass(frozen=True)
@@ -41,22 +67,44 @@ class AlertConfig:
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str = "config") -> AlertConfig:
-        """Build from a scenario's `config` object; unknown keys or bad types are errors."""
+        """Build from a scenario's `config` object; unknown keys, bad types and values out
+        of range are errors naming `where.key`. A key given as null keeps its default."""
         known = {f.name: f for f in fields(cls)}
         values: dict[str, Any] = {}
         for key, value in data.items():
             if key not in known:
                 raise InvalidInput(f"{where}.{key}: unknown setting (known: {', '.join(known)})")
-            default = getattr(cls(), key)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InvalidInput(f"{where}.{key}: expected a number, got {value!r}")
-            if value < 0:
-                raise InvalidInput(f"{where}.{key}: must not be negative, got {value!r}")
-            values[key] = type(default)(value)
+            if value is None:
+                continue
+            whole = isinstance(getattr(cls(), key), int)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                kind = "a whole number" if whole else "a number"
+                raise InvalidInput(f"{where}.{key}: expected {kind}, got {shown(value)}")
+            if whole and value != int(value):
+                raise InvalidInput(f"{where}.{key}: expected a whole number, got {shown(value)}")
+            values[key] = int(value) if whole else float(value)
         cfg = cls(**values)
-        if cfg.min_radius_m > cfg.max_radius_m:
-            raise InvalidInput(f"{where}: min_radius_m is larger than max_radius_m")
+        cfg.validate(where)
         return cfg
+
+    def validate(self, where: str = "config") -> None:
+        """Raise InvalidInput naming the first setting that is out of range.
+
+        Run on every config built from user input, before anything runs: a value the rules
+        cannot work with (a zero radius step, a timeout of 1e300 s) must be refused up
+        front, not crash an alarm half-way.
+        """
+        for f in fields(self):
+            lo, hi = RANGES[f.name]
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise InvalidInput(f"{where}.{f.name}: expected a number, got {shown(value)}")
+            if not lo <= value <= hi:
+                raise InvalidInput(f"{where}.{f.name}: {value:g} is outside {lo:g}..{hi:g}")
+        if self.min_radius_m > self.max_radius_m:
+            raise InvalidInput(f"{where}: min_radius_m is larger than max_radius_m")
+        if self.target_aed_runners > self.target_responders:
+            raise InvalidInput(f"{where}: target_aed_runners is larger than target_responders")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InvalidInput
+from ..paths import default_registry_path
 from .demo import generate_set
 from .exchange import AEDS, KINDS, RESPONDERS
 from .io import FORMATS, export_file, file_format, import_file
@@ -89,9 +90,12 @@ def demo_data(args: argparse.Namespace) -> int:
 
 def import_command(args: argparse.Namespace) -> int:
     try:
+        # A new registry is only created for a file that passed every check.
+        target = Path(args.store) if args.store is not None else default_registry_path()
+        checked = None if target.exists() else import_file(args.file, kind=args.kind, existing_ids={})
         with RegistryStore(args.store) as store:
             stored = {} if args.replace else {kind: store.ids(kind) for kind in KINDS}
-            imported = import_file(args.file, kind=args.kind, existing_ids=stored)
+            imported = checked or import_file(args.file, kind=args.kind, existing_ids=stored)
             store.write_rows(
                 rows_from_records(imported.responders, imported.aeds),
                 clear=(imported.kind,) if args.replace else (),

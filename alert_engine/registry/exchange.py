@@ -163,7 +163,7 @@ def responder_from_fields(
     values: Mapping[str, object], where: str, problems: Problems
 ) -> Responder | None:
     row = _Row(values, where, problems)
-    rid = row.get("id", f.text)
+    rid = row.get("id", f.identifier)
     home = row.position("lat", "lon", required=True)
     home_window = row.get("window", f.hours, "24/7")
     work = row.position("work_lat", "work_lon", required=False)
@@ -190,7 +190,7 @@ def responder_from_fields(
 
 def aed_from_fields(values: Mapping[str, object], where: str, problems: Problems) -> Aed | None:
     row = _Row(values, where, problems)
-    aid = row.get("id", f.text)
+    aid = row.get("id", f.identifier)
     position = row.position("lat", "lon", required=True)
     aed = dict(
         opening_hours=row.get("opening_hours", f.hours),

@@ -13,6 +13,7 @@ from functools import cache
 
 import opening_hours
 
+from ..safe_input import control_problem, shown
 from .model import CHANNELS, AedStatus
 
 
@@ -23,6 +24,10 @@ class FieldError(ValueError):
 TRUE_WORDS = ("true", "1", "yes")
 FALSE_WORDS = ("false", "0", "no")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Same limits as scenario files (alert_engine.scenario.fields).
+YEARS = (1900, 2200)
+MAX_ID_CHARS = 100
+MAX_TEXT_CHARS = 10_000
 
 
 def is_blank(value: object) -> bool:
@@ -30,11 +35,33 @@ def is_blank(value: object) -> bool:
 
 
 def text(value: object) -> str:
-    if isinstance(value, str):
-        return value.strip()
     if isinstance(value, bool | int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise FieldError(f"expected text, got {value!r}")
         return str(value)
-    raise FieldError(f"expected text, got {value!r}")
+    if not isinstance(value, str):
+        raise FieldError(f"expected text, got {shown(value)}")
+    if len(value) > MAX_TEXT_CHARS:
+        raise FieldError(f"longer than {MAX_TEXT_CHARS:,} characters")
+    problem = control_problem(value)
+    if problem:
+        raise FieldError(problem)
+    return value.strip()
+
+
+def identifier(value: object) -> str:
+    """An id: text, or a whole number (GeoJSON) taken as its digits; never 1e308 or true."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise FieldError(f"expected an id (text or a whole number), got {shown(value)}")
+    raw = value.strip()
+    if len(raw) > MAX_ID_CHARS:
+        raise FieldError(f"an id of at most {MAX_ID_CHARS} characters, got {shown(raw)}")
+    problem = control_problem(raw, free_text=False)
+    if problem:
+        raise FieldError(problem)
+    return raw
 
 
 def number(value: object) -> float:
@@ -47,47 +74,53 @@ def number(value: object) -> float:
             result = float(value.strip())
         except ValueError:
             hint = " (use a decimal point, not a comma)" if "," in value else ""
-            raise FieldError(f"not a number: {value.strip()!r}{hint}") from None
+            raise FieldError(f"not a number: {shown(value.strip())}{hint}") from None
     else:
-        raise FieldError(f"expected a number, got {value!r}")
+        raise FieldError(f"expected a number, got {shown(value)}")
     if not math.isfinite(result):
-        raise FieldError(f"not a finite number: {value!r}")
+        raise FieldError(f"not a finite number: {shown(value)}")
     return result
 
 
 def boolean(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    word = str(value).strip().lower()
+    word = value.strip().lower() if isinstance(value, str) else repr(value)
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
         return False
-    raise FieldError(f"{value!r} is not a yes/no value (use true/false, 1/0 or yes/no)")
+    raise FieldError(f"{shown(value)} is not a yes/no value (use true/false, 1/0 or yes/no)")
 
 
 def iso_date(value: object) -> date:
     raw = text(value)
     if not _ISO_DATE.fullmatch(raw):
-        raise FieldError(f"{raw!r} is not a date as YYYY-MM-DD")
+        raise FieldError(f"{shown(raw)} is not a date as YYYY-MM-DD")
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise FieldError(f"{raw!r} is not a real date") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise FieldError(f"{raw!r} is outside the years {YEARS[0]}..{YEARS[1]}")
+    return day
 
 
 def hours(value: object) -> str:
     """An OSM opening_hours string such as "Mo-Fr 08:00-18:00" or "24/7"."""
     raw = text(value)
-    if not _valid_hours(raw):
-        raise FieldError(f"{raw!r} is not valid opening_hours syntax (e.g. 'Mo-Fr 08:00-18:00')")
+    if len(raw) > 1_000 or not _valid_hours(raw):
+        raise FieldError(f"{shown(raw)} is not valid opening_hours syntax (e.g. 'Mo-Fr 08:00-18:00')")
     return raw
 
 
 @cache
 def _valid_hours(raw: str) -> bool:
     # A registry repeats a handful of patterns many thousand times: parse each once.
-    return bool(opening_hours.validate(raw))
+    try:
+        return bool(opening_hours.validate(raw))
+    except Exception:  # the parser's own errors on odd text mean "not valid", not a crash
+        return False
 
 
 def channels(value: object) -> tuple[str, ...]:
@@ -99,9 +132,9 @@ def channels(value: object) -> tuple[str, ...]:
     items = [i.lower() for i in items if i]
     unknown = [i for i in items if i not in CHANNELS]
     if unknown:
-        raise FieldError(f"unknown channel {unknown[0]!r} (known: {', '.join(CHANNELS)})")
+        raise FieldError(f"unknown channel {shown(unknown[0])} (known: {', '.join(CHANNELS)})")
     if len(set(items)) != len(items):
-        raise FieldError(f"a channel is listed twice in {';'.join(items)!r}")
+        raise FieldError(f"a channel is listed twice in {shown(';'.join(items))}")
     if not items:
         raise FieldError("no channel given")
     return tuple(items)
@@ -113,4 +146,4 @@ def status(value: object) -> AedStatus:
         return AedStatus(raw)
     except ValueError:
         known = ", ".join(s.value for s in AedStatus)
-        raise FieldError(f"unknown status {raw!r} (known: {known})") from None
+        raise FieldError(f"unknown status {shown(raw)} (known: {known})") from None

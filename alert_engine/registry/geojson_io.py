@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import InvalidInput
+from ..safe_input import JsonProblem, loads, read_text
 from .problems import Problems
 
 Feature = tuple[str, dict[str, Any]]
@@ -16,12 +18,14 @@ Feature = tuple[str, dict[str, Any]]
 def read_geojson(path: Path, problems: Problems) -> tuple[set[str], list[Feature]]:
     """Property names seen and (where, values) per feature; where = "feature N" (from 1)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        problems.file("not UTF-8 text")
+        # The same bounded reader as scenarios: no RecursionError on deep nesting, no
+        # ValueError on a 5,000-digit number, no NaN slipping in as an id or coordinate.
+        data = loads(read_text(path, encoding="utf-8-sig"))
+    except InvalidInput as e:
+        problems.file(str(e).removeprefix(f"{path}: "))
         return set(), []
-    except json.JSONDecodeError as e:
-        problems.file(f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})")
+    except JsonProblem as e:
+        problems.file(f"not valid JSON ({e})")
         return set(), []
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):

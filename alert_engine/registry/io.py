@@ -22,6 +22,7 @@ from .exchange import (
     responder_fields,
     responder_from_fields,
 )
+from .fields import FieldError, identifier, is_blank
 from .geojson_io import read_geojson, write_geojson
 from .model import Aed, Responder
 from .problems import Problems
@@ -55,6 +56,8 @@ def import_file(
     """
     path = Path(path)
     problems = Problems(path.name)
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a folder, not a file")
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     if file_format(path) == "geojson":
@@ -77,6 +80,8 @@ def import_file(
     if kind not in KINDS:
         raise InvalidInput(f"unknown kind {kind!r} (use {' or '.join(KINDS)})")
     _check_columns(kind, names, where_columns, problems, geojson=file_format(path) == "geojson")
+    if problems.unreadable:
+        problems.raise_if_any()  # not a file of this kind: its rows would only add noise
     return _build(kind, rows, problems, set((existing_ids or {}).get(kind, ())))
 
 
@@ -84,6 +89,11 @@ def _check_columns(
     kind: str, names: set[str], where: str, problems: Problems, geojson: bool
 ) -> None:
     known = COLUMNS[kind]
+    if names and not names & set(known):
+        # Not a registry file at all (say, some other file named by mistake): repeating
+        # its first line as "unknown columns" would only copy its content into the error.
+        problems.file(f"{where}: none of the columns of a {kind} file (expected {', '.join(REQUIRED[kind])}, ...)")
+        return
     for name in sorted(names - set(known) - {""}):
         problems.add(where, name, f"unknown column for {kind} (known: {', '.join(known)})")
     if geojson:
@@ -104,7 +114,7 @@ def _build(
             record = responder_from_fields(values, where, problems)
         else:
             record = aed_from_fields(values, where, problems)
-        rid = str(values.get("id") or "").strip()
+        rid = record.id if record is not None else _id_or_blank(values.get("id"))
         if rid in existing:
             problems.add(where, "id", f"{rid} is already in the registry")
         elif rid and rid in first_seen:
@@ -117,6 +127,15 @@ def _build(
             result.aeds.append(record)
     problems.raise_if_any()
     return result
+
+
+def _id_or_blank(value: object) -> str:
+    """The id of a rejected row, for the duplicate check; "" when it is no id at all (its
+    own problem is already listed)."""
+    try:
+        return "" if is_blank(value) else identifier(value)
+    except FieldError:
+        return ""
 
 
 def read_responders(path: Path | str) -> list[Responder]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import InvalidInput
+from ..safe_input import clip, control_problem, shown
 
 MAX_LINES = 50
 
@@ -32,7 +33,7 @@ class Problems:
     def add(self, where: str, field: str, what: str) -> None:
         """`where` is "row N" or "feature N"."""
         number = int(where.rsplit(" ", 1)[-1])
-        self._found.append((number, f"{self.source}:{where}: field {field}: {what}"))
+        self._found.append((number, f"{self.source}:{where}: field {_name(field)}: {what}"))
 
     def file(self, what: str) -> None:
         """The file as a whole cannot be read (not JSON, no header, ...)."""
@@ -50,3 +51,11 @@ class Problems:
     def raise_if_any(self) -> None:
         if self._found:
             raise ImportRejected(self.source, self.lines)
+
+
+def _name(field: str) -> str:
+    """A column name as the file spells it, quoted and cut short when it is odd (control
+    characters, a whole line of some other file)."""
+    if control_problem(field, free_text=False) is None and len(field) <= 40:
+        return field
+    return shown(field) if control_problem(field, free_text=False) else clip(field)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 from ..config import AlertConfig
 from ..errors import InvalidInput
 from ..registry.model import CHANNELS, Address, Aed, AedStatus, GpsFix, Responder
+from ..safe_input import load_json_file, shown
 from .fields import Reader
 
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -33,6 +33,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "confirm_aed_ready": ("aed",),
 }
 CALL_FACTS = ("patient_age_years", "suicide", "trauma", "violence", "location_kind", "location_description")
+# A scenario is one incident-sized story on a simulated clock: a week is far more than any
+# needs, and keeps start + at inside the years `datetime` can represent.
+MAX_AT_S = 7 * 86_400.0
+# numpy's generators take any seed 0 <= seed < 2**128; a seed is a small label in practice.
+MAX_SEED = 2**63 - 1
 
 
 @dataclass
@@ -58,39 +63,38 @@ class Scenario:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def load_scenario(path: Path | str) -> Scenario:
+def load_scenario(path: Path | str, allow_files_anywhere: bool = False) -> Scenario:
+    """Read and check a whole scenario; every problem is an InvalidInput naming the file.
+
+    Registry files the scenario names must lie in the scenario's own folder (or below it)
+    unless `allow_files_anywhere`: a scenario from elsewhere must not make the engine read,
+    and quote in its errors, whatever file it likes.
+    """
     path = Path(path)
+    raw = load_json_file(path)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})") from None
-    try:
-        return parse_scenario(raw, base=path.parent)
+        return parse_scenario(raw, base=path.parent, allow_files_anywhere=allow_files_anywhere)
     except InvalidInput as exc:
         raise InvalidInput(f"{path}: {exc}") from None
 
 
-def parse_scenario(raw: Any, base: Path = Path(".")) -> Scenario:
+def parse_scenario(raw: Any, base: Path = Path("."), allow_files_anywhere: bool = False) -> Scenario:
     top = Reader(raw, "")
     name = top.text("name", "scenario")
-    seed = top.integer("seed", 0)
+    seed = top.integer("seed", 0, lo=0, hi=MAX_SEED)
     start = top.moment("start")
     config = AlertConfig.from_mapping(Reader(top.raw("config", {}), "config").obj)
-    responders, aeds, source = _registry(top.raw("registry"), base)
+    responders, aeds, source = _registry(top.raw("registry"), base, allow_files_anywhere)
     steps = _timeline(top.raw("timeline"), {r.id for r in responders}, {a.id for a in aeds}, source)
     return Scenario(name, seed, start, config, responders, aeds, steps, registry_source=source)
 
 
-def _registry(raw: Any, base: Path) -> tuple[list[Responder], list[Aed], str]:
+def _registry(raw: Any, base: Path, allow_files_anywhere: bool) -> tuple[list[Responder], list[Aed], str]:
     reg = Reader(raw, "registry")
-    if "demo" in reg.obj:
+    if reg.given("demo"):
         demo = Reader(reg.obj["demo"], "registry.demo")
         region = demo.text("region", "denhaag")
-        seed = demo.integer("seed", 1)
+        seed = demo.integer("seed", 1, lo=0, hi=MAX_SEED)
         from ..registry.demo import generate
 
         try:
@@ -98,57 +102,77 @@ def _registry(raw: Any, base: Path) -> tuple[list[Responder], list[Aed], str]:
         except InvalidInput as exc:
             raise InvalidInput(f"registry.demo.region: {exc}") from None
         return list(responders), list(aeds), "demo"
-    responders = _list_or_file(reg, "responders", base, _responder)
-    aeds = _list_or_file(reg, "aeds", base, _aed)
+    responders = _list_or_file(reg, "responders", base, _responder, allow_files_anywhere)
+    aeds = _list_or_file(reg, "aeds", base, _aed, allow_files_anywhere)
     _unique([r.id for r in responders], "registry.responders")
     _unique([a.id for a in aeds], "registry.aeds")
     return responders, aeds, "inline"
 
 
-def _list_or_file(reg: Reader, key: str, base: Path, parse: Any) -> list[Any]:
+def _list_or_file(reg: Reader, key: str, base: Path, parse: Any, allow_files_anywhere: bool) -> list[Any]:
     value = reg.raw(key, [])
     if isinstance(value, dict) and "file" in value:
         from ..registry import io
 
-        file = base / Reader(value, reg.at(key)).text("file")
+        where = Reader(value, reg.at(key))
+        file = _referenced_file(base, where.text("file"), where.at("file"), allow_files_anywhere)
         reader = io.read_responders if key == "responders" else io.read_aeds
-        return list(reader(file))
+        try:
+            return list(reader(file))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{where.at('file')}: {exc}") from None
     if not isinstance(value, list):
-        raise InvalidInput(f"{reg.at(key)}: expected a list or {{\"file\": ...}}")
+        raise InvalidInput(f"{reg.at(key)}: expected a list or {{\"file\": ...}}, got {shown(value)}")
     return [parse(Reader(item, f"{reg.at(key)}[{i}]")) for i, item in enumerate(value)]
+
+
+def _referenced_file(base: Path, name: str, where: str, allow_files_anywhere: bool) -> Path:
+    file = base / name
+    if allow_files_anywhere:
+        return file
+    try:
+        inside = file.resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+        inside = False
+    if not inside:
+        raise InvalidInput(
+            f"{where}: {shown(name)} is outside the scenario's folder; registry files must lie "
+            "in the scenario's folder (run with --allow-files-anywhere to lift this)"
+        )
+    return file
 
 
 def _unique(ids: list[str], path: str) -> None:
     seen: set[str] = set()
     for i, rid in enumerate(ids):
         if rid in seen:
-            raise InvalidInput(f"{path}[{i}].id: duplicate id {rid!r}")
+            raise InvalidInput(f"{path}[{i}].id: duplicate id {shown(rid)}")
         seen.add(rid)
 
 
 def _responder(r: Reader) -> Responder:
     addresses: list[Address] = []
-    if "lat" in r.obj or "lon" in r.obj:
+    if r.given("lat") or r.given("lon"):
         lat, lon = r.lat_lon()
         addresses.append(Address(lat, lon, "24/7", "home"))
-    for i, item in enumerate(r.raw("addresses", [])):
+    for i, item in enumerate(r.items("addresses")):
         a = Reader(item, f"{r.at('addresses')}[{i}]")
         lat, lon = a.lat_lon()
         label = a.text("label", "home")
         if label not in ("home", "work"):
-            raise InvalidInput(f"{a.at('label')}: use home or work, got {label!r}")
+            raise InvalidInput(f"{a.at('label')}: use home or work, got {shown(label)}")
         addresses.append(Address(lat, lon, a.hours("window", "24/7"), label))
     if len(addresses) > 3:
         raise InvalidInput(f"{r.at('addresses')}: at most two registered addresses")
     gps = None
-    if "gps" in r.obj:
+    if r.given("gps"):
         g = Reader(r.obj["gps"], r.at("gps"))
         lat, lon = g.lat_lon()
         gps = GpsFix(lat, lon, g.moment("time"))
     if not addresses and gps is None:
         raise InvalidInput(f"{r.path}: needs a position (lat/lon, addresses or gps)")
     return Responder(
-        id=r.text("id"),
+        id=r.identifier("id"),
         certificate_valid_until=r.day("certificate_valid_until"),
         addresses=tuple(addresses),
         gps=gps,
@@ -167,9 +191,9 @@ def _aed(r: Reader) -> Aed:
     lat, lon = r.lat_lon()
     status = r.text("status", "ready")
     if status not in {s.value for s in AedStatus}:
-        raise InvalidInput(f"{r.at('status')}: unknown status {status!r} (ready, maintenance, reserve, check_needed)")
+        raise InvalidInput(f"{r.at('status')}: unknown status {shown(status)} (ready, maintenance, reserve, check_needed)")
     return Aed(
-        id=r.text("id"),
+        id=r.identifier("id"),
         lat=lat,
         lon=lon,
         opening_hours=r.hours("opening_hours", "24/7"),
@@ -183,16 +207,16 @@ def _aed(r: Reader) -> Aed:
 
 def _timeline(raw: Any, responder_ids: set[str], aed_ids: set[str], source: str) -> list[Step]:
     if not isinstance(raw, list):
-        raise InvalidInput("timeline: expected a list of steps")
+        raise InvalidInput(f"timeline: expected a list of steps, got {shown(raw)}")
     steps: list[Step] = []
     called: set[str] = set()
     for i, item in enumerate(raw):
         s = Reader(item, f"timeline[{i}]")
-        at = s.number("at", lo=0)
+        at = s.number("at", lo=0, hi=MAX_AT_S)
         do = s.text("do")
         if do not in ACTIONS:
-            raise InvalidInput(f"{s.at('do')}: unknown action {do!r} (known: {', '.join(ACTIONS)})")
-        incident = s.text("incident") if do != "confirm_aed_ready" else s.text("incident", "")
+            raise InvalidInput(f"{s.at('do')}: unknown action {shown(do)} (known: {', '.join(ACTIONS)})")
+        incident = s.identifier("incident") if do != "confirm_aed_ready" else s.identifier("incident", "")
         fields: dict[str, Any] = {}
         for key in ACTIONS[do]:
             s.raw(key)
@@ -203,11 +227,14 @@ def _timeline(raw: Any, responder_ids: set[str], aed_ids: set[str], source: str)
                 fields[flag] = s.flag(flag, False)
             fields["location_kind"] = s.text("location_kind", "")
             fields["location_description"] = s.text("location_description", "")
-            if "address" in s.obj:
+            if s.given("address"):
                 fields["address"] = s.text("address")
             called.add(incident)
         elif do == "update_call":
-            changes = {k: s.obj[k] for k in (*CALL_FACTS, "lat", "lon") if k in s.obj}
+            # null means "not given" except for the age, where null means "unknown".
+            changes = {
+                k: s.obj[k] for k in (*CALL_FACTS, "lat", "lon") if s.given(k) or (k == "patient_age_years" and k in s.obj)
+            }
             if not changes:
                 raise InvalidInput(f"{s.path}: update_call needs at least one of {', '.join(CALL_FACTS)}")
             if "lat" in changes or "lon" in changes:
@@ -221,34 +248,37 @@ def _timeline(raw: Any, responder_ids: set[str], aed_ids: set[str], source: str)
                 if t in changes:
                     fields[t] = s.text(t, "")
         elif do == "respond":
-            fields["responder"] = s.text("responder")
+            fields["responder"] = s.identifier("responder")
             fields["answer"] = s.text("answer")
             if fields["answer"] not in ("accept", "decline"):
-                raise InvalidInput(f"{s.at('answer')}: use accept or decline, got {fields['answer']!r}")
+                raise InvalidInput(f"{s.at('answer')}: use accept or decline, got {shown(fields['answer'])}")
         elif do == "caller_instruction":
             fields["state"] = s.text("state")
             if fields["state"] not in ("not_started", "instructing", "handed_over", "ended"):
                 raise InvalidInput(
-                    f"{s.at('state')}: use not_started, instructing, handed_over or ended, got {fields['state']!r}"
+                    f"{s.at('state')}: use not_started, instructing, handed_over or ended, got {shown(fields['state'])}"
                 )
         else:
-            for key in ("responder", "aed", "unit", "reason", "by", "note"):
-                if key in s.obj:
+            for key in ("responder", "aed"):
+                if s.given(key):
+                    fields[key] = s.identifier(key)
+            for key in ("unit", "reason", "by", "note"):
+                if s.given(key):
                     fields[key] = s.text(key)
         if source != "demo":
             if "responder" in fields and fields["responder"] not in responder_ids:
-                raise InvalidInput(f"{s.at('responder')}: no responder {fields['responder']!r} in the registry")
+                raise InvalidInput(f"{s.at('responder')}: no responder {shown(fields['responder'])} in the registry")
             if "aed" in fields and fields["aed"] not in aed_ids:
-                raise InvalidInput(f"{s.at('aed')}: no AED {fields['aed']!r} in the registry")
+                raise InvalidInput(f"{s.at('aed')}: no AED {shown(fields['aed'])} in the registry")
         steps.append(Step(at=at, order=i, do=do, incident=incident, fields=fields, path=s.path))
     ordered = sorted(steps, key=lambda st: (st.at, st.order))
     seen_call: set[str] = set()
     for st in ordered:
         if st.do == "call":
             if st.incident in seen_call:
-                raise InvalidInput(f"{st.path}: incident {st.incident!r} is called twice")
+                raise InvalidInput(f"{st.path}: incident {shown(st.incident)} is called twice")
             seen_call.add(st.incident)
         elif st.incident and st.incident not in seen_call:
             when = "never called" if st.incident not in called else "called only later"
-            raise InvalidInput(f"{st.path}: incident {st.incident!r} is {when} (at {st.at:g} s)")
+            raise InvalidInput(f"{st.path}: incident {shown(st.incident)} is {when} (at {st.at:g} s)")
     return ordered
