@@ -33,6 +33,7 @@ class Place:
     lat: float
     lon: float
     detail: str = ""  # where it is: "Zoetermeer", "Nootdorp (Pijnacker-Nootdorp)"
+    radius_m: float = 0.0  # how far the place reaches from its point: the answer's uncertainty
 
     @property
     def text(self) -> str:
@@ -114,6 +115,11 @@ class Gazetteer:
     def load(self) -> None:
         """Build the index now (a console does it at start-up, not on the first keystroke)."""
         self._load()
+
+    def places(self) -> list[Place]:
+        """Every place in the index (the resolver reads town and postcode names from it)."""
+        self._load()
+        return [e.place for e in self._entries]
 
     def search(self, text: str, limit: int = 10) -> list[Place]:
         """Best matches first; coordinates typed as such come back as one place."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,7 +40,8 @@ def _read_municipalities(path: Path) -> list[tuple[Place, float, Any]]:
     for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
         props, geom = f["properties"], shape(f["geometry"])
         point = geom.representative_point()  # inside the polygon, unlike a centroid
-        place = Place(str(props["gemeente"]), "municipality", round(point.y, 6), round(point.x, 6))
+        place = Place(str(props["gemeente"]), "municipality", round(point.y, 6), round(point.x, 6),
+                      radius_m=_radius(props.get("oppervlakte_km2")))
         out.append((place, float(props.get("inwoners") or 0), geom))
     return out
 
@@ -53,16 +55,19 @@ def _read_postcodes(path: Path, municipality_names: set[str]) -> Iterable[tuple[
             lat, lon, pop = float(row["lat"]), float(row["lon"]), float(row["inwoners"] or 0)
             town, municipality = row["plaats"], row["gemeente_2022"] or row["gemeente"]
             detail = town if town == municipality else f"{town} ({municipality})"
-            yield Place(row["postcode"], "postcode", lat, lon, detail), pop
-            acc = towns.setdefault((town, municipality), [0.0, 0.0, 0.0])
+            area = float(row["oppervlakte_km2"] or 0)
+            yield Place(row["postcode"], "postcode", lat, lon, detail, radius_m=_radius(area)), pop
+            acc = towns.setdefault((town, municipality), [0.0, 0.0, 0.0, 0.0])
             weight = max(pop, 1.0)  # an empty postcode area still places its town
             acc[0] += weight
             acc[1] += lat * weight
             acc[2] += lon * weight
-    for (town, municipality), (pop, slat, slon) in towns.items():
+            acc[3] += area
+    for (town, municipality), (pop, slat, slon, area) in towns.items():
         if town == municipality and town in municipality_names:
             continue  # "Zoetermeer" the municipality already covers Zoetermeer the town
-        yield Place(town, "place", round(slat / pop, 6), round(slon / pop, 6), municipality), pop
+        yield Place(town, "place", round(slat / pop, 6), round(slon / pop, 6), municipality,
+                    radius_m=_radius(area)), pop
 
 
 def _read_streets(path: Path, municipalities: list[tuple[Place, float, Any]]) -> Iterable[tuple[Place, float]]:
@@ -83,4 +88,17 @@ def _read_streets(path: Path, municipalities: list[tuple[Place, float, Any]]) ->
         way = shapely.MultiLineString(parts) if len(parts) > 1 else parts[0]
         # The point of the road nearest its centre: on the road, even for a curved one.
         point = nearest_points(way, way.centroid)[0]
-        yield Place(name, "street", round(point.y, 6), round(point.x, 6), town), float(way.length)
+        # How far the road reaches from that point (degrees to metres at Dutch latitudes).
+        lon0, lat0, lon1, lat1 = way.bounds
+        reach = 0.5 * math.hypot((lat1 - lat0) * 111_320, (lon1 - lon0) * 68_500)
+        yield Place(name, "street", round(point.y, 6), round(point.x, 6), town,
+                    radius_m=round(max(reach, 50.0))), float(way.length)
+
+
+def _radius(area_km2: object) -> float:
+    """The radius of a circle of the area's size: how far a point of it can be from its middle."""
+    try:
+        area = float(area_km2)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return round(math.sqrt(max(area, 0.0) * 1e6 / math.pi))

@@ -66,12 +66,15 @@ class IncidentService(Protocol):
     def state(self, incident: str) -> IncidentState: ...
     def events(self, incident: str | None = None) -> list[Event]: ...
     def preview(self, facts: CallFacts) -> ExclusionVerdict: ...
-    def new_call(self, facts: CallFacts, address: str = "") -> str: ...
+    def new_call(self, facts: CallFacts, address: str = "", *, location: Mapping[str, Any] | None = None,
+                 call_started: datetime | None = None) -> str: ...
     def alert_blocker(self, incident: str) -> str | None: ...
     def command(self, name: str, incident: str, *args: Any) -> list[Event]: ...
     def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]: ...
     def pump(self) -> None: ...
 
+
+LOCATION_FIELDS = ("location_precision", "location_uncertainty_m", "location_label")
 
 COMMANDS = (
     "update_call",
@@ -169,9 +172,15 @@ class LocalService:
         return sorted(out, key=lambda a: a.distance_m)
 
     # -- commands --------------------------------------------------------------------------
-    def new_call(self, facts: CallFacts, address: str = "") -> str:
+    def new_call(self, facts: CallFacts, address: str = "", *, location: Mapping[str, Any] | None = None,
+                 call_started: datetime | None = None) -> str:
+        """`location`: how the point was found (`location_precision`, `location_uncertainty_m`);
+        `call_started`: when the 112 call came in, if before now."""
         incident = self._next_id()
-        extra: Mapping[str, Any] = {"address": address} if address else {}
+        extra: dict[str, Any] = {"address": address} if address else {}
+        extra.update({k: v for k, v in (location or {}).items() if k in LOCATION_FIELDS and v is not None})
+        if call_started is not None and call_started < self.clock.now():
+            extra["call_started_at"] = call_started.isoformat(timespec="seconds")
         self.engine.call(incident, facts, mode=self.mode, **extra)
         return incident
 

@@ -187,12 +187,22 @@ def _call_received(s: IncidentState, e: Event) -> IncidentState:
     return replace(
         s,
         mode=str(e.get("mode", "live")),
-        call_time=e.time,
+        # The 112 clock runs from when the call came in (intake, or the dispatcher's "new call"),
+        # not from when the incident was saved; older logs have only the event time.
+        call_time=_call_started(e),
         lat=float(e["lat"]),
         lon=float(e["lon"]),
         facts=_frozen(facts),
         caller_instruction_since=_frozen({"not_started": e.time}),
     )
+
+
+def _call_started(e: Event) -> datetime:
+    raw = e.get("call_started_at")
+    if not raw:
+        return e.time
+    started = datetime.fromisoformat(str(raw))
+    return started if started.tzinfo is not None and started <= e.time else e.time
 
 
 def _call_updated(s: IncidentState, e: Event) -> IncidentState:

@@ -47,6 +47,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--demo-incident", action="store_true",
                         help="start with a demo call in Zoetermeer: ambulance dispatched, alert sent")
     parser.add_argument("--language", choices=("nl", "en"), help="interface language (default: last used)")
+    parser.add_argument("--region", choices=("denhaag", "groningen"), default="denhaag",
+                        help="demo region and its own data folder: denhaag (postcode areas, places, major "
+                        "roads; no address points) or groningen (BAG address points; no motorway geometry)")
     parser.add_argument("--training", action="store_true",
                         help="training console: trainer-run scenarios, its own event store, no real alerts")
     return parser.parse_args(argv)
@@ -88,10 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from alert_engine.errors import EngineError
 
+    from .regions import use_region
     from .startup import preload
 
+    region = use_region(args.region)  # its own data folder, before any file is opened
     try:
-        loading = preload(args.registry)  # before Qt: the registry loads while Qt and the map start
+        loading = preload(args.registry, region)  # before Qt: the registry loads while Qt and the map start
     except EngineError as exc:
         print(f"zesminuten: {exc}", file=sys.stderr)
         return 2
@@ -163,9 +168,11 @@ def build(
     from .main_window import MainWindow
     from .map.bridge import MapView
     from .map.page import DEFAULT_CENTER
+    from .regions import REGIONS
     from .startup import preload, settle_after_start
 
-    loading = preloaded or preload(args.registry)
+    region = REGIONS[getattr(args, "region", "denhaag")]
+    loading = preloaded or preload(args.registry, region)
     try:
         # QtWebEngine starts its processes and loads the page while the registry still loads.
         map_view = MapView()
@@ -173,6 +180,7 @@ def build(
         point_rd(*DEFAULT_CENTER)
         try:
             registry, info = loading.registry.result()
+            address_book = loading.addresses.result()
         except BaseException:
             map_view.deleteLater()
             raise
@@ -191,7 +199,10 @@ def build(
             registry=info,
             translations=translations,
             map_view=map_view,
+            address_book=address_book,  # type: ignore[arg-type]
         )
+        if region.centre != DEFAULT_CENTER:
+            map_view.push([{"op": "center", "lat": region.centre[0], "lon": region.centre[1], "zoom": 12}])
         window.intake.set_language(translations.language)
         window.action_panel.set_language(translations.language)
         from .testalarm.menu import install_test_alarm_menu

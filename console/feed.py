@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -112,8 +112,9 @@ class CoalescedService:
     def preview(self, facts: CallFacts) -> ExclusionVerdict:
         return self._service.preview(facts)
 
-    def new_call(self, facts: CallFacts, address: str = "") -> str:
-        return self._service.new_call(facts, address)
+    def new_call(self, facts: CallFacts, address: str = "", *, location: Mapping[str, Any] | None = None,
+                 call_started: datetime | None = None) -> str:
+        return self._service.new_call(facts, address, location=location, call_started=call_started)
 
     def alert_blocker(self, incident: str) -> str | None:
         return self._service.alert_blocker(incident)

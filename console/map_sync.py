@@ -24,12 +24,41 @@ Key = tuple[str, str]
 AED_SEARCH_RADIUS_M = 2000.0  # HartslagNu: AEDs alerted within about 2 km
 AED_REFRESH = timedelta(seconds=60)  # opening hours change by the hour; once a minute is plenty
 CANDIDATE_ID = "new-call"
+MIN_UNCERTAINTY_DRAWN_M = 25.0  # below this the pin itself says enough
+CANDIDATE_VIEW_M = 250.0  # a new exact location is shown at street level
 
 
 def _bounds(lat: float, lon: float, radius_m: float) -> list[list[float]]:
     dlat = radius_m / 111_320
     dlon = radius_m / (111_320 * math.cos(math.radians(lat)))
     return [[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]]
+
+
+ADDRESS_POINTS_MAX = 2500  # a street-level view of a city centre holds ~1,500
+
+
+def address_op(points: Sequence[Any]) -> Op:
+    """The address points in view as one map op: house numbers, and each street's name once,
+    at the address nearest the middle of that street's addresses in view."""
+    by_street: dict[str, list[Any]] = {}
+    for p in points:
+        by_street.setdefault(p.street, []).append(p)
+    streets = []
+    for name, group in by_street.items():
+        lat = sum(p.lat for p in group) / len(group)
+        lon = sum(p.lon for p in group) / len(group)
+        mid = min(group, key=lambda p: (p.lat - lat) ** 2 + (p.lon - lon) ** 2)
+        streets.append([round(mid.lat, 6), round(mid.lon, 6), name])
+    return {"op": "addresses", "id": "view", "streets": streets,
+            "points": [[round(p.lat, 6), round(p.lon, 6), p.house] for p in points]}
+
+
+def _number(value: object) -> float:
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return out if math.isfinite(out) else 0.0
 
 
 def aed_map_state(view: AedView) -> str:
@@ -52,6 +81,7 @@ class MapSync:
         self._aeds_at: datetime | None = None
         self._motorway: Op | None = None
         self._candidate: Op | None = None
+        self._candidate_area: Op | None = None
         self._ring_shown = False
         self.pushes = 0  # push() calls (the benchmark's map update count)
         self.ops_sent = 0
@@ -67,7 +97,7 @@ class MapSync:
         self._sent.clear()
         self._aeds_at = None
         self._motorway = None
-        self._candidate = None
+        self._candidate = self._candidate_area = None
         ops: list[Op] = [{"op": "clear_incident"}]
         ops += self._delta()
         s = self._state
@@ -103,9 +133,23 @@ class MapSync:
         elif self._candidate is not None:
             self._push([{"op": "center", "lat": self._candidate["lat"], "lon": self._candidate["lon"], "zoom": 15}])
 
-    def show_candidate(self, lat: float, lon: float, label: str) -> None:
-        """Where a call being taken is (before it exists in the engine)."""
+    def show_candidate(self, lat: float, lon: float, label: str, uncertainty_m: float = 0.0) -> None:
+        """Where a call being taken is (before it exists in the engine), with how far the
+        victim may be from that point; the view moves to every new location."""
         self._candidate = {"op": "victim", "id": CANDIDATE_ID, "lat": lat, "lon": lon, "label": label}
+        self._candidate_area = (
+            {"op": "uncertainty", "id": CANDIDATE_ID, "lat": lat, "lon": lon, "radius_m": float(uncertainty_m)}
+            if uncertainty_m >= MIN_UNCERTAINTY_DRAWN_M else None
+        )
+        ops = self._delta()
+        ops.append({"op": "fit", "bounds": _bounds(lat, lon, max(uncertainty_m * 1.2, CANDIDATE_VIEW_M)), "max_zoom": 17})
+        self._push(ops)
+
+    def clear_candidate(self) -> None:
+        """The form has no location any more (an unresolved address): no pin may stay behind."""
+        if self._candidate is None and self._candidate_area is None:
+            return
+        self._candidate = self._candidate_area = None
         self._push(self._delta())
 
     def show_motorway_hit(self, hit: Any) -> None:
@@ -129,7 +173,7 @@ class MapSync:
 
     def _wanted(self) -> dict[Key, Op]:
         wanted: dict[Key, Op] = {}
-        for extra in (self._candidate, self._motorway):
+        for extra in (self._candidate, self._candidate_area, self._motorway):
             if extra is not None:
                 wanted[(extra["op"], str(extra["id"]))] = extra
         s = self._state
@@ -138,6 +182,10 @@ class MapSync:
         wanted[("victim", s.id)] = {
             "op": "victim", "id": s.id, "lat": s.lat, "lon": s.lon, "label": f"{s.id} · {place_text(s)}",
         }
+        spread = _number(s.facts.get("location_uncertainty_m"))
+        if spread >= MIN_UNCERTAINTY_DRAWN_M:
+            wanted[("uncertainty", s.id)] = {"op": "uncertainty", "id": s.id, "lat": s.lat, "lon": s.lon,
+                                             "radius_m": spread}
         if s.radius_m is not None:
             wanted[("ring", s.id)] = {"op": "ring", "id": s.id, "lat": s.lat, "lon": s.lon, "radius_m": s.radius_m}
         for view in self._nearby_aeds(s):

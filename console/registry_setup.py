@@ -44,7 +44,7 @@ def seed_demo(path: Path, region: str = DEMO_REGION, seed: int = DEMO_SEED) -> N
         )
 
 
-def open_registry(path: Path | None = None) -> tuple[Registry, RegistryInfo]:
+def open_registry(path: Path | None = None, region: str = DEMO_REGION) -> tuple[Registry, RegistryInfo]:
     """Load `path` (must exist), else the default registry, seeding it on first use."""
     if path is not None:
         if not path.is_file():
@@ -56,8 +56,8 @@ def open_registry(path: Path | None = None) -> tuple[Registry, RegistryInfo]:
             with RegistryStore(path) as store:
                 empty = store.counts().responders == 0
         if empty:
-            log.warning("first start: creating the synthetic demo registry (%s) in %s", DEMO_REGION, path)
-            seed_demo(path)
+            log.warning("first start: creating the synthetic demo registry (%s) in %s", region, path)
+            seed_demo(path, region)
     with RegistryStore(path) as store:
         counts = store.counts()
         meta = store.metadata()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from alert_engine.motorway import MotorwayIndex
     from alert_engine.registry.table import Registry
 
+    from .regions import Region
     from .registry_setup import RegistryInfo
 
 # Between The Hague and Zoetermeer (console.map.page.DEFAULT_CENTER; that module imports Qt).
@@ -69,7 +70,7 @@ class LazyMotorways:
         return getattr(self.index(), name)
 
 
-def _background_gazetteer() -> Gazetteer:
+def _background_gazetteer(focus: tuple[float, float] = GAZETTEER_FOCUS) -> Gazetteer:
     from alert_engine.gazetteer import Gazetteer
 
     class BackgroundGazetteer(Gazetteer):
@@ -95,7 +96,7 @@ def _background_gazetteer() -> Gazetteer:
             with self._build_lock:
                 super()._load()
 
-    return BackgroundGazetteer(focus=GAZETTEER_FOCUS)
+    return BackgroundGazetteer(focus=focus)
 
 
 @dataclass
@@ -103,6 +104,7 @@ class Preload:
     registry: Future[tuple[Registry, RegistryInfo]]
     gazetteer: Gazetteer
     motorways: LazyMotorways = field(default_factory=LazyMotorways)
+    addresses: Future[Any] = field(default_factory=lambda: _done(None))
 
     def after_start(self) -> None:
         """The window is up: build the motorway and address indexes in the background,
@@ -121,7 +123,13 @@ class Preload:
             gc.enable()
 
 
-def preload(registry_path: Path | None) -> Preload:
+def _done(value: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
+
+
+def preload(registry_path: Path | None, region: Region | None = None) -> Preload:
     """Start loading the registry; call it before PySide6 is imported.
 
     The cyclic garbage collector is off from here until the indexes built after the start
@@ -132,17 +140,20 @@ def preload(registry_path: Path | None) -> Preload:
     if registry_path is not None and not registry_path.is_file():
         raise InvalidInput(f"{registry_path}: no such registry file")  # at once, before any window
     gc.disable()
+    from .regions import REGIONS, open_address_book
     from .registry_setup import open_registry  # the registry package: numpy, scipy, pyproj
 
+    where = region or REGIONS["denhaag"]
     registry: Future[tuple[Registry, RegistryInfo]] = _in_thread(
-        "registry", lambda: open_registry(registry_path)
+        "registry", lambda: open_registry(registry_path, where.registry_region)
     )
+    addresses: Future[Any] = _in_thread("addresses", lambda: open_address_book(where))
     # The rest of the engine imports no Qt: import it now, while SQLite reads, and before
     # PySide6, whose import hook reads the source of every module imported after it.
     import alert_engine.eventlog.store
     import alert_engine.service  # noqa: F401
 
-    return Preload(registry, _background_gazetteer())
+    return Preload(registry, _background_gazetteer(where.centre), addresses=addresses)
 
 
 def settle_after_start(failed: bool = False) -> None:

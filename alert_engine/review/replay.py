@@ -13,7 +13,7 @@ Every command raises `ReadOnlyReview`: a review never changes what happened.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
@@ -181,7 +181,8 @@ class ReplayService:
     def preview(self, facts: CallFacts) -> ExclusionVerdict:
         raise self._refuse("assessing a new call")
 
-    def new_call(self, facts: CallFacts, address: str = "") -> str:
+    def new_call(self, facts: CallFacts, address: str = "", *, location: Mapping[str, Any] | None = None,
+                 call_started: datetime | None = None) -> str:
         raise self._refuse("taking a new call")
 
     def command(self, name: str, incident: str, *args: Any) -> list[Event]:

@@ -49,6 +49,7 @@ class MapBridge(QObject):
 
     markerClicked = Signal(str, str)  # kind, id
     mapClicked = Signal(float, float)  # lat, lon
+    viewChanged = Signal(float, float, float, float, int)  # south, west, north, east, zoom
     ready = Signal()
 
     @Slot()
@@ -62,6 +63,10 @@ class MapBridge(QObject):
     @Slot(float, float)
     def notifyMapClicked(self, lat: float, lon: float) -> None:
         self.mapClicked.emit(lat, lon)
+
+    @Slot(float, float, float, float, int)
+    def notifyViewChanged(self, south: float, west: float, north: float, east: float, zoom: int) -> None:
+        self.viewChanged.emit(south, west, north, east, zoom)
 
 
 class _MapPage(QWebEnginePage):
@@ -100,6 +105,7 @@ class MapView(QWebEngineView):
 
     markerClicked = Signal(str, str)  # kind, id
     mapClicked = Signal(float, float)  # lat, lon
+    viewChanged = Signal(float, float, float, float, int)  # settled view at street level
     ready = Signal()
 
     def __init__(
@@ -120,6 +126,7 @@ class MapView(QWebEngineView):
         self._bridge.ready.connect(self._on_ready)
         self._bridge.markerClicked.connect(self.markerClicked)
         self._bridge.mapClicked.connect(self.mapClicked)
+        self._bridge.viewChanged.connect(self.viewChanged)
         self._map_page.loadStarted.connect(self._on_load_started)
         self._map_page.renderProcessTerminated.connect(self._on_renderer_gone)
 

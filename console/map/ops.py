@@ -21,11 +21,13 @@ AED_STATES = frozenset({"available", "closed", "unavailable", "assigned", "fetch
 # A route follows its runner's state; "planned" is a route not yet tied to an answer.
 ROUTE_STATES = RESPONDER_STATES | {"planned"}
 # Kinds a "remove" can name; one Leaflet layer per (kind, id) in the page.
-LAYER_KINDS = ("victim", "ring", "responder", "aed", "route", "motorway_hit")
+LAYER_KINDS = ("victim", "ring", "responder", "aed", "route", "motorway_hit", "uncertainty")
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "victim": ("id", "lat", "lon"),
     "ring": ("id", "lat", "lon", "radius_m"),
+    # How far the victim may be from the point shown (postcode area, street, place).
+    "uncertainty": ("id", "lat", "lon", "radius_m"),
     "responder": ("id", "lat", "lon", "state", "role"),
     "aed": ("id", "lat", "lon", "state"),
     "route": ("id", "points"),
@@ -35,6 +37,8 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "fit": ("bounds",),
     "center": ("lat", "lon"),
     "select": ("kind",),
+    # Address points in view (street level): [[lat, lon, "12a"], ...] and street labels.
+    "addresses": ("id", "points"),
 }
 OP_NAMES = frozenset(_REQUIRED)
 
@@ -60,7 +64,7 @@ def validate(op: Op) -> None:
             raise ValueError(f"a route needs at least two points: {op!r}")
         for point in op["points"]:
             _check_point(point[0], point[1], op)
-    elif name == "ring":
+    elif name in ("ring", "uncertainty"):
         if not _finite(op["radius_m"]) or op["radius_m"] <= 0:
             raise ValueError(f"ring radius must be a positive number: {op!r}")
     elif name == "fit":

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var KINDS = ["victim", "ring", "responder", "aed", "route", "motorway_hit"];
+  var KINDS = ["victim", "ring", "responder", "aed", "route", "motorway_hit", "uncertainty"];
 
   // Later states sit on top: a dispatcher looks for who is coming, not who said no.
   var RESPONDER_Z = {
@@ -313,6 +313,24 @@
       layer.zm = Object.assign({}, op, { id: id });
     }
 
+    // An approximate location: the victim is somewhere in this circle, not at its pin.
+    function upsertUncertainty(op) {
+      var id = String(op.id);
+      var layer = layers.uncertainty.get(id);
+      if (!layer) {
+        layer = L.circle([op.lat, op.lon], {
+          radius: op.radius_m, pane: "zmVectors", interactive: false,
+          color: "#e65100", weight: 2, opacity: 0.9, dashArray: "3 6",
+          fillColor: "#ff9800", fillOpacity: 0.12
+        }).addTo(map);
+        layers.uncertainty.set(id, layer);
+      } else {
+        layer.setLatLng([op.lat, op.lon]);
+        layer.setRadius(op.radius_m);
+      }
+      layer.zm = Object.assign({}, op, { id: id });
+    }
+
     function upsertRoute(op) {
       var id = String(op.id);
       var state = op.state || "planned";
@@ -365,6 +383,7 @@
       aed: function (op) { upsertMarker("aed", op); },
       motorway_hit: function (op) { upsertMarker("motorway_hit", op); },
       ring: upsertRing,
+      uncertainty: upsertUncertainty,
       route: upsertRoute,
       remove: function (op) { removeLayer(op.kind, op.id); },
       clear_incident: function () {
@@ -413,6 +432,7 @@
       var out = {};
       KINDS.forEach(function (kind) { out[kind] = layers[kind].size; });
       out.basemap_features = basemap.municipalities + basemap.roads + basemap.motorways;
+      out.address_points = addressCount;
       out.municipalities = basemap.municipalities;
       out.roads = basemap.roads;
       out.motorways = basemap.motorways;
@@ -441,6 +461,49 @@
     map.on("click", function (e) {
       if (bridge) bridge.notifyMapClicked(e.latlng.lat, e.latlng.lng);
     });
+
+    // ------------------------------------------------------------------ address points
+    // Street level: where BAG address points are loaded, Python sends those in view
+    // (house numbers and street names), so a dispatcher can check a location and click
+    // the right building. Asked for on every settled view at zoom >= ADDRESS_ZOOM.
+    var ADDRESS_ZOOM = 16;
+    var addressLayer = L.layerGroup();
+    var addressCount = 0;
+    function reportView() {
+      if (map.getZoom() < ADDRESS_ZOOM) {
+        if (map.hasLayer(addressLayer)) map.removeLayer(addressLayer);
+        return;
+      }
+      var b = map.getBounds();
+      if (bridge && bridge.notifyViewChanged) {
+        bridge.notifyViewChanged(b.getSouth(), b.getWest(), b.getNorth(), b.getEast(), map.getZoom());
+      }
+    }
+    map.on("moveend", reportView);
+    HANDLERS.addresses = function (op) {
+      addressLayer.clearLayers();
+      addressCount = 0;
+      var houses = map.getZoom() >= ADDRESS_ZOOM + 1;
+      (op.points || []).forEach(function (p) {
+        L.circleMarker([p[0], p[1]], {
+          radius: 2, pane: "zmBasemap", interactive: false, color: "#616161", weight: 1, fillOpacity: 0.6
+        }).addTo(addressLayer);
+        if (houses) {
+          L.marker([p[0], p[1]], {
+            pane: "zmLabels", interactive: false, keyboard: false,
+            icon: L.divIcon({ className: "zm-house", html: escapeHtml(p[2]), iconSize: null })
+          }).addTo(addressLayer);
+        }
+        addressCount += 1;
+      });
+      (op.streets || []).forEach(function (st) {
+        L.marker([st[0], st[1]], {
+          pane: "zmLabels", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "zm-street", html: escapeHtml(st[2]), iconSize: null })
+        }).addTo(addressLayer);
+      });
+      if (map.getZoom() >= ADDRESS_ZOOM && !map.hasLayer(addressLayer)) addressLayer.addTo(map);
+    };
 
     window.api = {
       apply: apply,

@@ -8,12 +8,15 @@ and sends changed facts with `update_call`, so the engine re-assesses and record
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from alert_engine.addresses.book import AddressBook
 from alert_engine.events import Event
 from alert_engine.exclusion import CallFacts
 from alert_engine.gazetteer import Gazetteer
@@ -39,6 +42,7 @@ class IntakePanel(QWidget):
     callCreated = Signal(str)  # incident id
     motorwayHit = Signal(object)  # MotorwayHit | None, for the map
     locationPicked = Signal(float, float)  # lat, lon of the form's location
+    locationResolved = Signal(object)  # the Resolution the form's location comes from, or None
     newCallStarted = Signal()  # Ctrl+N: the form is empty and in "new" mode
 
     def __init__(
@@ -49,17 +53,19 @@ class IntakePanel(QWidget):
         parent: QWidget | None = None,
         *,
         reason_asker: AskReason = ask_reason,
+        address_book: AddressBook | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
         self._funnel = funnel
         self._incident: str | None = None
+        self._call_started: datetime | None = None  # when the dispatcher began taking this call
         self._dirty: set[str] = set()  # update mode: facts changed but not yet sent
         self._loading = False
 
         self.header = QLabel()
         self.header.setObjectName("intakeHeader")
-        self.location = LocationBox(gazetteer, funnel)
+        self.location = LocationBox(gazetteer, funnel, book=address_book)
         self.form = CallFactsForm()
         # The form's fields, also under the names this panel has always had.
         self.age, self.suicide, self.trauma = self.form.age, self.form.suicide, self.form.trauma
@@ -78,6 +84,8 @@ class IntakePanel(QWidget):
         self._preview_timer = self._timer(PREVIEW_DELAY_MS, self.refresh_preview)
         self._commit_timer = self._timer(COMMIT_DELAY_MS, self.send_changes)
         self.location.locationChanged.connect(self._location_changed)
+        self.location.motorwayMentioned.connect(self._motorway_mentioned)
+        self.location.address_edit.textEdited.connect(self._call_begins)
         self.form.factChanged.connect(self._changed)
         self.form.editingDone.connect(self.send_changes)
         self.create_button.clicked.connect(self.submit)
@@ -126,6 +134,7 @@ class IntakePanel(QWidget):
         """Ctrl+N: an empty form for a new call (a half-typed new call is kept), address focused."""
         if self._incident is not None:
             self.load_incident(None)
+        self._call_begins()
         self.location.address_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.location.address_edit.selectAll()
         self.newCallStarted.emit()
@@ -136,12 +145,17 @@ class IntakePanel(QWidget):
         if self._incident is not None:
             self.send_changes()
             return
+        self.location.commit_pending()  # text typed and Ctrl+Enter at once: look it up first
         facts = attempt(self._funnel, self.facts)
         if facts is None:
+            self.location.address_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             self._funnel.warning(self.tr("Kies eerst een locatie: adres, coördinaten of een klik op de kaart."))
             return
-        incident = attempt(self._funnel, self._service.new_call, facts, self.location.address)
+        new_call = partial(self._service.new_call, location=self.location.location_facts(),
+                           call_started=self._call_started)
+        incident = attempt(self._funnel, new_call, facts, self.location.address)
         if incident is not None:
+            self._call_started = None
             self.load_incident(incident)
             self.callCreated.emit(incident)
 
@@ -159,9 +173,11 @@ class IntakePanel(QWidget):
                 self.location.clear()
                 self.form.show_facts({})
             else:
-                address = str(state.facts.get("address", "") or "")
-                self.location.set_location(state.lat, state.lon, address)
-                self.location.address_edit.setText(address)
+                f = state.facts
+                address = str(f.get("address", "") or "") or f"{state.lat:.5f}, {state.lon:.5f}"
+                spread = f.get("location_uncertainty_m")
+                self.location.set_location(state.lat, state.lon, address, str(f.get("location_precision") or "map"),
+                                           float(spread) if isinstance(spread, int | float) else 0.0)
                 self.form.show_facts(state.facts)
         finally:
             self._loading = False
@@ -204,10 +220,24 @@ class IntakePanel(QWidget):
             self._commit_timer.start()
 
     @Slot()
+    def _call_begins(self) -> None:
+        """The 112 clock starts when the dispatcher starts taking the call, not when it is saved."""
+        if self._incident is None and self._call_started is None:
+            self._call_started = attempt(self._funnel, self._service.now)
+
+    @Slot(str)
+    def _motorway_mentioned(self, road: str) -> None:
+        """'A12 hmp 10,2' typed as the address: the exclusion must see it even without a point."""
+        if self._incident is None and not self.form.description.text().strip():
+            self.form.description.setText(road)
+
+    @Slot()
     def _location_changed(self) -> None:
         point = self.location.location
         if point is not None:
             self.locationPicked.emit(*point)
+        if self._incident is None:
+            self.locationResolved.emit(self.location.resolution if point is not None else None)
         self.create_button.setEnabled(self._incident is None and point is not None)
         self._changed("lat")
         self._changed("lon")

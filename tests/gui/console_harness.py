@@ -72,6 +72,7 @@ class ConsoleHarness:
         gazetteer: Gazetteer,
         map_cache: Path,
         clock: SimClock | None = None,
+        address_book: Any = None,
     ) -> None:
         self.qtbot = qtbot
         self.run_async = run_async
@@ -93,6 +94,7 @@ class ConsoleHarness:
             reason_asker=Answers("test"),
             map_cache_dir=map_cache,
             pump=False,
+            address_book=address_book,
         )
         self.window.resize(1600, 1000)
         self.window.show()

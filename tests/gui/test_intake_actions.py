@@ -163,18 +163,20 @@ def test_address_search_suggests_and_enter_takes_the_first(console: Console, qtb
     qtbot.keyClicks(box.address_edit, "Zoetermeer")
     assert box.suggestions[0].text == "Zoetermeer"
     assert box.completer.completionModel().index(0, 0).data() == "Zoetermeer"
+    first = box.suggestions[0]
     box.completer.popup().hide()
     qtbot.keyClick(box.address_edit, Qt.Key.Key_Return)
-    assert box.location == (box.suggestions[0].lat, box.suggestions[0].lon)
-    assert "Zoetermeer" in box.hint.text()
+    assert box.location == (first.lat, first.lon)
+    assert "Zoetermeer" in box.hint.text() and "plaats" in box.hint.text()  # precision stated
     assert console.intake.create_button.isEnabled()
 
     box.address_edit.clear()
     qtbot.keyClicks(box.address_edit, "2712")
     box.completer.popup().hide()
     qtbot.keyClick(box.address_edit, Qt.Key.Key_Return)
-    assert box.address == "2712"
-    assert "2712 Zoetermeer" in box.hint.text()
+    assert box.address == "2712 Zoetermeer"  # the label comes from the resolution
+    assert box.resolution is not None and box.resolution.precision == "postcode"
+    assert "postcodegebied" in box.hint.text()
 
 
 def test_typed_coordinates_and_map_click_set_the_location(console: Console) -> None:
@@ -420,9 +422,9 @@ def test_picking_a_suggestion_from_the_list(console: Console, qtbot: Any) -> Non
     qtbot.keyClicks(box.address_edit, "vliet")
     popup = box.completer.popup()
     assert popup.isVisible()
+    first = box.suggestions[0]
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
-    first = box.suggestions[0]
     assert first.text == "Vliettunnel, Leidschendam-Voorburg"
     assert box.location == (first.lat, first.lon)
     assert box.address_edit.text() == first.text
