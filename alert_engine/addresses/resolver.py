@@ -31,7 +31,7 @@ TYPED_POINT_UNCERTAINTY_M = 5.0
 STREET_CUTOFF, PLACE_CUTOFF = 88.0, 88.0  # rapidfuzz ratio: one or two typos in a name
 
 _PC_NUMBER = re.compile(
-    r"^\s*(?P<pc>[1-9]\d{3})\s?(?P<letters>[a-zA-Z]{2})[\s,]+(?P<num>\d{1,5})\s*(?P<letter>[a-zA-Z])?"
+    r"^\s*(?P<pc>[1-9]\d{3})\s?(?P<letters>[a-zA-Z]{2})[\s,]*(?P<num>\d{1,5})\s*(?P<letter>[a-zA-Z])?"
     r"\s*(?:[-/ ]\s*(?P<add>[0-9a-zA-Z]{1,4}))?\s*(?:,?\s*(?P<rest>[^\d].*))?$"
 )
 _PC6 = re.compile(r"^\s*(?P<pc>[1-9]\d{3})\s?(?P<letters>[a-zA-Z]{2})\s*(?:,?\s*(?P<rest>[^\d].*))?$")
@@ -243,10 +243,7 @@ class Resolver:
         exact = [p for p in points if p.letter == letter and p.addition == addition]
         if exact:
             return _address(exact[0], note)
-        if not addition:
-            with_letter = [p for p in points if p.letter == letter]
-            if len(with_letter) == 1:
-                return _address(with_letter[0], note)
+        # "7" where only "7-2" exists is a question, not an answer: flats share a number.
         return _none("house_letter_needed", [_address(p) for p in points], number=str(points[0].number))
 
     def _resolve_place(self, text: str) -> tuple[str | None, str]:
