@@ -279,6 +279,7 @@ def schedule_screenshot(window: MainWindow, path: Path, after_s: float) -> None:
             print(f"zesminuten: could not write {path}", file=sys.stderr)
         else:
             print(f"zesminuten: screenshot written to {path}", file=sys.stderr)
+        window.ask_before_quit = False  # a scripted screenshot run: nobody to ask
         QApplication.quit()
 
     QTimer.singleShot(round(after_s * 1000), grab)

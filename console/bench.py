@@ -672,6 +672,7 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements, loading: Any)
     if errors := window.map_view.script_errors:
         print(f"  map page errors: {errors[:3]}")
         ok = False
+    window.ask_before_quit = False  # a benchmark quits with alarms running
     window.close()
     window.deleteLater()
     service.engine.store.close()

@@ -28,12 +28,14 @@ RESPONDER_STATE_COLOUR = {
     "cancelled": "#8e44ad",
     "oversupply": "#8e44ad",
 }
-AED_STATE_COLOUR = {"assigned": "#4f77a8", "fetched": "#1a9e3a", "connected": "#0b5a1d"}
+AED_STATE_COLOUR = {"assigned": "#4f77a8", "fetched": "#1a9e3a", "connected": "#0b5a1d", "released": "#8a8a8a"}
 MODE_BACKGROUND = {"live": "#ffffff", "training": "#d6ecff", "test": "#f2dcff"}
 
 MET = "#1a7f37"  # a target reached
 NOT_MET = "#b42318"  # a target not (yet) reached
 NEUTRAL = "#202020"
+# A finished incident's counts against a target: an outcome to read, not a failure to fix.
+OUTCOME = "#37474f"
 NOTICE = {  # notice bar: background, border
     "error": ("#fde2e1", "#b42318"),
     "warning": ("#fff1c2", "#b7791f"),

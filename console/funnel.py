@@ -20,11 +20,23 @@ log = logging.getLogger("zesminuten.console")
 
 
 class MessageFunnel(QObject):
-    """Emits `message(level, text)`; the main window shows it in its notice bar."""
+    """Emits `message(level, text)` and `notice(level, text, incident, cause)`; the main
+    window's notice bar shows the notices of the selected incident.
+
+    `incident` (None: the one selected when it arrives) and `cause` (a word such as an
+    alert blocker, "" for none) let the bar drop a notice once its cause is resolved.
+    """
 
     message = Signal(str, str)  # level ("error", "warning", "info"), text
+    notice = Signal(str, str, object, str)  # level, text, incident or None, cause
 
-    def report(self, error: BaseException | str, level: str = "error") -> None:
+    def _emit(self, level: str, text: str, incident: str | None, cause: str) -> None:
+        self.message.emit(level, text)
+        self.notice.emit(level, text, incident, cause)
+
+    def report(
+        self, error: BaseException | str, level: str = "error", *, incident: str | None = None, cause: str = ""
+    ) -> None:
         if isinstance(error, EngineError):
             text = str(error)
         elif isinstance(error, BaseException):
@@ -36,13 +48,13 @@ class MessageFunnel(QObject):
             text = error
         if level == "error" and not isinstance(error, str):
             log.warning("reported to dispatcher: %s", text)
-        self.message.emit(level, text)
+        self._emit(level, text, incident, cause)
 
-    def info(self, text: str) -> None:
-        self.message.emit("info", text)
+    def info(self, text: str, *, incident: str | None = None, cause: str = "") -> None:
+        self._emit("info", text, incident, cause)
 
-    def warning(self, text: str) -> None:
-        self.message.emit("warning", text)
+    def warning(self, text: str, *, incident: str | None = None, cause: str = "") -> None:
+        self._emit("warning", text, incident, cause)
 
     def install_excepthook(self) -> None:
         """Route unexpected exceptions here instead of printing a traceback at the user."""

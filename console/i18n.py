@@ -8,6 +8,7 @@ every widget a LanguageChange event and each one sets its texts again.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, QTranslator
 
@@ -29,6 +30,25 @@ def saved_language() -> str:
     return value if value in LANGUAGES else "nl"
 
 
+def _qt_own_translator(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Qt's own texts (standard buttons, file and colour dialogs) in `language`: qtbase from
+    Qt's translations folder, else from the one inside the PySide6 wheel (a pip install has
+    no system Qt, and QLibraryInfo may point at a folder that does not exist)."""
+    import PySide6
+
+    folders = [
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+        str(Path(PySide6.__file__).parent / "Qt" / "translations"),
+    ]
+    for folder in folders:
+        for name in (f"qtbase_{language}", f"qt_{language}"):
+            translator = QTranslator(app)
+            if translator.load(name, folder):
+                return translator
+    log.info("no Qt translations for %s; Qt's own dialogs stay in English", language)
+    return None
+
+
 class Translations:
     """Owns the installed translators; `switch(lang)` changes the whole UI's language."""
 
@@ -42,9 +62,8 @@ class Translations:
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}")
         translators: list[QTranslator] = []
-        qt_own = QTranslator(self._app)
-        # Qt's own dialogs (buttons, file dialogs) in the same language as ours.
-        if qt_own.load(f"qt_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        qt_own = _qt_own_translator(self._app, language)
+        if qt_own is not None:
             translators.append(qt_own)
         if language == "en":
             ours = QTranslator(self._app)
@@ -68,3 +87,9 @@ class Translations:
             s.setValue(_KEY, language)
             s.sync()
         return True
+
+
+def current_language() -> str:
+    """"en" while the English catalogue is installed, else "nl": for texts the engine gives
+    in both languages (integrity findings, interval labels), which no catalogue holds."""
+    return "en" if QCoreApplication.translate("Language", "nl") == "en" else "nl"

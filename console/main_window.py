@@ -25,15 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from alert_engine.addresses.book import AddressBook
+from alert_engine.addresses.resolver import Resolution
 from alert_engine.events import Event
 from alert_engine.gazetteer import Gazetteer
-from alert_engine.service import IncidentService
+from alert_engine.service import BLOCKER_TEXT, IncidentService
 
 from .feed import CoalescedService, EventFeed
 from .funnel import MessageFunnel
 from .i18n import Translations
 from .map.bridge import MapView
-from .map_sync import MapSync
+from .map_sync import ADDRESS_POINTS_MAX, MapSync, address_op
 from .models.aeds import AedTableModel
 from .models.incident_queue import IncidentQueueModel
 from .models.responders import ResponderTableModel
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
         map_cache_dir: Path | None = None,
         pump: bool = True,
         map_view: MapView | None = None,
+        address_book: AddressBook | None = None,
     ) -> None:
         """`map_view`: one made earlier (a start creates it first, so QtWebEngine starts
         while the registry loads); else one is made here with `map_cache_dir`."""
@@ -93,7 +96,11 @@ class MainWindow(QMainWindow):
         self.queue = IncidentQueueView(self.queue_model, self)
         # The panels listen to the service themselves: give them the coalesced batches.
         panels_service = CoalescedService(service, self.feed)
-        self.intake = IntakePanel(panels_service, gazetteer, funnel, reason_asker=reason_asker)
+        self.intake = IntakePanel(panels_service, gazetteer, funnel, reason_asker=reason_asker,
+                                  address_book=address_book, confirm=confirm)
+        self._confirm = confirm
+        # Off for a programmatic quit (--screenshot, benchmarks): nobody is there to answer.
+        self.ask_before_quit = True
         self.action_panel = ActionPanel(panels_service, funnel, confirm=confirm)
         self.map_view = map_view if map_view is not None else MapView(cache_dir=map_cache_dir)
         self.map_view.setMinimumWidth(360)
@@ -140,8 +147,9 @@ class MainWindow(QMainWindow):
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.setSpacing(0)
-        centre_layout.addWidget(self.notices)
         centre_layout.addWidget(self.map_view, 1)
+        self.notices.setParent(centre)
+        self.notices.float_over(self.map_view)  # over the map: a notice never moves it
 
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
@@ -253,8 +261,11 @@ class MainWindow(QMainWindow):
         self.intake.callCreated.connect(self._own_call_created)
         self.intake.newCallStarted.connect(lambda: self.queue.select(None))
         self.intake.motorwayHit.connect(self.map_sync.show_motorway_hit)
-        self.intake.locationPicked.connect(self._location_picked)
+        self.intake.locationResolved.connect(self._location_resolved)
+        # A new call's notices are about finding its location: a found one resolves them.
+        self.intake.locationPicked.connect(lambda *_: self.notices.resolve(None, lambda _cause: True))
         self.map_view.mapClicked.connect(self._map_clicked)
+        self.map_view.viewChanged.connect(self._view_changed)
         self.map_view.markerClicked.connect(self._marker_clicked)
         self.live.responderSelected.connect(lambda rid: self.map_sync.select("responder", rid))
         self.live.aedSelected.connect(lambda aid: self.map_sync.select("aed", aid))
@@ -277,6 +288,7 @@ class MainWindow(QMainWindow):
         self.action_panel.set_incident(incident)
         self.live.set_incident(incident)
         self.caller.set_incident(incident)
+        self.notices.set_incident(incident)
         self.header.set_state(self.service.state(incident) if incident else None)
         if self.queue.selected() != incident:
             self.queue.select(incident)
@@ -306,6 +318,21 @@ class MainWindow(QMainWindow):
         self.map_sync.on_events(events)
         if self._current is not None and any(e.incident == self._current for e in events):
             self.header.set_state(self.service.state(self._current))
+        self._resolve_notices({e.incident for e in events})
+
+    def _resolve_notices(self, incidents: set[str]) -> None:
+        """Drop notices whose cause is over: all of a closed incident's, and a blocker's
+        once the engine no longer gives that blocker (an override recorded, an ambulance out)."""
+        for incident in incidents:
+            try:
+                closed = not self.service.state(incident).is_open
+                blocker = None if closed else self.service.alert_blocker(incident)
+            except Exception:  # an incident the service does not know has nothing to resolve
+                continue
+            def over(cause: str, c: bool = closed, b: str | None = blocker) -> bool:
+                return c or (cause in BLOCKER_TEXT and cause != b)
+
+            self.notices.resolve(incident, over)
 
     def tick(self) -> None:
         self.queue_model.tick()
@@ -331,9 +358,22 @@ class MainWindow(QMainWindow):
                 self.tr("Een klik op de kaart zet de locatie van een nieuwe melding (eerst Ctrl+N)."), 5000
             )
 
-    def _location_picked(self, lat: float, lon: float) -> None:
-        if self._current is None:
-            self.map_sync.show_candidate(lat, lon, self.tr("Nieuwe melding"))
+    def _view_changed(self, south: float, west: float, north: float, east: float, zoom: int) -> None:
+        """Street level: draw the loaded address points in view (numbers and street names)."""
+        book = self.intake.location.resolver.book
+        if book is None:
+            return
+        points = list(book.points_in(south, west, north, east, ADDRESS_POINTS_MAX))
+        self.map_view.push([address_op(points)])
+
+    def _location_resolved(self, r: Resolution | None) -> None:
+        """The new call's pin and its uncertainty follow the form's one resolution."""
+        if self._current is not None:
+            return
+        if r is None or r.lat is None or r.lon is None:
+            self.map_sync.clear_candidate()
+        else:
+            self.map_sync.show_candidate(r.lat, r.lon, self.tr("Nieuwe melding"), r.uncertainty_m)
 
     def _marker_clicked(self, kind: str, layer_id: str) -> None:
         if kind == "responder":
@@ -440,6 +480,15 @@ class MainWindow(QMainWindow):
 
     # -- shutdown -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        running = [s.id for s in self.service.incidents() if s.alarm_open]
+        if running and self.ask_before_quit and self.isVisible() and not self._confirm(
+            self,
+            self.tr("Console afsluiten?"),
+            self.tr("Er loopt nog een alarm ({0}). Na een herstart gaat het verder, maar zolang de "
+                    "console dicht is ziet niemand wie er komt. Toch afsluiten?").format(", ".join(running)),
+        ):
+            event.ignore()
+            return
         for timer in (self._pump_timer, self._tick_timer, self._pulse_timer):
             timer.stop()
         self.intake.send_changes()  # a fact typed just before closing is still recorded

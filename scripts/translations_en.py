@@ -400,10 +400,139 @@ GLOSSARY: dict[str, str] = {
     "Zesminuten": "Zesminuten",
     "OEFENING – {0}": "TRAINING – {0}",
     "Kies rechts een scenario en klik op Laden.": "Choose a scenario on the right and click Load.",
+    # -- issue 9: notices, AED table, keys, finished incidents, review in English --------
+    "&Ja": "&Yes",
+    "&Nee": "&No",
+    "Overrulen (Ctrl+Enter)": "Override (Ctrl+Enter)",
+    "Openen (Ctrl+Enter)": "Open (Ctrl+Enter)",
+    "vrijgegeven": "released",
+    "%n gealarmeerd": "%n alerted",
+    "Ter plaatse over (min:s), met de snelste loper die hem brengt": (
+        "On scene in (min:s), with the fastest runner bringing it"
+    ),
+    "Melding {0} – afgesloten om {1}": "Incident {0} – closed at {1}",
+    "Melding {0} – alarm ingetrokken om {1}": "Incident {0} – alarm withdrawn at {1}",
+    "Proefalarm {0} – geen doel, geen ambulance": "Test alarm {0} – no target, no ambulance",
+    "Proefalarm {0} beëindigen? %n burgerhulpverlener(s) krijgen een annulering.": (
+        "End test alarm {0}? %n citizen responder(s) will get a stand-down."
+    ),
+    "Terugblik op melding {0}": "Review of incident {0}",
+    "Deze melding bevat gezondheidsgegevens. Het openen wordt vastgelegd in het toegangslog "
+    "(wie, wanneer, welke melding, wat en waarom; NEN 7513).": (
+        "This incident contains health data. Opening it is recorded in the access log "
+        "(who, when, which incident, what and why; NEN 7513)."
+    ),
+    "bijvoorbeeld: kwaliteitsreview, klacht nr. …, nazorg (verplicht)": (
+        "for example: quality review, complaint no. …, aftercare (required)"
+    ),
+    "&Naam": "&Name",
+    "&Reden": "&Reason",
+    "Toegangslog (NEN 7513)": "Access log (NEN 7513)",
+    "Toegangslog gecontroleerd: {0} regels, hashketen klopt, niets verwijderd.": (
+        "Access log checked: {0} lines, hash chain intact, nothing removed."
+    ),
+    "Let op, het toegangslog is aangetast: ": "Warning, the access log has been tampered with: ",
+    "Nr": "No.",
+    "Tijd": "Time",
+    "Wie": "Who",
+    "Login@werkplek": "Login@workstation",
+    "Reden": "Reason",
+    "Details": "Details",
+    "{0} · kop {1}:{2}": "{0} · head {1}:{2}",
+    "Rapport exporteren": "Export report",
+    "&exacte locatie tonen (adres en coördinaten)": "show the &exact location (address and coordinates)",
+    "echte &pseudoniemen tonen (in plaats van R-01, R-02 …)": "show real &pseudonyms (instead of R-01, R-02 …)",
+    "&kaartbeelden opnemen (tonen exacte locaties)": "include &map images (show exact locations)",
+    "ook als P&DF": "also as P&DF",
+    "Standaard is het rapport gepseudonimiseerd en de locatie afgerond (±1 km). "
+    "De export wordt vastgelegd in het toegangslog.": (
+        "By default the report is pseudonymised and the location rounded (±1 km). "
+        "The export is recorded in the access log."
+    ),
+    "112-melding": "112 call",
+    "Melding aangevuld": "Call updated",
+    "Uitsluitcriteria": "Exclusion criteria",
+    "Uitsluiting overruled": "Exclusion overridden",
+    "Alarmering geweigerd": "Alert refused",
+    "Alarmering": "Alert",
+    "Annulering": "Stand-down",
+    "Terugkoppeling overaanbod": "Oversupply feedback",
+    "AED opgehaald": "AED fetched",
+    "AED aangesloten": "AED connected",
+    "AED-controle gevraagd": "AED check requested",
+    "AED weer gereed": "AED ready again",
+    "Alarm ingetrokken": "Alarm withdrawn",
+    "Melding afgesloten": "Incident closed",
+    "Notitie": "Note",
+    "Tijden en aantallen": "Times and counts",
+    "Interval": "Interval",
+    "Duur": "Duration",
+    "{0}\nklok: {1}": "{0}\nclock: {1}",
+    "{0}\nkwam niet voor in het logboek": "{0}\nnot in the log",
+    "Gealarmeerd {0} · geaccepteerd {1} · ter plaatse {2} · afgewezen {3} · geen reactie {4} · "
+    "geannuleerd {5} · overaanbod {6} · AED's {7} (opgehaald {8}, aangesloten {9})": (
+        "Alerted {0} · accepted {1} · on scene {2} · declined {3} · no answer {4} · "
+        "stood down {5} · oversupply {6} · AEDs {7} (fetched {8}, connected {9})"
+    ),
+    "Geen burgerhulpverleners gealarmeerd": "No citizen responders alerted",
+    "Binnen de 6-minutenzone: AED aangesloten ≤ 6 min na de melding": (
+        "Within the 6-minute zone: AED connected ≤ 6 min after the call"
+    ),
+    "Buiten de 6-minutenzone: AED later dan 6 min aangesloten": (
+        "Outside the 6-minute zone: AED connected after more than 6 min"
+    ),
+    "Geen AED aangesloten volgens het logboek": "No AED connected according to the log",
+    "© OpenStreetMap-bijdragers (ODbL) · CBS (CC BY 4.0) · AED's en hulpverleners synthetisch": (
+        "© OpenStreetMap contributors (ODbL) · CBS (CC BY 4.0) · AEDs and responders synthetic"
+    ),
+    "Legenda": "Legend",
+    "Slachtoffer": "Victim",
+    "C": "C",
+    "A": "A",
+    "direct naar slachtoffer": "straight to the victim",
+    "haalt AED": "fetches an AED",
+    "overtallig": "surplus",
+    "beschikbaar": "available",
+    "niet beschikbaar": "unavailable",
+    "Achtergrondkaart: externe tegelserver": "Base map: external tile server",
+    "Notitie bij dit moment …": "Note at this moment …",
+    "Toevoegen bij {0}": "Add at {0}",
+    "Toevoegen": "Add",
+    "geschreven {0}": "written {0}",
+    "Notities ({0})": "Notes ({0})",
+    "Rapport opslaan": "Save report",
+    "Zesminuten – terugblik op melding {0} ({1})": "Zesminuten – review of incident {0} ({1})",
+    "TERUGBLIK – alleen lezen": "REVIEW – read only",
+    "Notities komen in de gebeurtenissenopslag (via de engine); de geschiedenis zelf verandert niet.": (
+        "Notes go into the event store (through the engine); the history itself does not change."
+    ),
+    "Notities komen in een aparte notitie-opslag; het bestand zelf verandert niet.": (
+        "Notes go into a separate note store; the file itself does not change."
+    ),
+    "Vorige gebeurtenis (←)": "Previous event (←)",
+    "Afspelen / pauzeren (spatie)": "Play / pause (space)",
+    "Volgende gebeurtenis (→)": "Next event (→)",
+    "Snelheid {0}× (toets {1})": "Speed {0}× (key {1})",
+    "&Terugblik": "&Review",
+    "&Afspelen": "&Playback",
+    "Rapport exporteren (HTML en PDF) …": "Export report (HTML and PDF) …",
+    "Toegangslog bekijken …": "View access log …",
+    "Sluiten": "Close",
+    "Afspelen / pauzeren": "Play / pause",
+    "Vorige gebeurtenis": "Previous event",
+    "Volgende gebeurtenis": "Next event",
+    "Naar het begin": "To the start",
+    "Naar het einde": "To the end",
+    "Snelheid {0}×": "Speed {0}×",
+    "laatste gebeurtenis: {0}": "last event: {0}",
+    "Notitie vastgelegd bij T+{0}.": "Note recorded at T+{0}.",
+    "Rapport opgeslagen: {0} en {1}": "Report saved: {0} and {1}",
+    "Rapport opgeslagen: {0}": "Report saved: {0}",
 }
 
 # The same Dutch word meaning different things in different places.
 BY_CONTEXT: dict[tuple[str, str], str] = {
+    ("Language", "nl"): "en",  # console.i18n.current_language: the catalogue's own marker
     ("ShortcutsDialog", "Onderdeel"): "Menu",
 }
 

@@ -135,7 +135,6 @@ def parse_rows(path: Path) -> list[tuple[object, ...]]:
         raise InvalidInput(f"{path}: line 1: header must be {';'.join(HEADER)}"
                            + (f"; missing {', '.join(missing)}" if missing else "")
                            + (f"; unknown {', '.join(extra[:5])}" if extra else ""))
-    csv.field_size_limit(10_000)  # a BAG field is short; a huge cell is an error, not a memory hog
     problems: list[str] = []
     rows: list[tuple[object, ...]] = []
     reader = csv.reader(io.StringIO(text), delimiter=";")

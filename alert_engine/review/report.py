@@ -283,7 +283,10 @@ def _aed_rows(state: IncidentState, t0: datetime, names: Mapping[str, str], even
                 "runners": f"{len(runners)} gealarmeerd" + (f"; kwam: {', '.join(coming)}" if coming else ""),
                 "fetched": _rel(a.fetched_at, t0) if a.fetched_at else "–",
                 "connected": _rel(a.connected_at, t0) if a.connected_at else "–",
-                "state": {"assigned": "toegewezen", "fetched": "opgehaald", "connected": "aangesloten"}.get(a.state, a.state),
+                # As the console's AED table: once the alarm is withdrawn or closed, an AED
+                # nobody fetched is released, not still "assigned".
+                "state": "vrijgegeven" if a.state == "assigned" and not state.alarm_open and state.alert_time
+                else {"assigned": "toegewezen", "fetched": "opgehaald", "connected": "aangesloten"}.get(a.state, a.state),
                 "checked": "controle gevraagd" if any(e.type == "aed_check_requested" and e["aed"] == a.id for e in events) else "",
             }
         )

@@ -49,45 +49,43 @@ class MapPage:
     tile_url: str | None
 
 
-def _tr(text: str, disambiguation: str | None = None) -> str:
-    return QCoreApplication.translate("Map", text, disambiguation)
-
-
 def ui_texts() -> dict[str, Any]:
-    """Every text the page shows, translated in Python so Qt's translator covers the map too."""
+    """Every text the page shows, translated in Python so Qt's translator covers the map too
+    (spelled out as translate("Map", ...): pyside6-lupdate only collects literal calls)."""
     return {
-        "attribution": _tr(
+        "attribution": QCoreApplication.translate(
+            "Map",
             "© OpenStreetMap-bijdragers (ODbL) · CBS (CC BY 4.0) · "
             "AED's en hulpverleners synthetisch"
         ),
-        "legend": _tr("Legenda"),
-        "victim": _tr("Slachtoffer"),
-        "aed": _tr("AED"),
-        "motorway": _tr("Snelweg"),
+        "legend": QCoreApplication.translate("Map", "Legenda"),
+        "victim": QCoreApplication.translate("Map", "Slachtoffer"),
+        "aed": QCoreApplication.translate("Map", "AED"),
+        "motorway": QCoreApplication.translate("Map", "Snelweg"),
         "role_letters": {
-            "cpr": _tr("C", "map letter: responder goes straight to the victim (CPR)"),
-            "aed": _tr("A", "map letter: responder fetches an AED first"),
+            "cpr": QCoreApplication.translate("Map", "C", "map letter: responder goes straight to the victim (CPR)"),
+            "aed": QCoreApplication.translate("Map", "A", "map letter: responder fetches an AED first"),
         },
         "roles": {
-            "cpr": _tr("direct naar slachtoffer"),
-            "aed": _tr("haalt AED"),
+            "cpr": QCoreApplication.translate("Map", "direct naar slachtoffer"),
+            "aed": QCoreApplication.translate("Map", "haalt AED"),
         },
         "responder_states": {
-            "alerted": _tr("gealarmeerd"),
-            "accepted": _tr("geaccepteerd"),
-            "declined": _tr("afgewezen"),
-            "timed_out": _tr("geen reactie"),
-            "arrived": _tr("ter plaatse"),
-            "cancelled": _tr("geannuleerd"),
-            "oversupply": _tr("overtallig"),
+            "alerted": QCoreApplication.translate("Map", "gealarmeerd"),
+            "accepted": QCoreApplication.translate("Map", "geaccepteerd"),
+            "declined": QCoreApplication.translate("Map", "afgewezen"),
+            "timed_out": QCoreApplication.translate("Map", "geen reactie"),
+            "arrived": QCoreApplication.translate("Map", "ter plaatse"),
+            "cancelled": QCoreApplication.translate("Map", "geannuleerd"),
+            "oversupply": QCoreApplication.translate("Map", "overtallig"),
         },
         "aed_states": {
-            "available": _tr("beschikbaar"),
-            "closed": _tr("gesloten"),
-            "unavailable": _tr("niet beschikbaar"),
-            "assigned": _tr("toegewezen"),
-            "fetched": _tr("opgehaald"),
-            "connected": _tr("aangesloten"),
+            "available": QCoreApplication.translate("Map", "beschikbaar"),
+            "closed": QCoreApplication.translate("Map", "gesloten"),
+            "unavailable": QCoreApplication.translate("Map", "niet beschikbaar"),
+            "assigned": QCoreApplication.translate("Map", "toegewezen"),
+            "fetched": QCoreApplication.translate("Map", "opgehaald"),
+            "connected": QCoreApplication.translate("Map", "aangesloten"),
         },
     }
 
@@ -239,7 +237,7 @@ def _render_html(
     if tile_url is not None:
         folium.TileLayer(
             tiles=tile_url,
-            attr=tile_attribution or _tr("Achtergrondkaart: externe tegelserver"),
+            attr=tile_attribution or QCoreApplication.translate("Map", "Achtergrondkaart: externe tegelserver"),
             max_zoom=19,
         ).add_to(fmap)
 

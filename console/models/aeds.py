@@ -24,8 +24,10 @@ class AedRow:
     """One AED with what the table shows of its runners (rebuilt per state, compared by value)."""
 
     aed: AedState
-    runners: tuple[tuple[str, str, str], ...]  # (id, pseudonym, state)
+    runners: tuple[tuple[str, str, str], ...]  # (id, pseudonym, state) of its AED runners
     coming: tuple[str, ...]  # ids of runners who accepted and are on their way
+    bringing: tuple[str, ...] = ()  # ids of runners on their way or there with it
+    released: bool = False  # nobody fetches it any more: the alarm was withdrawn or closed
 
 
 class AedTableModel(IncidentRowsModel):
@@ -61,14 +63,17 @@ class AedTableModel(IncidentRowsModel):
 
     def _rows_of(self, state: IncidentState) -> Mapping[str, AedRow]:
         out = {}
+        ended = not state.alarm_open
         for aid, aed in state.aeds.items():
+            # Only responders sent to fetch this AED (role "aed" with it as their AED).
             runners = tuple(
-                (rid, state.responders[rid].pseudonym, state.responders[rid].state)
+                (rid, r.pseudonym, r.state)
                 for rid in aed.runners
-                if rid in state.responders
+                if (r := state.responders.get(rid)) is not None and r.role == "aed" and r.aed == aid
             )
             coming = tuple(rid for rid, _, st in runners if st == "accepted")
-            out[aid] = AedRow(aed, runners, coming)
+            bringing = tuple(rid for rid, _, st in runners if st in ("accepted", "arrived"))
+            out[aid] = AedRow(aed, runners, coming, bringing, ended and aed.state == "assigned")
         return out
 
     def aed_eta(self, row: AedRow) -> float | None:
@@ -86,14 +91,19 @@ class AedTableModel(IncidentRowsModel):
         return 0 if parent.isValid() else 5
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.COL_ETA:
+            return self.tr("Ter plaatse over (min:s), met de snelste loper die hem brengt")
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return {
             self.COL_ID: self.tr("AED"),
             self.COL_DESCRIPTION: self.tr("Locatie"),
             self.COL_RUNNERS: self.tr("Loper(s)"),
             self.COL_STATE: self.tr("Status"),
-            self.COL_ETA: self.tr("Ter plaatse over"),
+            # Short: the runner and state columns need the width (the tooltip says more).
+            self.COL_ETA: self.tr("Aankomst"),
         }.get(section)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -107,7 +117,8 @@ class AedTableModel(IncidentRowsModel):
             states = self._runner_text
             return "\n".join(f"{p} – {states.get(st, st)}" for _, p, st in row.runners) or None
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
-            return QBrush(QColor(colours.AED_STATE_COLOUR.get(row.aed.state, colours.NEUTRAL)))
+            state = "released" if row.released else row.aed.state
+            return QBrush(QColor(colours.AED_STATE_COLOUR.get(state, colours.NEUTRAL)))
         if role == Qt.ItemDataRole.FontRole and (row.coming or row.aed.state != "assigned"):
             return bold()
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_ETA:
@@ -125,22 +136,33 @@ class AedTableModel(IncidentRowsModel):
         if col == self.COL_ID:
             return aed.id
         if col == self.COL_DESCRIPTION:
+            # Distance first: a narrow column elides the description, not how far it is.
+            distance = f"{aed.distance_m:,.0f} m".replace(",", ".")
             text = self._descriptions.get(aed.id, "")
-            return f"{text} ({aed.distance_m:,.0f} m)".replace(",", ".").strip()
+            return f"{distance} – {text}" if text else distance
         if col == self.COL_RUNNERS:
-            if not row.runners:
-                return self.tr("(geen loper)")
-            states = self._runner_text
-            coming = [p for rid, p, _ in row.runners if rid in row.coming]
-            if coming:
-                return ", ".join(coming)
-            first = row.runners[0]
-            extra = f" +{len(row.runners) - 1}" if len(row.runners) > 1 else ""
-            return f"{first[1]} ({states.get(first[2], first[2])}){extra}"
+            return self.runners_text(row)
         if col == self.COL_STATE:
+            if row.released:
+                return self.tr("vrijgegeven")
             return self._state_text.get(aed.state, aed.state)
         if col == self.COL_ETA:
             if aed.state == "connected":
                 return "✓"
             return mmss(self.aed_eta(row)) if row.coming else ""
         return ""
+
+    def width_samples(self) -> tuple[str, str]:
+        """The widest runner and state texts this model can show (the view sizes for them)."""
+        runners = max("BHV-0000000", self.tr("%n gealarmeerd", "", 99), key=len)
+        return runners, max([*self._state_text.values(), self.tr("vrijgegeven")], key=len)
+
+    def runners_text(self, row: AedRow) -> str:
+        """Who brings it (the report's "kwam"), else how many runners were sent for it (the
+        report's "n gealarmeerd"); each runner's answer is in the tooltip."""
+        bringing = [p for rid, p, _ in row.runners if rid in row.bringing]
+        if bringing:
+            return ", ".join(bringing)
+        if not row.runners:
+            return self.tr("(geen loper)")
+        return self.tr("%n gealarmeerd", "", len(row.runners))

@@ -12,10 +12,6 @@ from datetime import datetime
 from alert_engine.config import AlertConfig
 from alert_engine.state import IncidentState
 
-# Kwaliteitskader first responders (2023): two AEDs on scene. The engine has no setting
-# for it (it counts AED runners), so the panel keeps its own.
-TARGET_AEDS = 2
-
 
 @dataclass(frozen=True)
 class Counters:
@@ -57,7 +53,9 @@ class Counters:
         targets = {
             "target_responders": config.target_responders,
             "target_runners": config.target_aed_runners,
-            "target_aeds": TARGET_AEDS,
+            # Kwaliteitskader: 2 AEDs on scene; each AED runner brings one, so the engine's
+            # runner target is the AED target too (one definition, in the engine's config).
+            "target_aeds": config.target_aed_runners,
         }
         if s is None:
             return cls(**targets)  # type: ignore[arg-type]

@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
 
 from alert_engine.review.access_log import AccessLog
 
+from ..i18n import current_language
+from ..widgets.confirm import confirm_with_ctrl_enter
+
 AskAccess = Callable[[QWidget | None, str, str], tuple[str, str] | None]
 
 
@@ -35,23 +38,34 @@ class AccessDialog(QDialog):
 
     def __init__(self, incident: str, default_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Terugblik op melding {incident}")
+        self.setWindowTitle(self.tr("Terugblik op melding {0}").format(incident))
         intro = QLabel(
-            "Deze melding bevat gezondheidsgegevens. Het openen wordt vastgelegd in het toegangslog "
-            "(wie, wanneer, welke melding, wat en waarom; NEN 7513).",
+            self.tr(
+                "Deze melding bevat gezondheidsgegevens. Het openen wordt vastgelegd in het toegangslog "
+                "(wie, wanneer, welke melding, wat en waarom; NEN 7513)."
+            ),
             self,
         )
         intro.setWordWrap(True)
         self.name_edit = QLineEdit(default_name, self)
         self.reason_edit = QPlainTextEdit(self)
-        self.reason_edit.setPlaceholderText("bijvoorbeeld: kwaliteitsreview, klacht nr. …, nazorg (verplicht)")
+        self.reason_edit.setPlaceholderText(
+            self.tr("bijvoorbeeld: kwaliteitsreview, klacht nr. …, nazorg (verplicht)")
+        )
         self.reason_edit.setFixedHeight(70)
         form = QFormLayout()
-        form.addRow("Naam", self.name_edit)
-        form.addRow("Reden", self.reason_edit)
+        name_label = QLabel(self.tr("&Naam"), self)
+        name_label.setBuddy(self.name_edit)
+        reason_label = QLabel(self.tr("&Reden"), self)
+        reason_label.setBuddy(self.reason_edit)
+        form.addRow(name_label, self.name_edit)
+        form.addRow(reason_label, self.reason_edit)
         self.buttons = QDialogButtonBox(self)
-        self.ok_button: QPushButton = self.buttons.addButton("Openen", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button: QPushButton = self.buttons.addButton(
+            self.tr("Openen (Ctrl+Enter)"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(self.tr("Annuleren"), QDialogButtonBox.ButtonRole.RejectRole)
+        confirm_with_ctrl_enter(self, self.ok_button)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -95,17 +109,19 @@ class ExportDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Rapport exporteren")
-        self.exact = QCheckBox("exacte locatie tonen (adres en coördinaten)", self)
-        self.pseudonyms = QCheckBox("echte pseudoniemen tonen (in plaats van R-01, R-02 …)", self)
-        self.maps = QCheckBox("kaartbeelden opnemen (tonen exacte locaties)", self)
+        self.setWindowTitle(self.tr("Rapport exporteren"))
+        self.exact = QCheckBox(self.tr("&exacte locatie tonen (adres en coördinaten)"), self)
+        self.pseudonyms = QCheckBox(self.tr("echte &pseudoniemen tonen (in plaats van R-01, R-02 …)"), self)
+        self.maps = QCheckBox(self.tr("&kaartbeelden opnemen (tonen exacte locaties)"), self)
         self.maps.setEnabled(False)
         self.exact.toggled.connect(self._exact_toggled)
-        self.pdf = QCheckBox("ook als PDF", self)
+        self.pdf = QCheckBox(self.tr("ook als P&DF"), self)
         self.pdf.setChecked(True)
         note = QLabel(
-            "Standaard is het rapport gepseudonimiseerd en de locatie afgerond (±1 km). "
-            "De export wordt vastgelegd in het toegangslog.",
+            self.tr(
+                "Standaard is het rapport gepseudonimiseerd en de locatie afgerond (±1 km). "
+                "De export wordt vastgelegd in het toegangslog."
+            ),
             self,
         )
         note.setWordWrap(True)
@@ -134,9 +150,15 @@ class AccessLogDialog(QDialog):
 
     def __init__(self, log: AccessLog, incident: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Toegangslog (NEN 7513)")
+        self.setWindowTitle(self.tr("Toegangslog (NEN 7513)"))
         check = log.verify()
-        self.verdict = QLabel(check.headline_nl(), self)
+        problems = check.problems_en if current_language() == "en" else check.problems_nl
+        verdict = (
+            self.tr("Toegangslog gecontroleerd: {0} regels, hashketen klopt, niets verwijderd.").format(check.entries)
+            if check.ok
+            else self.tr("Let op, het toegangslog is aangetast: ") + " ".join(problems[:5])
+        )
+        self.verdict = QLabel(verdict, self)
         self.verdict.setWordWrap(True)
         colour = ("#e3f6e6", "#1a7f37") if check.ok else ("#fde2e1", "#b42318")
         self.verdict.setStyleSheet(
@@ -144,7 +166,10 @@ class AccessLogDialog(QDialog):
         )
         entries = list(reversed(log.entries(incident)))
         self.table = QTableWidget(len(entries), len(self.COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Nr"), self.tr("Tijd"), self.tr("Wie"), self.tr("Login@werkplek"), self.tr("Actie"),
+            self.tr("Melding"), self.tr("Reden"), self.tr("Details"),
+        ])  # fmt: skip
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, e in enumerate(entries):
@@ -157,7 +182,7 @@ class AccessLogDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         # The head in full: it is what a copy kept elsewhere is compared with.
-        where = QLabel(f"{log.path} · kop {check.head_id}:{check.head}", self)
+        where = QLabel(self.tr("{0} · kop {1}:{2}").format(log.path, check.head_id, check.head), self)
         where.setStyleSheet("color: #555; font-size: 11px;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
@@ -28,25 +28,30 @@ class ReviewMenu(QObject):
         self.store_path = store_path
         self.open_windows: list[QMainWindow] = []
         self.ask: object | None = None  # tests answer "who and why" without a modal dialog
-        self.menu = QMenu(QCoreApplication.translate("ReviewMenu", "&Nazien"), window)
-        self.incident_action = self._add(
-            QCoreApplication.translate("ReviewMenu", "Geselecteerde melding nazien…"),
-            self.review_selected,
-        )
-        self.file_action = self._add(
-            QCoreApplication.translate("ReviewMenu", "Gebeurtenissenbestand (JSONL) nazien…"),
-            self.review_file,
-        )
+        self.menu = QMenu(window)
+        self.incident_action = self._add(self.review_selected)
+        self.file_action = self._add(self.review_file)
         self.menu.addSeparator()
-        self.log_action = self._add(
-            QCoreApplication.translate("ReviewMenu", "Toegangslogboek bekijken…"),
-            self.show_access_log,
-        )
+        self.log_action = self._add(self.show_access_log)
+        self.retranslate()
+        # A runtime language switch reaches the menu as a LanguageChange event.
+        self.menu.installEventFilter(self)
 
-    def _add(self, text: str, slot: object) -> QAction:
-        action = self.menu.addAction(text)
+    def _add(self, slot: object) -> QAction:
+        action = self.menu.addAction("")
         action.triggered.connect(slot)
         return action
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.menu and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return False
+
+    def retranslate(self) -> None:
+        self.menu.setTitle(QCoreApplication.translate("ReviewMenu", "&Nazien"))
+        self.incident_action.setText(QCoreApplication.translate("ReviewMenu", "Geselecteerde melding nazien…"))
+        self.file_action.setText(QCoreApplication.translate("ReviewMenu", "Gebeurtenissenbestand (JSONL) nazien…"))
+        self.log_action.setText(QCoreApplication.translate("ReviewMenu", "Toegangslogboek bekijken…"))
 
     def review_selected(self) -> None:
         incident = getattr(self.window, "current_incident", None)

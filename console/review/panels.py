@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from alert_engine.eventlog.jsonl import LogIntegrity
 from alert_engine.events import Event
 from alert_engine.review.intervals import Intervals, mmss
+
+from ..i18n import current_language
 
 BANNER = {  # status -> background, border, text colour
     "ok": ("#e3f6e6", "#1a7f37", "#0b3d1a"),
@@ -46,15 +48,29 @@ class IntegrityBanner(QFrame):
             f"QFrame#integrityBanner {{ background: {background}; border: 1px solid {border};"
             f" border-left: 8px solid {border}; border-radius: 3px; }}"
         )
-        icon = {"ok": "✔", "warning": "⚠", "broken": "✖"}[self.status]
-        self.label = QLabel(f"{icon}  {report.headline_nl()}", self)
+        self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setStyleSheet(f"color: {text}; font-weight: bold; font-size: 13px;")
-        details = [f.nl for f in report.findings]
-        self.setToolTip("\n".join(details) if details else report.summary())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 5, 10, 5)
         layout.addWidget(self.label, 1)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        # The engine words its verdict in both languages; the catalogue cannot hold it.
+        english = current_language() == "en"
+        report = self.report
+        icon = {"ok": "✔", "warning": "⚠", "broken": "✖"}[self.status]
+        summary = report.summary()
+        headline = summary[:1].upper() + summary[1:] if english else report.headline_nl()
+        self.label.setText(f"{icon}  {headline}")
+        details = [f.en if english else f.nl for f in report.findings]
+        self.setToolTip("\n".join(details) if details else summary)
 
     @property
     def text(self) -> str:
@@ -73,10 +89,9 @@ class IntervalsPanel(QFrame):
         super().__init__(parent)
         self.intervals = intervals
         self._ahead: tuple[bool, ...] | None = None  # which milestones are still ahead of the scrubber
-        self.title = QLabel("Tijden en aantallen", self)
+        self.title = QLabel(self)
         self.title.setStyleSheet("font-weight: bold; font-size: 13px;")
         self.table = QTableWidget(len(intervals.milestones), 2, self)
-        self.table.setHorizontalHeaderLabels(["Interval", "Duur"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -84,10 +99,7 @@ class IntervalsPanel(QFrame):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(21)
         for row, m in enumerate(intervals.milestones):
-            label = QTableWidgetItem(m.label_nl)
-            label.setToolTip(
-                f"{m.label_en}\nklok: {m.at:%H:%M:%S}" if m.at else f"{m.label_en}\nkwam niet voor in het logboek"
-            )
+            label = QTableWidgetItem()
             value = QTableWidgetItem(m.readable)
             value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             bold = QFont()
@@ -97,25 +109,11 @@ class IntervalsPanel(QFrame):
             self.table.setItem(row, 1, value)
         self.table.setFixedHeight(21 * len(intervals.milestones) + self.table.horizontalHeader().sizeHint().height() + 4)
         self.table.cellClicked.connect(self._clicked)
-        c = intervals.counts
-        self.counts = QLabel(
-            f"Gealarmeerd {c.alerted} · geaccepteerd {c.accepted} · ter plaatse {c.arrived} · "
-            f"afgewezen {c.declined} · geen reactie {c.timed_out} · geannuleerd {c.cancelled} · "
-            f"overaanbod {c.oversupply} · AED's {c.aeds_alerted} (opgehaald {c.aeds_fetched}, "
-            f"aangesloten {c.aeds_connected})",
-            self,
-        )
+        self.counts = QLabel(self)
         self.counts.setWordWrap(True)
         zone = intervals.six_minute_zone
-        if intervals.alert_time is None:
-            text, colour = "Geen burgerhulpverleners gealarmeerd", "#555555"
-        elif zone:
-            text, colour = "Binnen de 6-minutenzone: AED aangesloten ≤ 6 min na de melding", "#1a7f37"
-        elif zone is False:
-            text, colour = "Buiten de 6-minutenzone: AED later dan 6 min aangesloten", "#b42318"
-        else:
-            text, colour = "Geen AED aangesloten volgens het logboek", "#b42318"
-        self.zone = QLabel(text, self)
+        colour = "#555555" if intervals.alert_time is None else "#1a7f37" if zone else "#b42318"
+        self.zone = QLabel(self)
         self.zone.setWordWrap(True)
         self.zone.setStyleSheet(f"color: {colour}; font-weight: bold;")
         layout = QVBoxLayout(self)
@@ -125,6 +123,48 @@ class IntervalsPanel(QFrame):
         layout.addWidget(self.table)
         layout.addWidget(self.zone)
         layout.addWidget(self.counts)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        intervals = self.intervals
+        english = current_language() == "en"
+        self.title.setText(self.tr("Tijden en aantallen"))
+        self.table.setHorizontalHeaderLabels([self.tr("Interval"), self.tr("Duur")])
+        for row, m in enumerate(intervals.milestones):
+            label = self.table.item(row, 0)
+            if label is None:
+                continue
+            # The engine names each interval in both languages (the report is Dutch).
+            label.setText(m.label_en[:1].upper() + m.label_en[1:] if english else m.label_nl)
+            other = m.label_nl if english else m.label_en
+            label.setToolTip(
+                self.tr("{0}\nklok: {1}").format(other, f"{m.at:%H:%M:%S}")
+                if m.at
+                else self.tr("{0}\nkwam niet voor in het logboek").format(other)
+            )
+        c = intervals.counts
+        self.counts.setText(
+            self.tr(
+                "Gealarmeerd {0} · geaccepteerd {1} · ter plaatse {2} · afgewezen {3} · geen reactie {4} · "
+                "geannuleerd {5} · overaanbod {6} · AED's {7} (opgehaald {8}, aangesloten {9})"
+            ).format(c.alerted, c.accepted, c.arrived, c.declined, c.timed_out, c.cancelled, c.oversupply,
+                     c.aeds_alerted, c.aeds_fetched, c.aeds_connected)
+        )
+        zone = intervals.six_minute_zone
+        if intervals.alert_time is None:
+            text = self.tr("Geen burgerhulpverleners gealarmeerd")
+        elif zone:
+            text = self.tr("Binnen de 6-minutenzone: AED aangesloten ≤ 6 min na de melding")
+        elif zone is False:
+            text = self.tr("Buiten de 6-minutenzone: AED later dan 6 min aangesloten")
+        else:
+            text = self.tr("Geen AED aangesloten volgens het logboek")
+        self.zone.setText(text)
 
     def set_now(self, t: datetime) -> None:
         ahead_now = tuple(m.at is None or m.at > t for m in self.intervals.milestones)
@@ -159,15 +199,16 @@ class NotesPanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Notities", self)
+        self._moment = ""
+        self._notes: list[tuple[Event, datetime]] = []
+        self.title = QLabel(self)
         self.title.setStyleSheet("font-weight: bold; font-size: 13px;")
         self.list = QListWidget(self)
         self.list.setWordWrap(True)
         self.list.itemClicked.connect(self._clicked)
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText("Notitie bij dit moment …")
         self.edit.returnPressed.connect(self._add)
-        self.add_button = QPushButton("Toevoegen", self)
+        self.add_button = QPushButton(self)
         self.add_button.clicked.connect(self._add)
         self.edit.textChanged.connect(lambda text: self.add_button.setEnabled(bool(text.strip())))
         self.add_button.setEnabled(False)
@@ -184,20 +225,36 @@ class NotesPanel(QFrame):
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
         layout.addWidget(self.hint)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.edit.setPlaceholderText(self.tr("Notitie bij dit moment …"))
+        self.set_moment(self._moment)
+        self._render_notes()
 
     def set_moment(self, relative: str) -> None:
-        self.add_button.setText(f"Toevoegen bij {relative}")
+        self._moment = relative
+        self.add_button.setText(self.tr("Toevoegen bij {0}").format(relative) if relative else self.tr("Toevoegen"))
 
     def set_notes(self, notes: Sequence[Event], t0: datetime) -> None:
+        self._notes = [(e, t0) for e in sorted(notes, key=lambda n: str(n.get("at", "")))]
+        self._render_notes()
+
+    def _render_notes(self) -> None:
         self.list.clear()
-        for e in sorted(notes, key=lambda n: str(n.get("at", ""))):
+        for e, t0 in self._notes:
             at = note_moment(e)
             when = f"T+{mmss((at - t0).total_seconds())}" if at else "?"
             item = QListWidgetItem(f"{when} · {e['author']}: {e['text']}")
             item.setData(Qt.ItemDataRole.UserRole, at)
-            item.setToolTip(f"geschreven {e.time:%d-%m-%Y %H:%M}")
+            item.setToolTip(self.tr("geschreven {0}").format(f"{e.time:%d-%m-%Y %H:%M}"))
             self.list.addItem(item)
-        self.title.setText(f"Notities ({self.list.count()})")
+        self.title.setText(self.tr("Notities ({0})").format(self.list.count()))
 
     def texts(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]

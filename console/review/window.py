@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -66,6 +66,7 @@ SPEEDS = (1, 4, 16)
 SPEED_KEYS = {1: "1", 4: "4", 16: "6"}
 FRAME_MS = 40  # player: 25 seeks a second at most
 RESET_AFTER_ROWS = 8  # a jump changing more responder rows than this resets the tables (measured)
+# Captions of the report's map images: the report is Dutch, whatever the window's language.
 MAP_MOMENTS = (("alert_sent", "Alarmering verstuurd"), ("first_on_scene", "Eerste hulpverlener ter plaatse"),
                ("aed_connected", "AED aangesloten"))
 
@@ -73,7 +74,8 @@ AskSavePath = Callable[[QWidget | None, str], Path | None]
 
 
 def ask_save_path(parent: QWidget | None, suggested: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Rapport opslaan", suggested, "HTML (*.html)")
+    title = QCoreApplication.translate("ReviewWindow", "Rapport opslaan")
+    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, "HTML (*.html)")
     return Path(name) if name else None
 
 
@@ -126,11 +128,6 @@ class ReviewWindow(QMainWindow):
         self.intervals = intervals(source.events, self.incident)
         self.intervals_panel = IntervalsPanel(self.intervals, self)
         self.notes_panel = NotesPanel(self)
-        self.notes_panel.hint.setText(
-            "Notities komen in de gebeurtenissenopslag (via de engine); de geschiedenis zelf verandert niet."
-            if source.kind == "store"
-            else "Notities komen in een aparte notitie-opslag; het bestand zelf verandert niet."
-        )
         self._build_controls()
         self._build_layout()
         self._build_menus()
@@ -155,7 +152,7 @@ class ReviewWindow(QMainWindow):
 
         self._load()
         self.refresh_notes()
-        self.setWindowTitle(f"Zesminuten – terugblik op melding {self.incident} ({source.path.name})")
+        self.retranslate()
         self.resize(1600, 1000)
 
     # -- construction ---------------------------------------------------------------------
@@ -171,15 +168,15 @@ class ReviewWindow(QMainWindow):
         self.controls = QFrame(self)
         row = QHBoxLayout(self.controls)
         row.setContentsMargins(4, 2, 4, 2)
-        self.prev_button = self._tool("|◀", "Vorige gebeurtenis (←)", self.step_previous)
-        self.play_button = self._tool("▶", "Afspelen / pauzeren (spatie)", self.toggle_play)
-        self.next_button = self._tool("▶|", "Volgende gebeurtenis (→)", self.step_next)
+        self.prev_button = self._tool("|◀", self.step_previous)
+        self.play_button = self._tool("▶", self.toggle_play)
+        self.next_button = self._tool("▶|", self.step_next)
         for b in (self.prev_button, self.play_button, self.next_button):
             row.addWidget(b)
         self.speed_group = QButtonGroup(self)
         self.speed_buttons: dict[int, QToolButton] = {}
         for speed in SPEEDS:
-            b = self._tool(f"{speed}×", f"Snelheid {speed}× (toets {SPEED_KEYS[speed]})", self._speed_setter(speed))
+            b = self._tool(f"{speed}×", self._speed_setter(speed))
             b.setCheckable(True)
             self.speed_group.addButton(b)
             self.speed_buttons[speed] = b
@@ -194,10 +191,9 @@ class ReviewWindow(QMainWindow):
         row.addSpacing(12)
         row.addWidget(self.event_label, 1)
 
-    def _tool(self, text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+    def _tool(self, text: str, slot: Callable[[], None]) -> QToolButton:
         b = QToolButton(self)
         b.setText(text)
-        b.setToolTip(tip)
         b.setMinimumWidth(36)
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space must stay the player's key
         b.clicked.connect(lambda _checked=False: slot())
@@ -235,7 +231,7 @@ class ReviewWindow(QMainWindow):
         self.columns.setChildrenCollapsible(False)
         self.columns.setSizes([340, 1600 - 340 - 460, 460])
 
-        badge = QLabel("TERUGBLIK – alleen lezen", self)
+        self.badge = badge = QLabel(self)
         badge.setStyleSheet("background: #ffd54a; color: #1d1d1d; font-weight: bold; padding: 2px 8px; border-radius: 3px;")
         header_row = self.header.layout()
         if isinstance(header_row, QHBoxLayout):
@@ -254,8 +250,8 @@ class ReviewWindow(QMainWindow):
         layout.addWidget(body, 1)
         self.setCentralWidget(root)
 
-    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any], keys: str | None = None) -> QAction:
-        action = QAction(text, self)
+    def _action(self, menu: QMenu, slot: Callable[[], Any], keys: str | None = None) -> QAction:
+        action = QAction(self)
         if keys:
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -265,27 +261,66 @@ class ReviewWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        review = bar.addMenu("&Terugblik")
-        self.export_action = self._action(review, "Rapport exporteren (HTML en PDF) …", self.export_clicked, "Ctrl+E")
-        self.access_log_action = self._action(review, "Toegangslog bekijken …", self.show_access_log, "Ctrl+L")
+        self.review_menu = review = bar.addMenu("")
+        self.export_action = self._action(review, self.export_clicked, "Ctrl+E")
+        self.access_log_action = self._action(review, self.show_access_log, "Ctrl+L")
         review.addSeparator()
-        self._action(review, "Sluiten", self.close, "Ctrl+W")
-        play = bar.addMenu("&Afspelen")
-        self.play_action = self._action(play, "Afspelen / pauzeren", self.toggle_play, "Space")
-        self.prev_action = self._action(play, "Vorige gebeurtenis", self.step_previous, "Left")
-        self.next_action = self._action(play, "Volgende gebeurtenis", self.step_next, "Right")
+        self.close_action = self._action(review, self.close, "Ctrl+W")
+        self.play_menu = play = bar.addMenu("")
+        self.play_action = self._action(play, self.toggle_play, "Space")
+        self.prev_action = self._action(play, self.step_previous, "Left")
+        self.next_action = self._action(play, self.step_next, "Right")
         play.addSeparator()
         group = QActionGroup(self)
         self.speed_actions: dict[int, QAction] = {}
         for speed in SPEEDS:
-            a = self._action(play, f"Snelheid {speed}×", self._speed_setter(speed), SPEED_KEYS[speed])
+            a = self._action(play, self._speed_setter(speed), SPEED_KEYS[speed])
             a.setCheckable(True)
             group.addAction(a)
             self.speed_actions[speed] = a
         self.speed_actions[1].setChecked(True)
         play.addSeparator()
-        self._action(play, "Naar het begin", lambda: self.seek(self.replay.start), "Home")
-        self._action(play, "Naar het einde", lambda: self.seek(self.replay.end), "End")
+        self.start_action = self._action(play, lambda: self.seek(self.replay.start), "Home")
+        self.end_action = self._action(play, lambda: self.seek(self.replay.end), "End")
+
+    # -- language -------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(
+            self.tr("Zesminuten – terugblik op melding {0} ({1})").format(self.incident, self.source.path.name)
+        )
+        self.badge.setText(self.tr("TERUGBLIK – alleen lezen"))
+        self.notes_panel.hint.setText(
+            self.tr("Notities komen in de gebeurtenissenopslag (via de engine); de geschiedenis zelf verandert niet.")
+            if self.source.kind == "store"
+            else self.tr("Notities komen in een aparte notitie-opslag; het bestand zelf verandert niet.")
+        )
+        self.prev_button.setToolTip(self.tr("Vorige gebeurtenis (←)"))
+        self.play_button.setToolTip(self.tr("Afspelen / pauzeren (spatie)"))
+        self.next_button.setToolTip(self.tr("Volgende gebeurtenis (→)"))
+        for speed, button in self.speed_buttons.items():
+            button.setToolTip(self.tr("Snelheid {0}× (toets {1})").format(speed, SPEED_KEYS[speed]))
+        self.review_menu.setTitle(self.tr("&Terugblik"))
+        self.play_menu.setTitle(self.tr("&Afspelen"))
+        texts = {
+            self.export_action: self.tr("Rapport exporteren (HTML en PDF) …"),
+            self.access_log_action: self.tr("Toegangslog bekijken …"),
+            self.close_action: self.tr("Sluiten"),
+            self.play_action: self.tr("Afspelen / pauzeren"),
+            self.prev_action: self.tr("Vorige gebeurtenis"),
+            self.next_action: self.tr("Volgende gebeurtenis"),
+            self.start_action: self.tr("Naar het begin"),
+            self.end_action: self.tr("Naar het einde"),
+        }
+        for speed, action in self.speed_actions.items():
+            texts[action] = self.tr("Snelheid {0}×").format(speed)
+        for action, text in texts.items():
+            action.setText(text)
+        self._show_last_event()
 
     # -- loading and seeking --------------------------------------------------------------
     def _load(self) -> None:
@@ -357,8 +392,12 @@ class ReviewWindow(QMainWindow):
         rel = f"T+{mmss((t - self._t0).total_seconds())}"
         self.time_label.setText(f"{rel}  ·  {t:%H:%M:%S}")
         self.notes_panel.set_moment(rel)
+        self._show_last_event()
+
+    def _show_last_event(self) -> None:
         last = self.replay.events(self.incident)
-        self.event_label.setText(f"laatste gebeurtenis: {_event_text(last[-1], self._t0)}" if last else "")
+        text = self.tr("laatste gebeurtenis: {0}").format(_event_text(last[-1], self._t0)) if last else ""
+        self.event_label.setText(text)
 
     def redraw_now(self) -> None:
         """Draw what the timers would draw within 100 ms (benchmark, screenshots)."""
@@ -430,7 +469,7 @@ class ReviewWindow(QMainWindow):
             return None
         self.session.record("annotate", {"at": at.isoformat()})
         self.refresh_notes()
-        self.funnel.info(f"Notitie vastgelegd bij T+{mmss((at - self._t0).total_seconds())}.")
+        self.funnel.info(self.tr("Notitie vastgelegd bij T+{0}.").format(mmss((at - self._t0).total_seconds())))
         return event
 
     def refresh_notes(self) -> None:
@@ -461,7 +500,10 @@ class ReviewWindow(QMainWindow):
             self.funnel.report(exc)
             return
         done = task.result()
-        self.funnel.info(f"Rapport opgeslagen: {done.html}" + (f" en {done.pdf.name}" if done.pdf else ""))
+        if done.pdf:
+            self.funnel.info(self.tr("Rapport opgeslagen: {0} en {1}").format(done.html, done.pdf.name))
+        else:
+            self.funnel.info(self.tr("Rapport opgeslagen: {0}").format(done.html))
 
     async def export_report(self, html_path: Path, choice: ExportChoice | None = None) -> ExportedReport:
         """Write the report (and the PDF next to it); logged in the access log first."""
@@ -524,7 +566,38 @@ class ReviewWindow(QMainWindow):
 def _event_text(e: Event, t0: datetime) -> str:
     from alert_engine.review.report_text import event_label
 
-    return f"T+{mmss((e.time - t0).total_seconds())} {event_label(e.type)}"
+    label = event_labels().get(e.type) or event_label(e.type)
+    return f"T+{mmss((e.time - t0).total_seconds())} {label}"
+
+
+def event_labels() -> dict[str, str]:
+    """The engine's event names (report_text.EVENT_KINDS, Dutch only) through the catalogue."""
+
+    return {
+        "call_received": QCoreApplication.translate("EventKinds", "112-melding"),
+        "call_updated": QCoreApplication.translate("EventKinds", "Melding aangevuld"),
+        "exclusion_assessed": QCoreApplication.translate("EventKinds", "Uitsluitcriteria"),
+        "exclusion_overridden": QCoreApplication.translate("EventKinds", "Uitsluiting overruled"),
+        "ambulance_dispatched": QCoreApplication.translate("EventKinds", "Ambulance uitgegeven"),
+        "ambulance_arrived": QCoreApplication.translate("EventKinds", "Ambulance ter plaatse"),
+        "alert_refused": QCoreApplication.translate("EventKinds", "Alarmering geweigerd"),
+        "alert_sent": QCoreApplication.translate("EventKinds", "Alarmering"),
+        "responder_accepted": QCoreApplication.translate("EventKinds", "Geaccepteerd"),
+        "responder_declined": QCoreApplication.translate("EventKinds", "Afgewezen"),
+        "responder_timed_out": QCoreApplication.translate("EventKinds", "Geen reactie"),
+        "responder_arrived": QCoreApplication.translate("EventKinds", "Ter plaatse"),
+        "cancellation_sent": QCoreApplication.translate("EventKinds", "Annulering"),
+        "oversupply": QCoreApplication.translate("EventKinds", "Overaanbod"),
+        "oversupply_feedback": QCoreApplication.translate("EventKinds", "Terugkoppeling overaanbod"),
+        "aed_fetched": QCoreApplication.translate("EventKinds", "AED opgehaald"),
+        "aed_connected": QCoreApplication.translate("EventKinds", "AED aangesloten"),
+        "aed_check_requested": QCoreApplication.translate("EventKinds", "AED-controle gevraagd"),
+        "aed_ready_confirmed": QCoreApplication.translate("EventKinds", "AED weer gereed"),
+        "caller_instruction_changed": QCoreApplication.translate("EventKinds", "Meldersinstructie"),
+        "alarm_cancelled": QCoreApplication.translate("EventKinds", "Alarm ingetrokken"),
+        "incident_closed": QCoreApplication.translate("EventKinds", "Melding afgesloten"),
+        "annotation_added": QCoreApplication.translate("EventKinds", "Notitie"),
+    }
 
 
 def _png(pixmap: Any) -> bytes:

@@ -137,6 +137,8 @@ class TrainingController(QObject):
             map_cache_dir=self._map_cache_dir,
             pump=False,  # the training session plays time-driven events in order
         )
+        # An exercise: closing the training window ends it and its clock, without asking.
+        console.ask_before_quit = False
         if self.translations is not None:
             console.intake.set_language(self.translations.language)
             console.action_panel.set_language(self.translations.language)

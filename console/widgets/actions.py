@@ -160,6 +160,10 @@ class ActionPanel(QWidget):
             self.tr("Melding {0}").format(incident) if state else self.tr("Geen melding geselecteerd")
         )
         is_open = state is not None and state.is_open
+        # A test alarm has no patient: no ambulance to dispatch or to wait for.
+        test = state is not None and state.mode == "test"
+        for widget in (self.unit_label, self.unit_edit, self.dispatch_button, self.units_label, self.arrived_button):
+            widget.setVisible(not test)
         self.unit_edit.setEnabled(is_open)
         self.dispatch_button.setEnabled(is_open)
         self.units_label.setText(self._units_text(state))
@@ -188,11 +192,17 @@ class ActionPanel(QWidget):
         if self._incident is None:
             return
         if not self.alert_button.isEnabled():
-            self._funnel.warning(self.alert_button.toolTip())
+            # Tied to the incident and its blocker: the bar drops it once the blocker is gone.
+            blocker = attempt(self._funnel, self._service.alert_blocker, self._incident) or ""
+            self._funnel.warning(self.alert_button.toolTip(), incident=self._incident, cause=blocker)
             return
         for e in self._command("trigger_alert"):
             if e.type == "alert_refused":
-                self._funnel.warning(refusal_text(str(e["reason"]), self._language, e.get("radius_m")))
+                self._funnel.warning(
+                    refusal_text(str(e["reason"]), self._language, e.get("radius_m")),
+                    incident=e.incident,
+                    cause=str(e["reason"]),
+                )
             elif e.type == "alert_sent":
                 self._funnel.info(
                     self.tr("{0} burgerhulpverleners en {1} AED's gealarmeerd.").format(
@@ -205,10 +215,14 @@ class ActionPanel(QWidget):
     def cancel_alarm(self) -> None:
         if self._incident is None or not self.cancel_button.isEnabled():
             return
-        if self._ask(self.tr("Alarm intrekken"), self.tr(
-            "Het alarm voor melding {0} intrekken? Alle gealarmeerde burgerhulpverleners krijgen "
-            "een annulering."
-        ).format(self._incident)):
+        if self._is_test():
+            asked = self._ask_end_test()
+        else:
+            asked = self._ask(self.tr("Alarm intrekken"), self.tr(
+                "Het alarm voor melding {0} intrekken? Alle gealarmeerde burgerhulpverleners krijgen "
+                "een annulering."
+            ).format(self._incident))
+        if asked:
             self._command("cancel_alarm")
 
     @Slot()
@@ -219,6 +233,10 @@ class ActionPanel(QWidget):
     @Slot()
     def close_incident(self) -> None:
         if self._incident is None or not self.close_button.isEnabled():
+            return
+        if self._is_test():
+            if self._ask_end_test():
+                self._command("close")
             return
         if self._ask(self.tr("Melding afsluiten"), self.tr(
             "Melding {0} afsluiten? Een lopend alarm wordt daarmee ingetrokken."
@@ -238,6 +256,22 @@ class ActionPanel(QWidget):
         except Exception as exc:
             self._funnel.report(exc)
             return False
+
+    def _is_test(self) -> bool:
+        state = attempt(self._funnel, self._service.state, self._incident) if self._incident else None
+        return state is not None and state.mode == "test"
+
+    def _ask_end_test(self) -> bool:
+        """Ending a test alarm reaches everyone still in it, often hundreds: say how many."""
+        assert self._incident is not None
+        state = self._service.state(self._incident)
+        reached = state.count("alerted", "accepted", "arrived")
+        return self._ask(
+            self.tr("Proefalarm beëindigen"),
+            self.tr("Proefalarm {0} beëindigen? %n burgerhulpverlener(s) krijgen een annulering.", "", reached).format(
+                self._incident
+            ),
+        )
 
     def _blocker_text(self, blocker: str | None) -> str:
         nl, en = BLOCKER_TEXT.get(blocker or "unknown_incident", (blocker or "", blocker or ""))

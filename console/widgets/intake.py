@@ -8,6 +8,7 @@ and sends changed facts with `update_call`, so the engine re-assesses and record
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -17,6 +18,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from alert_engine.addresses.book import AddressBook
+from alert_engine.addresses.resolver import Resolution
 from alert_engine.events import Event
 from alert_engine.exclusion import CallFacts
 from alert_engine.gazetteer import Gazetteer
@@ -25,7 +27,7 @@ from alert_engine.service import IncidentService
 from ..funnel import MessageFunnel
 from .actions import SHORTCUTS as ACTION_KEYS
 from .checklist import ExclusionChecklist
-from .confirm import AskReason, ask_reason
+from .confirm import AskReason, Confirm, ask_reason, ask_yes_no
 from .engine_link import EventRelay, attempt, touches
 from .facts_form import CallFactsForm
 from .keys import ShortcutKeysFirst
@@ -34,6 +36,20 @@ from .override import OverrideSection
 
 PREVIEW_DELAY_MS = 150
 COMMIT_DELAY_MS = 700  # update mode: a fact is recorded once the dispatcher pauses
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A new call being taken, kept while the dispatcher looks at another incident."""
+
+    text: str
+    resolution: Resolution | None
+    facts: dict[str, Any]
+    call_started: datetime | None
+
+
+EMPTY_FACTS = {"patient_age_years": None, "suicide": False, "trauma": False, "violence": False,
+               "location_kind": "", "location_description": ""}
 
 
 class IntakePanel(QWidget):
@@ -54,12 +70,15 @@ class IntakePanel(QWidget):
         *,
         reason_asker: AskReason = ask_reason,
         address_book: AddressBook | None = None,
+        confirm: Confirm = ask_yes_no,
     ) -> None:
         super().__init__(parent)
         self._service = service
         self._funnel = funnel
         self._incident: str | None = None
         self._call_started: datetime | None = None  # when the dispatcher began taking this call
+        self._confirm = confirm
+        self._draft: Draft | None = None  # a half-entered new call while another incident is shown
         self._dirty: set[str] = set()  # update mode: facts changed but not yet sent
         self._loading = False
 
@@ -93,6 +112,8 @@ class IntakePanel(QWidget):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):  # only while the form has the focus
             submit = QShortcut(QKeySequence(keys), self, self.submit)
             submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        discard = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.discard_draft)
+        discard.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         ShortcutKeysFirst((*ACTION_KEYS.values(), "Ctrl+N", "Ctrl+Return", "Ctrl+Enter"), self).install_on(self)
         self._relay = EventRelay(service, self)
         self._relay.committed.connect(self._on_events)
@@ -156,13 +177,49 @@ class IntakePanel(QWidget):
         incident = attempt(self._funnel, new_call, facts, self.location.address)
         if incident is not None:
             self._call_started = None
+            self._draft = None
             self.load_incident(incident)
+            self._draft = None  # what was on the form is this incident now, not a draft
             self.callCreated.emit(incident)
 
+    @property
+    def has_draft(self) -> bool:
+        """A new call has been started and not saved (text, a location or a fact entered)."""
+        if self._incident is not None:
+            return self._draft is not None
+        return bool(self.location.address_edit.text().strip()) or self.location.location is not None or \
+            self.form.values() != EMPTY_FACTS
+
+    def _take_draft(self) -> Draft:
+        return Draft(self.location.address_edit.text(), self.location.resolution, self.form.values(),
+                     self._call_started)
+
+    def _restore_draft(self, draft: Draft) -> None:
+        self.form.show_facts(draft.facts)
+        # The answer comes back only if it belonged to that text (else: typed, to be resolved).
+        self.location.restore(draft.text, draft.resolution)
+        self._call_started = draft.call_started
+
+    @Slot()
+    def discard_draft(self) -> None:
+        """Escape on a half-entered new call: asks first, then empties the form."""
+        if self._incident is not None or not self.has_draft:
+            return
+        if not self._confirm(self, self.tr("Nieuwe melding weggooien?"),
+                             self.tr("De half ingevoerde melding wordt gewist. Weet u het zeker?")):
+            return
+        self._call_started = None
+        self.location.clear()
+        self.form.show_facts({})
+        self.refresh_preview()
+
     def load_incident(self, incident: str | None) -> None:
-        """Show an incident's recorded facts and switch to update mode (None: a new, empty call)."""
+        """Show an incident's recorded facts and switch to update mode (None: the new call:
+        the draft left when another incident was opened, else an empty form)."""
         if incident == self._incident:
             return
+        if self._incident is None and incident is not None:
+            self._draft = self._take_draft() if self.has_draft else None
         self.send_changes()
         state = attempt(self._funnel, self._service.state, incident) if incident is not None else None
         self._loading = True
@@ -172,6 +229,9 @@ class IntakePanel(QWidget):
             if state is None:
                 self.location.clear()
                 self.form.show_facts({})
+                draft, self._draft = self._draft, None
+                if draft is not None:
+                    self._restore_draft(draft)
             else:
                 f = state.facts
                 address = str(f.get("address", "") or "") or f"{state.lat:.5f}, {state.lon:.5f}"

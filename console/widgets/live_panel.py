@@ -35,7 +35,7 @@ from alert_engine.service import IncidentService
 from alert_engine.state import IncidentState
 
 from ..funnel import MessageFunnel
-from ..labels import aed_state_labels, responder_state_labels, role_labels
+from ..labels import responder_state_labels, role_labels
 from ..models.aeds import AedTableModel
 from ..models.counters import Counters
 from ..models.incident_rows import ID_ROLE, SORT_ROLE, IncidentRowsModel, bold
@@ -205,17 +205,30 @@ class LivePanel(QWidget):
     # -- rendering --------------------------------------------------------------------
     def _render(self) -> None:
         c = self.counters = Counters.of(self._state, self._service.config)
-        alerted = self._state is not None and self._state.alert_time is not None
+        s = self._state
+        alerted = s is not None and s.alert_time is not None
+        test = s is not None and s.mode == "test"
+        # A finished incident's counts are its outcome: shown neutrally, never as a failure.
+        finished = s is not None and (s.closed_at is not None or s.alarm_cancelled_at is not None)
         t = self.tiles
+        # A test alarm has no target: its tiles would only ever show a "failure".
+        t["runners"].setVisible(not test)
+        t["aeds"].setVisible(not test)
         if not alerted:
             for tile in t.values():
                 tile.set_value("–")
+        elif test:
+            t["accepted"].set_value(str(c.accepted))
         else:
-            t["accepted"].set_value(f"{c.accepted}/{c.target_responders}", c.responders_met)
-            t["runners"].set_value(f"{c.accepted_runners}/{c.target_runners}", c.runners_met)
-            t["aeds"].set_value(f"{c.aeds_coming}/{c.target_aeds}", c.aeds_met)
+            def judged(met: bool) -> bool | None:
+                return None if finished else met
+
+            t["accepted"].set_value(f"{c.accepted}/{c.target_responders}", judged(c.responders_met))
+            t["runners"].set_value(f"{c.accepted_runners}/{c.target_runners}", judged(c.runners_met))
+            t["aeds"].set_value(f"{c.aeds_coming}/{c.target_aeds}", judged(c.aeds_met))
+        if alerted:
             t["alerted"].set_value(str(c.alerted))
-            t["arrived"].set_value(str(c.arrived), True if c.arrived else None)
+            t["arrived"].set_value(str(c.arrived), True if c.arrived and not finished else None)
             t["declined"].set_value(str(c.declined))
             t["timed_out"].set_value(str(c.timed_out))
             t["cancelled"].set_value(str(c.cancelled))
@@ -223,9 +236,18 @@ class LivePanel(QWidget):
         self.chart.set_state(self._state)
         self._render_oversupply(c)
         self._render_tab_titles()
-        title = (
-            self.tr("Live – melding {0}").format(self._incident) if self._incident else self.tr("Live – geen melding geselecteerd")
-        )
+        if not self._incident:
+            title = self.tr("Live – geen melding geselecteerd")
+        elif s is not None and s.closed_at is not None:
+            title = self.tr("Melding {0} – afgesloten om {1}").format(self._incident, f"{s.closed_at:%H:%M:%S}")
+        elif s is not None and s.alarm_cancelled_at is not None:
+            title = self.tr("Melding {0} – alarm ingetrokken om {1}").format(
+                self._incident, f"{s.alarm_cancelled_at:%H:%M:%S}"
+            )
+        elif test:
+            title = self.tr("Proefalarm {0} – geen doel, geen ambulance").format(self._incident)
+        else:
+            title = self.tr("Live – melding {0}").format(self._incident)
         if self.title.text() != title:
             self.title.setText(title)
 
@@ -331,9 +353,15 @@ class LivePanel(QWidget):
             r.COL_DISTANCE: "9.999 m",
             r.COL_ETA: "00:00",
         })
+        runners, states = a.width_samples()
         fit_columns(self.aed_view, {
             a.COL_ID: "AED00000",
-            a.COL_DESCRIPTION: "Synthetisch – buitenkast bij Zoetermeer (9.999 m)",
-            a.COL_RUNNERS: "BHV-0000000",
-            a.COL_STATE: max(aed_state_labels().values(), key=len),
+            a.COL_RUNNERS: runners,
+            a.COL_STATE: states,
+            a.COL_ETA: "00:00",
         })  # fmt: skip
+        # Who brings it and its state must stay readable in the default 460 px: the
+        # location takes what is left (its distance comes first, so eliding keeps it).
+        header = self.aed_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(a.COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)

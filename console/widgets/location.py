@@ -142,6 +142,12 @@ class LocationBox(QWidget):
     def set_resolution(self, r: Resolution) -> None:
         self._apply(r, show_text=True)
 
+    def restore(self, text: str, r: Resolution | None) -> None:
+        """A draft back on the form: its text, and its answer if that was current."""
+        self.address_edit.setText(text)
+        if r is not None:
+            self._apply(r, show_text=False)
+
     def clear(self) -> None:
         self._hits = []
         self._resolution, self._resolved_text = None, None

@@ -1,12 +1,16 @@
 """The notice bar above the map: what the funnel says, coloured by level, dismissable.
 
-Errors and warnings stay until the dispatcher dismisses them; information fades after a
-while. The same text again raises a counter instead of stacking a second line.
+Errors and warnings stay until the dispatcher dismisses them or their cause is resolved;
+information fades after a while. The same text again raises a counter instead of stacking
+a second line. Each notice belongs to the incident it is about (the one selected when it
+arrived, unless the sender named one): the bar shows only the selected incident's.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from .. import colours
@@ -20,10 +24,14 @@ MAX_CHARS = 400
 class Notice(QFrame):
     dismissed = Signal(object)  # the Notice
 
-    def __init__(self, level: str, text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, level: str, text: str, parent: QWidget | None = None, incident: str | None = None, cause: str = ""
+    ) -> None:
         super().__init__(parent)
         self.level = level if level in colours.NOTICE else "info"
         self.text = text
+        self.incident = incident
+        self.cause = cause
         self.repeats = 1
         background, border = colours.NOTICE[self.level]
         self.setObjectName("notice")
@@ -57,39 +65,71 @@ class Notice(QFrame):
 
 
 class NoticeBar(QWidget):
-    """Stacks the latest notices (newest on top); hidden when there is nothing to say."""
+    """Stacks the selected incident's latest notices (newest on top); hidden when there is
+    nothing to say. `float_over(widget)` lays it over the top of `widget` (the map) instead
+    of in a layout, so a notice coming or going never moves or resizes the map."""
 
     def __init__(self, funnel: MessageFunnel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 4)
         self._layout.setSpacing(3)
-        self._notices: list[Notice] = []
-        funnel.message.connect(self.show_message)
+        self._notices: list[Notice] = []  # of every incident, newest first
+        self._incident: str | None = None
+        self._over: QWidget | None = None
+        funnel.notice.connect(self.show_message)
         self.setVisible(False)
+
+    def float_over(self, widget: QWidget) -> None:
+        self._over = widget
+        widget.installEventFilter(self)
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._over and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        if self._over is None:
+            return
+        top = self._over.geometry()
+        height = self._layout.totalHeightForWidth(top.width()) if self._shown() else 0
+        self.setGeometry(top.x() + 6, top.y() + 6, max(0, top.width() - 12), max(0, height))
+        self.raise_()
+
+    def _shown(self) -> list[Notice]:
+        return [n for n in self._notices if n.incident == self._incident]
 
     def notices(self) -> list[tuple[str, str]]:
         """(level, text) of what is shown, newest first (tests, screen readers)."""
-        return [(n.level, n.label.text()) for n in self._notices]
+        return [(n.level, n.label.text()) for n in self._shown()]
 
-    def show_message(self, level: str, text: str) -> None:
+    def set_incident(self, incident: str | None) -> None:
+        """Show the notices about `incident` (None: a new call being taken)."""
+        self._incident = incident
+        self._render()
+
+    def show_message(self, level: str, text: str, incident: str | None = None, cause: str = "") -> None:
         # Never a traceback, whatever a caller passed in: keep its last line, the message.
         if "Traceback (most recent call last)" in text:
             text = [line for line in text.splitlines() if line.strip()][-1]
         text = " ".join(text.split())
+        incident = incident if incident is not None else self._incident
         for notice in self._notices:
-            if notice.level == level and notice.text == text:
+            if notice.level == level and notice.text == text and notice.incident == incident:
                 notice.repeat()
                 return
-        notice = Notice(level, text, self)
+        notice = Notice(level, text, self, incident, cause)
         notice.dismissed.connect(self.dismiss)
         self._notices.insert(0, notice)
         self._layout.insertWidget(0, notice)
-        while len(self._notices) > MAX_VISIBLE:
-            self.dismiss(self._notices[-1])
+        same = [n for n in self._notices if n.incident == incident]
+        for old in same[MAX_VISIBLE:]:
+            self.dismiss(old)
         if notice.level == "info":
             QTimer.singleShot(INFO_LIFETIME_MS, notice, lambda: self.dismiss(notice))
-        self.setVisible(True)
+        self._render()
 
     def dismiss(self, notice: Notice) -> None:
         if notice not in self._notices:
@@ -97,8 +137,22 @@ class NoticeBar(QWidget):
         self._notices.remove(notice)
         notice.hide()
         notice.deleteLater()
-        self.setVisible(bool(self._notices))
+        self._render()
 
     def dismiss_all(self) -> None:
-        for notice in list(self._notices):
+        """The dispatcher's "clear": what is shown now, not other incidents' notices."""
+        for notice in self._shown():
             self.dismiss(notice)
+
+    def resolve(self, incident: str | None, resolved: Callable[[str], bool]) -> None:
+        """Drop `incident`'s notices whose cause `resolved(cause)` says is over."""
+        for notice in [n for n in self._notices if n.incident == incident]:
+            if resolved(notice.cause):
+                self.dismiss(notice)
+
+    def _render(self) -> None:
+        shown = self._shown()
+        for notice in self._notices:
+            notice.setVisible(notice in shown)
+        self.setVisible(bool(shown))
+        self._place()

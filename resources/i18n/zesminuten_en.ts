@@ -2,6 +2,88 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="nl_NL">
     <context>
+        <name>AccessDialog</name>
+        <message>
+            <source>Terugblik op melding {0}</source>
+            <translation>Review of incident {0}</translation>
+        </message>
+        <message>
+            <source>Deze melding bevat gezondheidsgegevens. Het openen wordt vastgelegd in het toegangslog (wie, wanneer, welke melding, wat en waarom; NEN 7513).</source>
+            <translation>This incident contains health data. Opening it is recorded in the access log (who, when, which incident, what and why; NEN 7513).</translation>
+        </message>
+        <message>
+            <source>bijvoorbeeld: kwaliteitsreview, klacht nr. …, nazorg (verplicht)</source>
+            <translation>for example: quality review, complaint no. …, aftercare (required)</translation>
+        </message>
+        <message>
+            <source>&amp;Naam</source>
+            <translation>&amp;Name</translation>
+        </message>
+        <message>
+            <source>&amp;Reden</source>
+            <translation>&amp;Reason</translation>
+        </message>
+        <message>
+            <source>Openen (Ctrl+Enter)</source>
+            <translation>Open (Ctrl+Enter)</translation>
+        </message>
+        <message>
+            <source>Annuleren</source>
+            <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
+        <name>AccessLogDialog</name>
+        <message>
+            <source>Toegangslog (NEN 7513)</source>
+            <translation>Access log (NEN 7513)</translation>
+        </message>
+        <message>
+            <source>Toegangslog gecontroleerd: {0} regels, hashketen klopt, niets verwijderd.</source>
+            <translation>Access log checked: {0} lines, hash chain intact, nothing removed.</translation>
+        </message>
+        <message>
+            <source>Let op, het toegangslog is aangetast: </source>
+            <translation>Warning, the access log has been tampered with: </translation>
+        </message>
+        <message>
+            <source>Nr</source>
+            <translation>No.</translation>
+        </message>
+        <message>
+            <source>Tijd</source>
+            <translation>Time</translation>
+        </message>
+        <message>
+            <source>Wie</source>
+            <translation>Who</translation>
+        </message>
+        <message>
+            <source>Login@werkplek</source>
+            <translation>Login@workstation</translation>
+        </message>
+        <message>
+            <source>Actie</source>
+            <translation>Action</translation>
+        </message>
+        <message>
+            <source>Melding</source>
+            <translation>Incident</translation>
+        </message>
+        <message>
+            <source>Reden</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>Details</translation>
+        </message>
+        <message>
+            <source>{0} · kop {1}:{2}</source>
+            <translation>{0} · head {1}:{2}</translation>
+        </message>
+    </context>
+    <context>
         <name>ActionPanel</name>
         <message>
             <source>Alarm niet verstuurd: geen beschikbare burgerhulpverleners binnen bereik ({0} m).</source>
@@ -72,6 +154,17 @@
             <translation>Close incident {0}? A running alarm is cancelled with it.</translation>
         </message>
         <message>
+            <source>Proefalarm beëindigen</source>
+            <translation>End the test alarm</translation>
+        </message>
+        <message numerus="yes">
+            <source>Proefalarm {0} beëindigen? %n burgerhulpverlener(s) krijgen een annulering.</source>
+            <translation>
+                <numerusform>End test alarm {0}? %n citizen responder(s) will get a stand-down.</numerusform>
+                <numerusform>End test alarm {0}? %n citizen responder(s) will get a stand-down.</numerusform>
+            </translation>
+        </message>
+        <message>
             <source>Nog geen ambulance uitgegeven.</source>
             <translation>No ambulance dispatched yet.</translation>
         </message>
@@ -86,6 +179,10 @@
     </context>
     <context>
         <name>AedTableModel</name>
+        <message>
+            <source>Ter plaatse over (min:s), met de snelste loper die hem brengt</source>
+            <translation>On scene in (min:s), with the fastest runner bringing it</translation>
+        </message>
         <message>
             <source>AED</source>
             <translation>AED</translation>
@@ -103,8 +200,19 @@
             <translation>State</translation>
         </message>
         <message>
-            <source>Ter plaatse over</source>
-            <translation>On scene in</translation>
+            <source>Aankomst</source>
+            <translation>Arrival</translation>
+        </message>
+        <message>
+            <source>vrijgegeven</source>
+            <translation>released</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n gealarmeerd</source>
+            <translation>
+                <numerusform>%n alerted</numerusform>
+                <numerusform>%n alerted</numerusform>
+            </translation>
         </message>
         <message>
             <source>(geen loper)</source>
@@ -274,12 +382,12 @@
     <context>
         <name>Confirm</name>
         <message>
-            <source>Ja</source>
-            <translation>Yes</translation>
+            <source>&amp;Ja</source>
+            <translation>&amp;Yes</translation>
         </message>
         <message>
-            <source>Nee</source>
-            <translation>No</translation>
+            <source>&amp;Nee</source>
+            <translation>&amp;No</translation>
         </message>
     </context>
     <context>
@@ -299,6 +407,101 @@
         <message>
             <source>Debrief opgeslagen in {0}</source>
             <translation>Debrief saved to {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>EventKinds</name>
+        <message>
+            <source>112-melding</source>
+            <translation>112 call</translation>
+        </message>
+        <message>
+            <source>Melding aangevuld</source>
+            <translation>Call updated</translation>
+        </message>
+        <message>
+            <source>Uitsluitcriteria</source>
+            <translation>Exclusion criteria</translation>
+        </message>
+        <message>
+            <source>Uitsluiting overruled</source>
+            <translation>Exclusion overridden</translation>
+        </message>
+        <message>
+            <source>Ambulance uitgegeven</source>
+            <translation>Ambulance dispatched</translation>
+        </message>
+        <message>
+            <source>Ambulance ter plaatse</source>
+            <translation>Ambulance on scene</translation>
+        </message>
+        <message>
+            <source>Alarmering geweigerd</source>
+            <translation>Alert refused</translation>
+        </message>
+        <message>
+            <source>Alarmering</source>
+            <translation>Alert</translation>
+        </message>
+        <message>
+            <source>Geaccepteerd</source>
+            <translation>Accepted</translation>
+        </message>
+        <message>
+            <source>Afgewezen</source>
+            <translation>Declined</translation>
+        </message>
+        <message>
+            <source>Geen reactie</source>
+            <translation>No answer</translation>
+        </message>
+        <message>
+            <source>Ter plaatse</source>
+            <translation>On scene</translation>
+        </message>
+        <message>
+            <source>Annulering</source>
+            <translation>Stand-down</translation>
+        </message>
+        <message>
+            <source>Overaanbod</source>
+            <translation>Oversupply</translation>
+        </message>
+        <message>
+            <source>Terugkoppeling overaanbod</source>
+            <translation>Oversupply feedback</translation>
+        </message>
+        <message>
+            <source>AED opgehaald</source>
+            <translation>AED fetched</translation>
+        </message>
+        <message>
+            <source>AED aangesloten</source>
+            <translation>AED connected</translation>
+        </message>
+        <message>
+            <source>AED-controle gevraagd</source>
+            <translation>AED check requested</translation>
+        </message>
+        <message>
+            <source>AED weer gereed</source>
+            <translation>AED ready again</translation>
+        </message>
+        <message>
+            <source>Meldersinstructie</source>
+            <translation>Caller instruction</translation>
+        </message>
+        <message>
+            <source>Alarm ingetrokken</source>
+            <translation>Alarm withdrawn</translation>
+        </message>
+        <message>
+            <source>Melding afgesloten</source>
+            <translation>Incident closed</translation>
+        </message>
+        <message>
+            <source>Notitie</source>
+            <translation>Note</translation>
         </message>
     </context>
     <context>
@@ -342,6 +545,33 @@
         <message>
             <source>Geen uitsluitcriterium van toepassing.</source>
             <translation>No exclusion criterion applies.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ExportDialog</name>
+        <message>
+            <source>Rapport exporteren</source>
+            <translation>Export report</translation>
+        </message>
+        <message>
+            <source>&amp;exacte locatie tonen (adres en coördinaten)</source>
+            <translation>show the &amp;exact location (address and coordinates)</translation>
+        </message>
+        <message>
+            <source>echte &amp;pseudoniemen tonen (in plaats van R-01, R-02 …)</source>
+            <translation>show real &amp;pseudonyms (instead of R-01, R-02 …)</translation>
+        </message>
+        <message>
+            <source>&amp;kaartbeelden opnemen (tonen exacte locaties)</source>
+            <translation>include &amp;map images (show exact locations)</translation>
+        </message>
+        <message>
+            <source>ook als P&amp;DF</source>
+            <translation>also as P&amp;DF</translation>
+        </message>
+        <message>
+            <source>Standaard is het rapport gepseudonimiseerd en de locatie afgerond (±1 km). De export wordt vastgelegd in het toegangslog.</source>
+            <translation>By default the report is pseudonymised and the location rounded (±1 km). The export is recorded in the access log.</translation>
         </message>
     </context>
     <context>
@@ -417,6 +647,53 @@
         <message>
             <source>Melding {0} – wijzigingen worden vastgelegd</source>
             <translation>Incident {0} – changes are recorded</translation>
+        </message>
+    </context>
+    <context>
+        <name>IntervalsPanel</name>
+        <message>
+            <source>Tijden en aantallen</source>
+            <translation>Times and counts</translation>
+        </message>
+        <message>
+            <source>Interval</source>
+            <translation>Interval</translation>
+        </message>
+        <message>
+            <source>Duur</source>
+            <translation>Duration</translation>
+        </message>
+        <message>
+            <source>{0}
+klok: {1}</source>
+            <translation>{0}
+clock: {1}</translation>
+        </message>
+        <message>
+            <source>{0}
+kwam niet voor in het logboek</source>
+            <translation>{0}
+not in the log</translation>
+        </message>
+        <message>
+            <source>Gealarmeerd {0} · geaccepteerd {1} · ter plaatse {2} · afgewezen {3} · geen reactie {4} · geannuleerd {5} · overaanbod {6} · AED's {7} (opgehaald {8}, aangesloten {9})</source>
+            <translation>Alerted {0} · accepted {1} · on scene {2} · declined {3} · no answer {4} · stood down {5} · oversupply {6} · AEDs {7} (fetched {8}, connected {9})</translation>
+        </message>
+        <message>
+            <source>Geen burgerhulpverleners gealarmeerd</source>
+            <translation>No citizen responders alerted</translation>
+        </message>
+        <message>
+            <source>Binnen de 6-minutenzone: AED aangesloten ≤ 6 min na de melding</source>
+            <translation>Within the 6-minute zone: AED connected ≤ 6 min after the call</translation>
+        </message>
+        <message>
+            <source>Buiten de 6-minutenzone: AED later dan 6 min aangesloten</source>
+            <translation>Outside the 6-minute zone: AED connected after more than 6 min</translation>
+        </message>
+        <message>
+            <source>Geen AED aangesloten volgens het logboek</source>
+            <translation>No AED connected according to the log</translation>
         </message>
     </context>
     <context>
@@ -523,6 +800,13 @@
         </message>
     </context>
     <context>
+        <name>Language</name>
+        <message>
+            <source>nl</source>
+            <translation>en</translation>
+        </message>
+    </context>
+    <context>
         <name>LiveChart</name>
         <message>
             <source>seconden sinds alarm</source>
@@ -550,6 +834,18 @@
         <message>
             <source>Live – geen melding geselecteerd</source>
             <translation>Live – no incident selected</translation>
+        </message>
+        <message>
+            <source>Melding {0} – afgesloten om {1}</source>
+            <translation>Incident {0} – closed at {1}</translation>
+        </message>
+        <message>
+            <source>Melding {0} – alarm ingetrokken om {1}</source>
+            <translation>Incident {0} – alarm withdrawn at {1}</translation>
+        </message>
+        <message>
+            <source>Proefalarm {0} – geen doel, geen ambulance</source>
+            <translation>Test alarm {0} – no target, no ambulance</translation>
         </message>
         <message>
             <source>Doel bereikt om {0} – {1} hulpverleners geannuleerd; {2} te late aanmeldingen (overaanbod)</source>
@@ -643,32 +939,120 @@
             <translation>&amp;Coordinates</translation>
         </message>
         <message>
-            <source>Adres, straat, postcode, plaats of coördinaten</source>
-            <translation>Address, street, postcode, town or coordinates</translation>
+            <source>Postcode + huisnummer, straat + nummer + plaats, plaats of coördinaten</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>±{0} km</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>±{0} m</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>adrespunt (BAG)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>straat, {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>postcodegebied, {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>plaats, {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>coördinaten</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <source>bijv. 52,0601 4,4932</source>
             <translation>e.g. 52.0601 4.4932</translation>
         </message>
         <message>
-            <source>Geen adres gevonden voor '{0}'.</source>
-            <translation>No address found for '{0}'.</translation>
-        </message>
-        <message>
             <source>Coördinaten niet herkend: '{0}'. Typ bijv. 52,0601 4,4932.</source>
             <translation>Coordinates not recognised: '{0}'. Type e.g. 52.0601 4.4932.</translation>
-        </message>
-        <message>
-            <source>Nog geen locatie. Kies een adres, typ coördinaten of klik op de kaart.</source>
-            <translation>No location yet. Choose an address, type coordinates or click the map.</translation>
         </message>
         <message>
             <source>punt op de kaart</source>
             <translation>point on the map</translation>
         </message>
         <message>
+            <source>snelweg, exact punt onbekend</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>niet gevonden</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Niets gevonden voor deze invoer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>De straat is bekend, huisnummer {0} niet.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Nummer {0} heeft meerdere adressen (letter of toevoeging): kies er één.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Geen adresgegevens voor deze postcode; alleen het postcodegebied is bekend.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Geen adresgegevens geladen voor {0}; alleen grovere plaatsen zijn bekend.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>De plaats is bekend, de straat '{0}' niet.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Plaats '{0}' is niet bekend.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Meerdere plaatsen komen in aanmerking: kies er één.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Gevonden ondanks een spelverschil: controleer het adres.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Op snelweg {0}: zonder hectometergegevens is het exacte punt onbekend. Burgerhulpverleners worden niet gealarmeerd op een snelweg; klik op de kaart om de plek aan te geven.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Druk op Enter om '{0}' op te zoeken.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Nog geen locatie. Typ postcode + huisnummer of straat + nummer + plaats, typ coördinaten of klik op de kaart.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Geen locatie: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Kies hieronder een van de {0} bekende plaatsen (↓), of klik op de kaart.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Locatie: {0} ({1})</source>
             <translation>Location: {0} ({1})</translation>
+        </message>
+        <message>
+            <source>Bij benadering: verfijn met huisnummer of een klik op de kaart vóór het alarmeren.</source>
+            <translation type="unfinished" />
         </message>
     </context>
     <context>
@@ -803,6 +1187,126 @@
         </message>
     </context>
     <context>
+        <name>Map</name>
+        <message>
+            <source>© OpenStreetMap-bijdragers (ODbL) · CBS (CC BY 4.0) · AED's en hulpverleners synthetisch</source>
+            <translation>© OpenStreetMap contributors (ODbL) · CBS (CC BY 4.0) · AEDs and responders synthetic</translation>
+        </message>
+        <message>
+            <source>Legenda</source>
+            <translation>Legend</translation>
+        </message>
+        <message>
+            <source>Slachtoffer</source>
+            <translation>Victim</translation>
+        </message>
+        <message>
+            <source>AED</source>
+            <translation>AED</translation>
+        </message>
+        <message>
+            <source>Snelweg</source>
+            <translation>Motorway</translation>
+        </message>
+        <message>
+            <source>C</source>
+            <comment>map letter: responder goes straight to the victim (CPR)</comment>
+            <translation>C</translation>
+        </message>
+        <message>
+            <source>A</source>
+            <comment>map letter: responder fetches an AED first</comment>
+            <translation>A</translation>
+        </message>
+        <message>
+            <source>direct naar slachtoffer</source>
+            <translation>straight to the victim</translation>
+        </message>
+        <message>
+            <source>haalt AED</source>
+            <translation>fetches an AED</translation>
+        </message>
+        <message>
+            <source>gealarmeerd</source>
+            <translation>alerted</translation>
+        </message>
+        <message>
+            <source>geaccepteerd</source>
+            <translation>accepted</translation>
+        </message>
+        <message>
+            <source>afgewezen</source>
+            <translation>declined</translation>
+        </message>
+        <message>
+            <source>geen reactie</source>
+            <translation>no answer</translation>
+        </message>
+        <message>
+            <source>ter plaatse</source>
+            <translation>on scene</translation>
+        </message>
+        <message>
+            <source>geannuleerd</source>
+            <translation>stood down</translation>
+        </message>
+        <message>
+            <source>overtallig</source>
+            <translation>surplus</translation>
+        </message>
+        <message>
+            <source>beschikbaar</source>
+            <translation>available</translation>
+        </message>
+        <message>
+            <source>gesloten</source>
+            <translation>closed</translation>
+        </message>
+        <message>
+            <source>niet beschikbaar</source>
+            <translation>unavailable</translation>
+        </message>
+        <message>
+            <source>toegewezen</source>
+            <translation>assigned</translation>
+        </message>
+        <message>
+            <source>opgehaald</source>
+            <translation>fetched</translation>
+        </message>
+        <message>
+            <source>aangesloten</source>
+            <translation>connected</translation>
+        </message>
+        <message>
+            <source>Achtergrondkaart: externe tegelserver</source>
+            <translation>Base map: external tile server</translation>
+        </message>
+    </context>
+    <context>
+        <name>NotesPanel</name>
+        <message>
+            <source>Notitie bij dit moment …</source>
+            <translation>Note at this moment …</translation>
+        </message>
+        <message>
+            <source>Toevoegen bij {0}</source>
+            <translation>Add at {0}</translation>
+        </message>
+        <message>
+            <source>Toevoegen</source>
+            <translation>Add</translation>
+        </message>
+        <message>
+            <source>geschreven {0}</source>
+            <translation>written {0}</translation>
+        </message>
+        <message>
+            <source>Notities ({0})</source>
+            <translation>Notes ({0})</translation>
+        </message>
+    </context>
+    <context>
         <name>Notice</name>
         <message>
             <source>Wegklikken</source>
@@ -843,8 +1347,8 @@
             <translation>Write down the reason (required)</translation>
         </message>
         <message>
-            <source>Overrulen</source>
-            <translation>Override</translation>
+            <source>Overrulen (Ctrl+Enter)</source>
+            <translation>Override (Ctrl+Enter)</translation>
         </message>
         <message>
             <source>Annuleren</source>
@@ -929,6 +1433,105 @@
         </message>
     </context>
     <context>
+        <name>ReviewWindow</name>
+        <message>
+            <source>Rapport opslaan</source>
+            <translation>Save report</translation>
+        </message>
+        <message>
+            <source>Zesminuten – terugblik op melding {0} ({1})</source>
+            <translation>Zesminuten – review of incident {0} ({1})</translation>
+        </message>
+        <message>
+            <source>TERUGBLIK – alleen lezen</source>
+            <translation>REVIEW – read only</translation>
+        </message>
+        <message>
+            <source>Notities komen in de gebeurtenissenopslag (via de engine); de geschiedenis zelf verandert niet.</source>
+            <translation>Notes go into the event store (through the engine); the history itself does not change.</translation>
+        </message>
+        <message>
+            <source>Notities komen in een aparte notitie-opslag; het bestand zelf verandert niet.</source>
+            <translation>Notes go into a separate note store; the file itself does not change.</translation>
+        </message>
+        <message>
+            <source>Vorige gebeurtenis (←)</source>
+            <translation>Previous event (←)</translation>
+        </message>
+        <message>
+            <source>Afspelen / pauzeren (spatie)</source>
+            <translation>Play / pause (space)</translation>
+        </message>
+        <message>
+            <source>Volgende gebeurtenis (→)</source>
+            <translation>Next event (→)</translation>
+        </message>
+        <message>
+            <source>Snelheid {0}× (toets {1})</source>
+            <translation>Speed {0}× (key {1})</translation>
+        </message>
+        <message>
+            <source>&amp;Terugblik</source>
+            <translation>&amp;Review</translation>
+        </message>
+        <message>
+            <source>&amp;Afspelen</source>
+            <translation>&amp;Playback</translation>
+        </message>
+        <message>
+            <source>Rapport exporteren (HTML en PDF) …</source>
+            <translation>Export report (HTML and PDF) …</translation>
+        </message>
+        <message>
+            <source>Toegangslog bekijken …</source>
+            <translation>View access log …</translation>
+        </message>
+        <message>
+            <source>Sluiten</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <source>Afspelen / pauzeren</source>
+            <translation>Play / pause</translation>
+        </message>
+        <message>
+            <source>Vorige gebeurtenis</source>
+            <translation>Previous event</translation>
+        </message>
+        <message>
+            <source>Volgende gebeurtenis</source>
+            <translation>Next event</translation>
+        </message>
+        <message>
+            <source>Naar het begin</source>
+            <translation>To the start</translation>
+        </message>
+        <message>
+            <source>Naar het einde</source>
+            <translation>To the end</translation>
+        </message>
+        <message>
+            <source>Snelheid {0}×</source>
+            <translation>Speed {0}×</translation>
+        </message>
+        <message>
+            <source>laatste gebeurtenis: {0}</source>
+            <translation>last event: {0}</translation>
+        </message>
+        <message>
+            <source>Notitie vastgelegd bij T+{0}.</source>
+            <translation>Note recorded at T+{0}.</translation>
+        </message>
+        <message>
+            <source>Rapport opgeslagen: {0} en {1}</source>
+            <translation>Report saved: {0} and {1}</translation>
+        </message>
+        <message>
+            <source>Rapport opgeslagen: {0}</source>
+            <translation>Report saved: {0}</translation>
+        </message>
+    </context>
+    <context>
         <name>ShortcutsDialog</name>
         <message>
             <source>Sneltoetsen</source>
@@ -945,6 +1548,13 @@
         <message>
             <source>Actie</source>
             <translation>Action</translation>
+        </message>
+    </context>
+    <context>
+        <name>Startup</name>
+        <message>
+            <source>De console kan niet starten.</source>
+            <translation>The console cannot start.</translation>
         </message>
     </context>
     <context>

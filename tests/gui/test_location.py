@@ -175,3 +175,44 @@ def test_street_level_shows_the_loaded_address_points(console: ConsoleHarness, r
         return int(run_async(w.map_view.eval_json("window.api.counts()"))["address_points"])
 
     console.qtbot.waitUntil(lambda: points() > 5, timeout=5000)
+
+
+# -- never lose a call ------------------------------------------------------------------------
+def test_a_draft_survives_switching_incidents(console: ConsoleHarness) -> None:
+    w = console.window
+    other = console.create_call()
+    w.intake.start_new_call()
+    type_and_enter(console, "9712 HN 1")
+    w.intake.age.set_age(54.0)
+    w.intake.form.description.setText("achter de kerk")
+    w.select_incident(other)  # the dispatcher looks at the running incident ...
+    assert w.intake.incident == other
+    w.select_incident(None)  # ... and comes back to the call being taken
+    assert w.intake.location.address == "Grote Markt 1, 9712 HN Groningen"
+    assert w.intake.location.location is not None and w.intake.create_button.isEnabled()
+    assert w.intake.form.age.age() == 54.0 and w.intake.form.description.text() == "achter de kerk"
+
+
+def test_escape_asks_before_discarding_a_half_entered_call(console: ConsoleHarness) -> None:
+    w = console.window
+    w.intake.start_new_call()
+    type_and_enter(console, "9712 HN 1")
+    console.confirm.answer = False
+    w.intake.discard_draft()  # Escape
+    assert console.confirm.asked == ["Nieuwe melding weggooien?"]
+    assert w.intake.location.location is not None  # "Nee": nothing lost
+    console.confirm.answer = True
+    w.intake.discard_draft()
+    assert w.intake.location.location is None and not w.intake.has_draft
+
+
+def test_quitting_with_an_open_alarm_asks_first(console: ConsoleHarness) -> None:
+    w = console.window
+    incident = console.create_call()
+    console.service.command("dispatch_ambulance", incident, "15-101")
+    console.service.command("trigger_alert", incident)
+    console.settle()
+    console.confirm.answer = False
+    assert not w.close()  # "Nee": the console stays open
+    assert w.isVisible() and console.confirm.asked[-1] == "Console afsluiten?"
+    console.confirm.answer = True
