@@ -25,7 +25,7 @@ AED_SEARCH_RADIUS_M = 2000.0  # HartslagNu: AEDs alerted within about 2 km
 AED_REFRESH = timedelta(seconds=60)  # opening hours change by the hour; once a minute is plenty
 CANDIDATE_ID = "new-call"
 MIN_UNCERTAINTY_DRAWN_M = 25.0  # below this the pin itself says enough
-CANDIDATE_VIEW_M = 250.0  # a new exact location is shown at street level
+CANDIDATE_VIEW_M = 90.0  # a new exact location is shown at house-number level
 
 
 def _bounds(lat: float, lon: float, radius_m: float) -> list[list[float]]:
@@ -49,8 +49,13 @@ def address_op(points: Sequence[Any]) -> Op:
         lon = sum(p.lon for p in group) / len(group)
         mid = min(group, key=lambda p: (p.lat - lat) ** 2 + (p.lon - lon) ** 2)
         streets.append([round(mid.lat, 6), round(mid.lon, 6), name])
-    return {"op": "addresses", "id": "view", "streets": streets,
-            "points": [[round(p.lat, 6), round(p.lon, 6), p.house] for p in points]}
+    # One label per house number: flats (12-1 … 12-40) and letters share a door on the map.
+    doors: dict[tuple[str, int], list[Any]] = {}
+    for p in points:
+        doors.setdefault((p.street, p.number), []).append(p)
+    labels = [[round(g[0].lat, 6), round(g[0].lon, 6), g[0].house if len(g) == 1 else f"{g[0].number}…"]
+              for g in doors.values()]
+    return {"op": "addresses", "id": "view", "streets": streets, "points": labels}
 
 
 def _number(value: object) -> float:
@@ -142,7 +147,7 @@ class MapSync:
             if uncertainty_m >= MIN_UNCERTAINTY_DRAWN_M else None
         )
         ops = self._delta()
-        ops.append({"op": "fit", "bounds": _bounds(lat, lon, max(uncertainty_m * 1.2, CANDIDATE_VIEW_M)), "max_zoom": 17})
+        ops.append({"op": "fit", "bounds": _bounds(lat, lon, max(uncertainty_m * 1.2, CANDIDATE_VIEW_M)), "max_zoom": 18})
         self._push(ops)
 
     def clear_candidate(self) -> None:

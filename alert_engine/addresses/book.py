@@ -317,9 +317,14 @@ class AddressBook:
         return best
 
     def points_in(self, south: float, west: float, north: float, east: float, limit: int = 5000) -> Iterator[AddressPoint]:
-        """Address points in a map view (house numbers and street names at incident zoom)."""
-        cur = self._db.execute(f"SELECT {_POINT} FROM address WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? LIMIT ?",
-                               (south, north, west, east, limit))
+        """Address points in a map view (house numbers and street names at incident zoom),
+        nearest the middle of the view first, so a cap trims the edges, not a random part."""
+        mid_lat, mid_lon = (south + north) / 2, (west + east) / 2
+        squash = math.cos(math.radians(mid_lat)) ** 2
+        cur = self._db.execute(
+            f"SELECT {_POINT} FROM address WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? "
+            "ORDER BY (lat-?)*(lat-?) + (lon-?)*(lon-?)*? LIMIT ?",
+            (south, north, west, east, mid_lat, mid_lat, mid_lon, mid_lon, squash, limit))
         return (AddressPoint(*r) for r in cur)
 
 

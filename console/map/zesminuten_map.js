@@ -155,7 +155,8 @@
     }
     map.on("zoomend", zoomDependent);
     zoomDependent();
-    L.control.scale({ imperial: false }).addTo(map);
+    // Top right: the legend and the attribution share the bottom and would cover it.
+    L.control.scale({ imperial: false, position: "topright", maxWidth: 160 }).addTo(map);
 
     // ------------------------------------------------------------------ legend
     var legend = L.control({ position: "bottomleft" });
