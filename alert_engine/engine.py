@@ -30,6 +30,8 @@ from .selection import select
 from .state import IncidentState, apply
 
 MODES = ("live", "training", "test")
+# How a location was found (recorded with the call and its updates; no rule reads them).
+LOCATION_NOTES = ("address", "location_precision", "location_uncertainty_m", "location_label")
 # Responder positions in stored events: 4 decimals is ~11 m north-south, ~7 m east-west.
 POSITION_DECIMALS = 4
 Pending = tuple[str, str, dict[str, Any]]  # (incident, type, data)
@@ -263,11 +265,11 @@ class Engine:
     def update_call(self, incident: str, changes: Mapping[str, Any]) -> list[Event]:
         """New facts from the caller: recorded, then the exclusion criteria re-assessed."""
         self._open(incident)
-        allowed = set(CallFacts.__dataclass_fields__)
-        unknown = set(changes) - allowed
+        criteria_facts = set(CallFacts.__dataclass_fields__)
+        unknown = set(changes) - criteria_facts - set(LOCATION_NOTES)
         if unknown:
             raise AlertRefused(f"cannot update {', '.join(sorted(unknown))}: not a call fact")
-        facts = replace(self.facts(incident), **dict(changes))
+        facts = replace(self.facts(incident), **{k: v for k, v in changes.items() if k in criteria_facts})
         verdict = self.assess(facts)
         return self._commit(
             [

@@ -351,11 +351,15 @@ class MainWindow(QMainWindow):
 
     # -- map ------------------------------------------------------------------------------
     def _map_clicked(self, lat: float, lon: float) -> None:
-        if self._current is None:
+        """A click sets the location of the call being taken, and refines that of an open
+        incident until its alert is sent (after that responders are on their way to it)."""
+        state = self.service.state(self._current) if self._current is not None else None
+        if state is None or (state.is_open and state.alert_time is None):
             self.intake.set_location(lat, lon, "")
         else:
             self.statusBar().showMessage(
-                self.tr("Een klik op de kaart zet de locatie van een nieuwe melding (eerst Ctrl+N)."), 5000
+                self.tr("Een klik op de kaart zet de locatie van een nieuwe melding (eerst Ctrl+N), of van een "
+                        "melding die nog niet gealarmeerd is."), 5000
             )
 
     def _view_changed(self, south: float, west: float, north: float, east: float, zoom: int) -> None:
@@ -448,7 +452,7 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(self.tr("&Bestand"))
         self.incident_menu.setTitle(self.tr("&Melding"))
         self.instruction_menu.setTitle(self.tr("&Instructie"))
-        self.go_menu.setTitle(self.tr("&Navigatie"))
+        self.go_menu.setTitle(self.tr("Navi&gatie"))
         self.help_menu.setTitle(self.tr("&Help"))
         texts = {
             self.new_call_action: self.tr("Nieuwe melding"),

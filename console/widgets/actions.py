@@ -196,6 +196,8 @@ class ActionPanel(QWidget):
             blocker = attempt(self._funnel, self._service.alert_blocker, self._incident) or ""
             self._funnel.warning(self.alert_button.toolTip(), incident=self._incident, cause=blocker)
             return
+        if not self._location_good_enough():
+            return
         for e in self._command("trigger_alert"):
             if e.type == "alert_refused":
                 self._funnel.warning(
@@ -244,6 +246,23 @@ class ActionPanel(QWidget):
             self._command("close")
 
     # -- helpers -------------------------------------------------------------------------
+    def _location_good_enough(self) -> bool:
+        """An approximate location (postcode area, street, place) sends responders to the
+        middle of an area: ask for refinement first; the dispatcher may still go ahead."""
+        state = attempt(self._funnel, self._service.state, self._incident) if self._incident else None
+        if state is None:
+            return False
+        precision = str(state.facts.get("location_precision") or "")
+        if precision not in ("street", "postcode", "place"):
+            return True
+        spread = state.facts.get("location_uncertainty_m") or 0
+        where = {"street": self.tr("een straat"), "postcode": self.tr("een postcodegebied"),
+                 "place": self.tr("een plaats")}[precision]
+        return self._ask(self.tr("Locatie bij benadering"), self.tr(
+            "De locatie van melding {0} is alleen {1} (±{2} m): burgerhulpverleners gaan dan naar het "
+            "midden ervan. Verfijn eerst met een huisnummer of een klik op de kaart.\n\nToch nu alarmeren?"
+        ).format(self._incident, where, round(float(spread))))
+
     def _command(self, name: str, *args: object) -> list[Event]:
         assert self._incident is not None
         events = attempt(self._funnel, self._service.command, name, self._incident, *args)

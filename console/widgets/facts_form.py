@@ -70,7 +70,7 @@ class CallFactsForm(QWidget):
     def _retranslate(self) -> None:
         self.age_label.setText(self.tr("&Leeftijd patiënt"))
         self.kind_label.setText(self.tr("&Soort locatie"))
-        self.description_label.setText(self.tr("Omschrijving &locatie"))
+        self.description_label.setText(self.tr("Omsc&hrijving locatie"))
         self.age_unknown_button.setText(self.tr("Onbekend"))
         self.age_unknown_button.setToolTip(self.tr("Leeftijd terugzetten op onbekend"))
         self.suicide.setText(self.tr("(Poging tot) suïcide"))

@@ -266,6 +266,10 @@ class IntakePanel(QWidget):
             return
         recorded = {**state.facts, "lat": state.lat, "lon": state.lon}
         changes = {k: getattr(facts, k) for k in sorted(self._dirty) if recorded.get(k) != getattr(facts, k)}
+        if "lat" in changes or "lon" in changes:
+            # A refined location: how it was found goes with it (the alert prompt reads it).
+            notes = {"address": self.location.address, **self.location.location_facts()}
+            changes.update({k: v for k, v in notes.items() if recorded.get(k) != v})
         self._dirty.clear()
         if changes and state.is_open:
             attempt(self._funnel, self._service.command, "update_call", self._incident, changes)

@@ -154,6 +154,30 @@
             <translation>Close incident {0}? A running alarm is cancelled with it.</translation>
         </message>
         <message>
+            <source>een straat</source>
+            <translation>a street</translation>
+        </message>
+        <message>
+            <source>een postcodegebied</source>
+            <translation>a postcode area</translation>
+        </message>
+        <message>
+            <source>een plaats</source>
+            <translation>a place</translation>
+        </message>
+        <message>
+            <source>Locatie bij benadering</source>
+            <translation>Approximate location</translation>
+        </message>
+        <message>
+            <source>De locatie van melding {0} is alleen {1} (±{2} m): burgerhulpverleners gaan dan naar het midden ervan. Verfijn eerst met een huisnummer of een klik op de kaart.
+
+Toch nu alarmeren?</source>
+            <translation>The location of incident {0} is only {1} (±{2} m): responders would go to its middle. Refine it first with a house number or a click on the map.
+
+Alert now anyway?</translation>
+        </message>
+        <message>
             <source>Proefalarm beëindigen</source>
             <translation>End the test alarm</translation>
         </message>
@@ -234,14 +258,14 @@
         <name>CallFactsForm</name>
         <message>
             <source>&amp;Leeftijd patiënt</source>
-            <translation>Patient &amp;age</translation>
+            <translation>Patient ag&amp;e</translation>
         </message>
         <message>
             <source>&amp;Soort locatie</source>
             <translation>Location &amp;type</translation>
         </message>
         <message>
-            <source>Omschrijving &amp;locatie</source>
+            <source>Omsc&amp;hrijving locatie</source>
             <translation>Location &amp;description</translation>
         </message>
         <message>
@@ -637,6 +661,14 @@
             <translation>Choose a location first: an address, coordinates or a click on the map.</translation>
         </message>
         <message>
+            <source>Nieuwe melding weggooien?</source>
+            <translation>Discard the new call?</translation>
+        </message>
+        <message>
+            <source>De half ingevoerde melding wordt gewist. Weet u het zeker?</source>
+            <translation>The half-entered call will be cleared. Are you sure?</translation>
+        </message>
+        <message>
             <source>Nieuwe melding</source>
             <translation>New call</translation>
         </message>
@@ -940,35 +972,35 @@ not in the log</translation>
         </message>
         <message>
             <source>Postcode + huisnummer, straat + nummer + plaats, plaats of coördinaten</source>
-            <translation type="unfinished" />
+            <translation>Postcode + house number, street + number + place, place or coordinates</translation>
         </message>
         <message>
             <source>±{0} km</source>
-            <translation type="unfinished" />
+            <translation>±{0} km</translation>
         </message>
         <message>
             <source>±{0} m</source>
-            <translation type="unfinished" />
+            <translation>±{0} m</translation>
         </message>
         <message>
             <source>adrespunt (BAG)</source>
-            <translation type="unfinished" />
+            <translation>address point (BAG)</translation>
         </message>
         <message>
             <source>straat, {0}</source>
-            <translation type="unfinished" />
+            <translation>street, {0}</translation>
         </message>
         <message>
             <source>postcodegebied, {0}</source>
-            <translation type="unfinished" />
+            <translation>postcode area, {0}</translation>
         </message>
         <message>
             <source>plaats, {0}</source>
-            <translation type="unfinished" />
+            <translation>place, {0}</translation>
         </message>
         <message>
             <source>coördinaten</source>
-            <translation type="unfinished" />
+            <translation>coordinates</translation>
         </message>
         <message>
             <source>bijv. 52,0601 4,4932</source>
@@ -984,67 +1016,67 @@ not in the log</translation>
         </message>
         <message>
             <source>snelweg, exact punt onbekend</source>
-            <translation type="unfinished" />
+            <translation>motorway, exact point unknown</translation>
         </message>
         <message>
             <source>niet gevonden</source>
-            <translation type="unfinished" />
+            <translation>not found</translation>
         </message>
         <message>
             <source>Niets gevonden voor deze invoer.</source>
-            <translation type="unfinished" />
+            <translation>Nothing matches this entry.</translation>
         </message>
         <message>
             <source>De straat is bekend, huisnummer {0} niet.</source>
-            <translation type="unfinished" />
+            <translation>The street is known, house number {0} is not.</translation>
         </message>
         <message>
             <source>Nummer {0} heeft meerdere adressen (letter of toevoeging): kies er één.</source>
-            <translation type="unfinished" />
+            <translation>Number {0} has several addresses (letter or addition): choose one.</translation>
         </message>
         <message>
             <source>Geen adresgegevens voor deze postcode; alleen het postcodegebied is bekend.</source>
-            <translation type="unfinished" />
+            <translation>No address data for this postcode; only the postcode area is known.</translation>
         </message>
         <message>
             <source>Geen adresgegevens geladen voor {0}; alleen grovere plaatsen zijn bekend.</source>
-            <translation type="unfinished" />
+            <translation>No address data loaded for {0}; only coarser places are known.</translation>
         </message>
         <message>
             <source>De plaats is bekend, de straat '{0}' niet.</source>
-            <translation type="unfinished" />
+            <translation>The place is known, the street '{0}' is not.</translation>
         </message>
         <message>
             <source>Plaats '{0}' is niet bekend.</source>
-            <translation type="unfinished" />
+            <translation>Place '{0}' is not known.</translation>
         </message>
         <message>
             <source>Meerdere plaatsen komen in aanmerking: kies er één.</source>
-            <translation type="unfinished" />
+            <translation>Several places match: choose one.</translation>
         </message>
         <message>
             <source>Gevonden ondanks een spelverschil: controleer het adres.</source>
-            <translation type="unfinished" />
+            <translation>Found despite a spelling difference: check the address.</translation>
         </message>
         <message>
             <source>Op snelweg {0}: zonder hectometergegevens is het exacte punt onbekend. Burgerhulpverleners worden niet gealarmeerd op een snelweg; klik op de kaart om de plek aan te geven.</source>
-            <translation type="unfinished" />
+            <translation>On motorway {0}: without hectometre data the exact point is unknown. Citizen responders are not alerted on a motorway; click on the map to mark the place.</translation>
         </message>
         <message>
             <source>Druk op Enter om '{0}' op te zoeken.</source>
-            <translation type="unfinished" />
+            <translation>Press Enter to look up '{0}'.</translation>
         </message>
         <message>
             <source>Nog geen locatie. Typ postcode + huisnummer of straat + nummer + plaats, typ coördinaten of klik op de kaart.</source>
-            <translation type="unfinished" />
+            <translation>No location yet. Type postcode + house number or street + number + place, type coordinates or click on the map.</translation>
         </message>
         <message>
             <source>Geen locatie: {0}</source>
-            <translation type="unfinished" />
+            <translation>No location: {0}</translation>
         </message>
         <message>
             <source>Kies hieronder een van de {0} bekende plaatsen (↓), of klik op de kaart.</source>
-            <translation type="unfinished" />
+            <translation>Choose one of the {0} known places below (↓), or click on the map.</translation>
         </message>
         <message>
             <source>Locatie: {0} ({1})</source>
@@ -1052,7 +1084,7 @@ not in the log</translation>
         </message>
         <message>
             <source>Bij benadering: verfijn met huisnummer of een klik op de kaart vóór het alarmeren.</source>
-            <translation type="unfinished" />
+            <translation>Approximate: refine with a house number or a click on the map before alerting.</translation>
         </message>
     </context>
     <context>
@@ -1060,10 +1092,6 @@ not in the log</translation>
         <message>
             <source>Geen nieuwe meldingen.</source>
             <translation>No new incidents.</translation>
-        </message>
-        <message>
-            <source>Een klik op de kaart zet de locatie van een nieuwe melding (eerst Ctrl+N).</source>
-            <translation>A click on the map sets the location of a new call (press Ctrl+N first).</translation>
         </message>
         <message>
             <source>Nieuwe melding</source>
@@ -1110,7 +1138,11 @@ not in the log</translation>
             <translation>In&amp;struction</translation>
         </message>
         <message>
-            <source>&amp;Navigatie</source>
+            <source>Een klik op de kaart zet de locatie van een nieuwe melding (eerst Ctrl+N), of van een melding die nog niet gealarmeerd is.</source>
+            <translation>A click on the map sets the location of a new call (Ctrl+N first), or of an incident not yet alerted.</translation>
+        </message>
+        <message>
+            <source>Navi&amp;gatie</source>
             <translation>&amp;Go</translation>
         </message>
         <message>
@@ -1184,6 +1216,14 @@ not in the log</translation>
         <message>
             <source>Sneltoetsen</source>
             <translation>Keyboard shortcuts</translation>
+        </message>
+        <message>
+            <source>Console afsluiten?</source>
+            <translation>Close the console?</translation>
+        </message>
+        <message>
+            <source>Er loopt nog een alarm ({0}). Na een herstart gaat het verder, maar zolang de console dicht is ziet niemand wie er komt. Toch afsluiten?</source>
+            <translation>An alarm is still running ({0}). It continues after a restart, but while the console is closed nobody sees who is coming. Close anyway?</translation>
         </message>
     </context>
     <context>

@@ -254,11 +254,7 @@ def mnemonic_clashes(window: QWidget) -> list[str]:
 
 # In console/widgets/facts_form.py (intake, another change in progress): Alt+L there is
 # both the age and the location description. Listed so any other clash still fails.
-KNOWN_CLASHES = {
-    # &Nazien (review menu) against &Navigatie: tests/gui/test_review_menu.py expects "&Nazien".
-    "nl": ["'&Leeftijd patiënt' / 'Omschrijving &locatie'", "'&Navigatie' / '&Nazien'"],
-    "en": ["'&Address / location' / 'Patient &age'"],
-}
+KNOWN_CLASHES: dict[str, list[str]] = {"nl": [], "en": []}  # none left
 
 
 def test_no_duplicate_mnemonics_in_either_language(console: ConsoleHarness, qtbot: Any) -> None:

@@ -216,3 +216,30 @@ def test_quitting_with_an_open_alarm_asks_first(console: ConsoleHarness) -> None
     assert not w.close()  # "Nee": the console stays open
     assert w.isVisible() and console.confirm.asked[-1] == "Console afsluiten?"
     console.confirm.answer = True
+
+
+def test_an_approximate_location_asks_for_refinement_before_alerting(console: ConsoleHarness) -> None:
+    from tests.builders import ZOETERMEER
+
+    w = console.window
+    w.intake.start_new_call()
+    type_and_enter(console, "2712")  # a postcode area in Zoetermeer, where the test's responders are
+    w.intake.age.set_age(60.0)
+    w.intake.submit()
+    console.settle()
+    (state,) = console.service.incidents()
+    console.service.command("dispatch_ambulance", state.id, "15-101")
+    console.settle()
+    console.confirm.answer = False
+    w.action_panel.trigger_alert()
+    assert console.confirm.asked[-1] == "Locatie bij benadering"
+    assert console.service.state(state.id).alert_time is None  # "Nee": refine first
+    w.map_view.mapClicked.emit(*ZOETERMEER)  # the refinement: a click on the map
+    w.intake.send_changes()
+    console.settle()
+    refined = console.service.state(state.id)
+    assert refined.facts["location_precision"] == "map" and (refined.lat, refined.lon) == ZOETERMEER
+    asked = len(console.confirm.asked)
+    w.action_panel.trigger_alert()
+    assert len(console.confirm.asked) == asked  # exact now: no question
+    assert console.service.state(state.id).alert_time is not None
