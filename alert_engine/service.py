@@ -115,9 +115,15 @@ class LocalService:
         self.clock = clock
         self.mode = mode
         self.sim: SimulatedResponders | None = None
+        self.resumed: list[str] = []  # running alarms whose simulated responders went on after a restart
         if simulate:
             self.sim = SimulatedResponders(self.engine, behaviour, np.random.default_rng(seed))
             self.engine.subscribe(self._simulate_new_alerts)
+            now = clock.now()
+            for state in self.engine.running_alarms():
+                if state.mode == mode:
+                    self.sim.resume(state.id, now)
+                    self.resumed.append(state.id)
 
     def _simulate_new_alerts(self, events: Sequence[Event]) -> None:
         assert self.sim is not None

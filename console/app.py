@@ -137,6 +137,13 @@ async def run(app: QApplication, args: argparse.Namespace, loading: Preload | No
         return 2
     fit_to_screen(window)
     window.show()
+    if service.resumed:
+        # Never lose a call: a restart picks the running alarms up where the log left them.
+        from PySide6.QtCore import QCoreApplication
+
+        funnel.info(QCoreApplication.translate(
+            "Startup", "Lopende alarmen hervat na herstart: {0}. Gesimuleerde hulpverleners gaan verder vanaf nu."
+        ).format(", ".join(service.resumed)))
     if args.demo_incident:
         place_demo_incident(service, window, funnel)
     if args.screenshot is not None:

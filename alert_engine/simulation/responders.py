@@ -47,18 +47,33 @@ class SimulatedResponders:
             alert = next(e for e in self.engine.store.read(incident) if e.type == "alert_sent")
             self._plan(alert)
 
+    def resume(self, incident: str, now: datetime) -> int:
+        """After a restart: the incident's responders go on from `now`. What the model had
+        planned for while nobody ran it did not happen (a restart is no time machine), the
+        rest does. Returns how many planned actions are still to come."""
+        if incident in self.enabled:
+            return 0
+        self.enabled.add(incident)
+        alert = next((e for e in self.engine.store.read(incident) if e.type == "alert_sent"), None)
+        if alert is None:
+            return 0
+        before = len(self._due)
+        self._plan(alert, after=now)
+        return len(self._due) - before
+
     def on_events(self, events: Sequence[Event]) -> None:
         for e in events:
             if e.type == "alert_sent" and e.incident in self.enabled:
                 self._plan(e)
 
-    def _plan(self, alert: Event) -> None:
+    def _plan(self, alert: Event, after: datetime | None = None) -> None:
         plan = plan_responses(
             dict(alert.data), self.rng, self.params, self.scripted.get(alert.incident, frozenset())
         )
         for a in plan.actions:
             due = alert.time + timedelta(seconds=a.at_s)
-            heapq.heappush(self._due, (due, next(self._order), alert.incident, a))
+            if after is None or due > after:
+                heapq.heappush(self._due, (due, next(self._order), alert.incident, a))
 
     def next_due(self) -> datetime | None:
         return self._due[0][0] if self._due else None

@@ -1593,6 +1593,10 @@ not in the log</translation>
     <context>
         <name>Startup</name>
         <message>
+            <source>Lopende alarmen hervat na herstart: {0}. Gesimuleerde hulpverleners gaan verder vanaf nu.</source>
+            <translation>Running alarms resumed after a restart: {0}. Simulated responders go on from now.</translation>
+        </message>
+        <message>
             <source>De console kan niet starten.</source>
             <translation>The console cannot start.</translation>
         </message>
