@@ -50,6 +50,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--region", choices=("denhaag", "groningen"), default="denhaag",
                         help="demo region and its own data folder: denhaag (postcode areas, places, major "
                         "roads; no address points) or groningen (BAG address points; no motorway geometry)")
+    parser.add_argument("--tiles", metavar="URL", default=os.environ.get("ZESMINUTEN_TILE_URL") or None,
+                        help="online background tiles ({z}/{x}/{y} URL template) for centres that allow "
+                        "network use; default off (the map is offline). Also ZESMINUTEN_TILE_URL.")
     parser.add_argument("--training", action="store_true",
                         help="training console: trainer-run scenarios, its own event store, no real alerts")
     return parser.parse_args(argv)
@@ -182,7 +185,7 @@ def build(
     loading = preloaded or preload(args.registry, region)
     try:
         # QtWebEngine starts its processes and loads the page while the registry still loads.
-        map_view = MapView()
+        map_view = MapView(tile_url=getattr(args, "tiles", None))
         # pyproj makes a transformer per thread (~80 ms): the GUI thread's now, while it waits.
         point_rd(*DEFAULT_CENTER)
         try:
