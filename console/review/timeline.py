@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -37,6 +37,18 @@ LANES: tuple[tuple[str, frozenset[str]], ...] = (
     ("AED", frozenset({"aed_fetched", "aed_connected", "aed_check_requested", "aed_ready_confirmed"})),
     ("Instructie", frozenset({"caller_instruction_changed"})),
 )
+
+
+def lane_text(name: str) -> str:
+    """The lane's name in the interface language (painted each time: follows a switch)."""
+    return {
+        "Melding": QCoreApplication.translate("Timeline", "Melding"),
+        "Hulpverleners": QCoreApplication.translate("Timeline", "Hulpverleners"),
+        "AED": QCoreApplication.translate("Timeline", "AED"),
+        "Instructie": QCoreApplication.translate("Timeline", "Instructie"),
+    }[name]
+
+
 LABEL_W = 84
 AXIS_H = 16
 NOTE_H = 12
@@ -142,7 +154,8 @@ class TimelineWidget(QWidget):
             y = top + i * LANE_H
             p.fillRect(QRectF(LABEL_W, y, right - LABEL_W, LANE_H - 1), QColor("#f4f6f9" if i % 2 == 0 else "#eceff4"))
             p.setPen(QColor("#4a4a4a"))
-            p.drawText(QRectF(2, y, LABEL_W - 6, LANE_H), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+            p.drawText(QRectF(2, y, LABEL_W - 6, LANE_H), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       lane_text(name))
         # the six-minute zone from the call
         six = self._start + timedelta(seconds=360)
         if six < self._end:

@@ -1801,6 +1801,25 @@ not in the log</translation>
         </message>
     </context>
     <context>
+        <name>Timeline</name>
+        <message>
+            <source>Melding</source>
+            <translation>Incident</translation>
+        </message>
+        <message>
+            <source>Hulpverleners</source>
+            <translation>Responders</translation>
+        </message>
+        <message>
+            <source>AED</source>
+            <translation>AED</translation>
+        </message>
+        <message>
+            <source>Instructie</source>
+            <translation>Instruction</translation>
+        </message>
+    </context>
+    <context>
         <name>TrainerDock</name>
         <message>
             <source>Geen geplande gebeurtenissen meer in het scenario.</source>
