@@ -24,7 +24,6 @@ from .geo import point_rd
 from .lifecycle import HOLDING, PENDING
 from .motorway import MotorwayIndex
 from .notifications import Channel, Message, alert_text, cancel_text, not_needed_text
-from .registry.model import AedStatus
 from .registry.table import Registry
 from .selection import select
 from .state import IncidentState, apply
@@ -78,6 +77,8 @@ class Engine:
         # Incidents whose alarm is running: the only place "busy" is derived from (see
         # holder_of); kept in step with the fold by _track, never edited on its own.
         self._running: dict[str, None] = {}
+        # Incidents with AEDs awaiting their manager's check: likewise only an index into the fold.
+        self._checking: dict[str, None] = {}
         self._listeners: list[Any] = []
         # One writer per store: a second console gets a clear "in use by" message here.
         store.claim_writer()
@@ -134,10 +135,10 @@ class Engine:
             self._running[after.id] = None
         else:
             self._running.pop(after.id, None)
-        if e.type == "aed_check_requested" and e["aed"] in self.registry.a_index:
-            self.registry.set_aed_status(e["aed"], AedStatus.CHECK_NEEDED)
-        elif e.type == "aed_ready_confirmed" and e["aed"] in self.registry.a_index:
-            self.registry.set_aed_status(e["aed"], AedStatus.READY)
+        if after.aed_checks:
+            self._checking[after.id] = None
+        else:
+            self._checking.pop(after.id, None)
 
     # -- who holds whom (contract rule 4) ------------------------------------------------
     def running_alarms(self) -> list[IncidentState]:
@@ -168,6 +169,19 @@ class Engine:
                     idx = index(rid)
                     if idx is not None:
                         mask[idx] = True
+        return mask
+
+    def aeds_awaiting_check(self) -> set[str]:
+        """AEDs fetched or used in an alarm and not yet confirmed ready (from the fold; the
+        registry keeps the manager's own status untouched)."""
+        return {a for i in self._checking for a in self.states[i].aed_checks}
+
+    def aed_out_of_service_mask(self) -> np.ndarray:
+        mask = np.zeros(self.registry.n_aeds, dtype=bool)
+        for aed in self.aeds_awaiting_check():
+            idx = self.registry.a_index.get(aed)
+            if idx is not None:
+                mask[idx] = True
         return mask
 
     @property
@@ -328,7 +342,8 @@ class Engine:
                 data["criteria"] = list(s.criteria)
             return self._commit([(incident, "alert_refused", data)])
         x, y = point_rd(s.lat, s.lon)
-        sel = select(self.registry, x, y, self.clock.now(), self.busy_mask(), self.config, extra_mask)
+        sel = select(self.registry, x, y, self.clock.now(), self.busy_mask(), self.config, extra_mask,
+                     self.aed_out_of_service_mask())
         if not sel.responders:
             return self._commit(
                 [(incident, "alert_refused", {"reason": "no_responders_in_reach", "radius_m": sel.radius_m})]

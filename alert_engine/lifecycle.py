@@ -36,16 +36,6 @@ CALLER_INSTRUCTION_MOVES: dict[str, frozenset[str]] = {
 }
 CALLER_INSTRUCTION_STATES = tuple(CALLER_INSTRUCTION_MOVES)
 
-_VERB_NL = {
-    "accept": "accepteren",
-    "decline": "weigeren",
-    "time_out": "verlopen",
-    "cancel": "annuleren",
-    "oversupply": "als overaanbod registreren",
-    "arrive": "ter plaatse melden",
-    "fetch": "ophalen",
-    "connect": "aansluiten",
-}
 
 
 def responder_move(responder: str, current: str, move: str, since: str = "") -> str:

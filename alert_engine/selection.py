@@ -131,8 +131,10 @@ def nearest_aeds(
     t: datetime,
     config: AlertConfig,
     open_now: np.ndarray | None = None,
+    out_of_service: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Up to max_aeds nearest AEDs that are ready and open now: (aed idx, distance m)."""
+    """Up to max_aeds nearest AEDs that are ready and open now: (aed idx, distance m).
+    `out_of_service`: AEDs the event log holds back (awaiting their check after an alarm)."""
     tree = registry.a_tree
     n = registry.n_aeds
     if tree is None or n == 0 or config.max_aeds == 0:
@@ -145,6 +147,8 @@ def nearest_aeds(
         n_found = int(np.searchsorted(np.atleast_1d(dist), np.inf))
         dist, idx = np.atleast_1d(dist)[:n_found], np.atleast_1d(idx)[:n_found]
         ok = (registry.a_status[idx] == _READY) & open_now[registry.a_hours[idx]]
+        if out_of_service is not None:
+            ok &= ~out_of_service[idx]
         keep = np.flatnonzero(ok)[: config.max_aeds]
         if len(keep) >= config.max_aeds or n_found < k or k >= n:
             return idx[keep].astype(np.int64), dist[keep]
@@ -211,6 +215,7 @@ def select(
     busy: np.ndarray,
     config: AlertConfig,
     extra_mask: np.ndarray | None = None,
+    aeds_out_of_service: np.ndarray | None = None,
 ) -> Selection:
     """The complete selection for an alert at RD point (x, y) at time t."""
     want = max(config.wanted_responders, config.max_responders)
@@ -227,7 +232,7 @@ def select(
         slot[: config.max_responders],
         dist[: config.max_responders],
     )
-    aed_idx, aed_dist = nearest_aeds(registry, x, y, t, config, open_now)
+    aed_idx, aed_dist = nearest_aeds(registry, x, y, t, config, open_now, aeds_out_of_service)
     roles = assign_roles(
         registry.s_x[slot],
         registry.s_y[slot],

@@ -163,14 +163,20 @@ class LocalService:
             return []
         open_now = reg.patterns.open_at(reg.a_hours[idx], self.clock.now())
         dist = np.hypot(reg.a_x[idx] - x, reg.a_y[idx] - y)
+        checking = self.engine.aeds_awaiting_check()
+
+        def status(i: int) -> str:
+            aed_id = str(reg.a_ids[i])
+            return str(AedStatus.CHECK_NEEDED) if aed_id in checking else str(AED_STATUS_BY_CODE[int(reg.a_status[i])])
+
         out = [
             AedView(
                 id=str(reg.a_ids[i]),
                 lat=float(reg.a_lat[i]),
                 lon=float(reg.a_lon[i]),
                 distance_m=round(float(d), 1),
-                status=str(AED_STATUS_BY_CODE[int(reg.a_status[i])]),
-                open_now=bool(o) and int(reg.a_status[i]) == AED_STATUS_BY_CODE.index(AedStatus.READY),
+                status=status(i),
+                open_now=bool(o) and status(i) == str(AedStatus.READY),
                 description=str(reg.a_description[i]),
             )
             for i, d, o in zip(idx, dist, open_now, strict=True)

@@ -12,17 +12,6 @@ from typing import Any
 from .events import Event
 from .lifecycle import HOLDING, PENDING, aed_move, caller_instruction_move, responder_move
 
-PHASES = (
-    "new",
-    "excluded",
-    "waiting_ambulance",
-    "alerted",
-    "target_met",
-    "handed_over",
-    "cancelled",
-    "closed",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class ResponderState:

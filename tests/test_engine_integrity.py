@@ -137,6 +137,8 @@ def test_random_multi_incident_timelines_never_put_a_responder_on_two_open_alarm
             assert not twice, f"after event {e.seq} ({e.type}): {twice}"
 
     engine.subscribe(check)
+    recorded: dict[int, dict[str, IncidentState]] = {}
+    engine.subscribe(lambda batch: recorded.__setitem__(batch[-1].seq, dict(engine.states)))
     incidents: list[str] = []
     for _ in range(data.draw(st.integers(5, 45))):
         move = data.draw(st.sampled_from(MOVES)) if incidents else "call"
@@ -166,7 +168,7 @@ def test_random_multi_incident_timelines_never_put_a_responder_on_two_open_alarm
         except EngineError:
             pass  # a refusal writes nothing; the log is audited below
     events = engine.store.read()
-    assert audit(events, config, engine.registry) == []
+    assert audit(events, config, engine.registry, recorded=recorded) == []
 
 
 # -- 3. Dutch calendar days -------------------------------------------------------------------

@@ -223,9 +223,20 @@ def test_dispatcher_cancel_tells_everyone_coming_and_used_aeds_need_a_check():
     events = engine.cancel_alarm("I1")
     assert types(events) == ["cancellation_sent", "alarm_cancelled", "aed_check_requested"]
     assert "R1" in events[0]["responders"] and events[0]["reason"] == "dispatcher"
-    assert engine.registry.aed_status("A1") == AedStatus.CHECK_NEEDED
+    # Awaiting its check (kept in the event log's fold, not written into the registry):
+    # the next alarm does not send anyone to fetch it.
+    assert engine.aeds_awaiting_check() == {"A1"}
+    assert engine.registry.aed_status("A1") == AedStatus.READY  # the manager's own status
+    clock.advance(60)
+    engine.call("I2", facts())
+    engine.dispatch_ambulance("I2", "15-102")
+    assert engine.trigger_alert("I2")[-1]["aeds"] == []
     engine.confirm_aed_ready("A1")
-    assert engine.registry.aed_status("A1") == AedStatus.READY
+    assert engine.aeds_awaiting_check() == set()
+    engine.close("I2")
+    engine.call("I3", facts())
+    engine.dispatch_ambulance("I3", "15-103")
+    assert [a["id"] for a in engine.trigger_alert("I3")[-1]["aeds"]] == ["A1"]
 
 
 def test_illegal_moves_fail_loudly_and_write_nothing():

@@ -7,24 +7,50 @@ decline or nothing), leave, fetch an AED, arrive. The plan is deterministic for 
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
+
+from ..clock import AMSTERDAM
 
 
 @dataclass(frozen=True)
 class BehaviourParams:
-    # Scquizzato 2020: median 29 % of alerts accepted (12 systems); Denmark 35 %.
+    # Acceptance of one alert by an active (not dormant) responder next to the victim, by
+    # day, in an average alarm; it falls with distance, time of day and the alarm's shared
+    # factor below. Fitted by `zesminuten-engine calibrate-behaviour` (2020 rules) to
+    # HartslagNu 2020; Scquizzato 2020 (median 29 % of alerts accepted over 12 systems,
+    # 35 % in Denmark) is the order of magnitude, not the target.
     p_accept: float = 0.30
-    # Assumption: of the rest, about half actively decline; the others let it lapse.
+    # Fitted: acceptance falls as exp(-distance / accept_distance_m).
+    accept_distance_m: float = 1500.0
+    # Fitted: per-alarm overdispersion. Every alarm draws one factor F ~ Gamma(shape,
+    # 1/shape) (mean 1) that multiplies every responder's acceptance: alarms differ as a
+    # whole (the hour, the street, the weather, the alert reaching phones), so answers are
+    # not independent coins. 0 turns it off (F = 1).
+    alarm_shape: float = 0.0
+    # HartslagNu: of 100 alerted, 34 never act (no answer at all). A responder is dormant
+    # or not for the whole year (drawn once from their id), not per alert.
+    p_dormant: float = 0.34
+    # Mottlau 2022 (Denmark): accepted per arrest 4.8 evening / 3.7 day / 1.8 night,
+    # read as acceptance relative to the day: evening 1.30, night 0.49.
+    evening_factor: float = 4.8 / 3.7
+    night_factor: float = 1.8 / 3.7
+    # Assumption: of those who do not accept, half press "decline" and half let it lapse.
     p_decline_of_rest: float = 0.5
     # Assumption: median ~60 s from alert to answer (phone in pocket), long right tail.
     answer_delay_median_s: float = 60.0
     answer_delay_sigma: float = 0.7
-    # Region of Lifesavers 2025 (Resuscitation, PMID 40816549; 4,138 GPS-tracked runs):
-    # median alert -> departure ("turnout") 1:45 min; with the 60 s answer median above,
-    # ~45 s from answering to leaving (shoes, keys). Was 30 s (assumption) before.
-    departure_s: float = 45.0
+    # Region der Lebensretter 2025 (Resuscitation, PMID 40816549; 4,138 GPS-tracked runs):
+    # median alert -> departure ("turnout") 1:42 min by day, 2:22 at night; with the 60 s
+    # answer median above, 42 s / 82 s from answering to leaving.
+    departure_s: float = 42.0
+    departure_night_s: float = 82.0
+    # Assumption: an SMS alert (the channel before 2020) is read ~30 s later than an app
+    # push (delivery, no lock-screen button; answering means opening a link).
+    sms_extra_delay_s: float = 30.0
     # Swedish GPS study 2020: median 2.3 m/s; 1.8 in dense areas, 3.1 in sparse ones.
     # (The median itself is documentation: speeds are interpolated between the two.)
     speed_median_mps: float = 2.3
@@ -49,6 +75,31 @@ class BehaviourParams:
     # Assumption: a responder who gets the cancellation within this many seconds before
     # answering accepts anyway (messages cross): a source of oversupply.
     cancel_latency_s: float = 8.0
+
+
+# Mottlau 2022's periods: day 08-16, evening 16-24, night 00-08 (local time).
+def time_band(hour: int) -> str:
+    """'day', 'evening' or 'night' for a local hour."""
+    return "night" if hour < 8 else "day" if hour < 16 else "evening"
+
+
+def is_dormant(params: BehaviourParams, responder: str) -> bool:
+    """Whether a responder never acts on alerts: fixed per responder, not per alert."""
+    return zlib.crc32(b"dormant:" + responder.encode()) / 2**32 < params.p_dormant
+
+
+def alarm_factor(params: BehaviourParams, rng: np.random.Generator) -> float:
+    """The alarm's shared acceptance factor (mean 1); 1 without overdispersion."""
+    k = params.alarm_shape
+    return float(rng.gamma(k, 1.0 / k)) if k > 0 else 1.0
+
+
+def acceptance(params: BehaviourParams, distance_m: np.ndarray, hour: int, factor: float) -> np.ndarray:
+    """Probability that an active responder at `distance_m` accepts."""
+    band = time_band(hour)
+    tod = params.night_factor if band == "night" else params.evening_factor if band == "evening" else 1.0
+    p = params.p_accept * tod * factor * np.exp(-distance_m / params.accept_distance_m)
+    return np.minimum(p, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +128,26 @@ def speed_for_density(params: BehaviourParams, per_km2: float) -> float:
 
 
 def plan_responses(
-    alert: dict, rng: np.random.Generator, params: BehaviourParams, skip: frozenset[str] = frozenset()
+    alert: dict,
+    rng: np.random.Generator,
+    params: BehaviourParams,
+    skip: frozenset[str] = frozenset(),
+    *,
+    at: datetime | None = None,
+    channel: str = "app",
+    arrest: bool = True,
 ) -> Plan:
-    """Plan every alerted responder's behaviour for one `alert_sent` event's data."""
+    """Plan every alerted responder's behaviour for one `alert_sent` event's data.
+
+    `at` is the alert's time (its local hour sets the time-of-day band; none: by day),
+    `channel` how it reached phones ("app" or "sms"), and `arrest` whether the patient
+    is in arrest after all (if not, responders come but no AED is connected)."""
     radius_km = max(float(alert["radius_m"]), 100.0) / 1000.0
     density = float(alert.get("eligible_in_reach", len(alert["responders"]))) / (math.pi * radius_km**2)
     median_speed = speed_for_density(params, density)
+    hour = at.astimezone(AMSTERDAM).hour if at is not None else 12
+    departure = params.departure_night_s if time_band(hour) == "night" else params.departure_s
+    answer_extra = params.sms_extra_delay_s if channel == "sms" else 0.0
     aeds = {a["id"]: a for a in alert["aeds"]}
     plan = Plan()
     fetched_at: dict[str, float] = {}
@@ -91,16 +156,21 @@ def plan_responses(
     people = alert["responders"]
     n = len(people)
     # One draw per responder and quantity, in bulk (a national year plans ~800,000).
+    factor = alarm_factor(params, rng)
     u = rng.random(n)
-    delays = params.answer_delay_median_s * np.exp(params.answer_delay_sigma * rng.standard_normal(n))
+    delays = answer_extra + params.answer_delay_median_s * np.exp(
+        params.answer_delay_sigma * rng.standard_normal(n)
+    )
     speeds = median_speed * np.exp(params.speed_sigma * rng.standard_normal(n))
     no_show = rng.random(n) < params.p_no_show
     declines = rng.random(n) < params.p_decline_of_rest
+    distance = np.asarray([float(r["distance_m"]) for r in people])
+    accepts = (u < acceptance(params, distance, hour, factor)).tolist()
     for i, r in enumerate(people):
-        if r["id"] in skip:
+        if r["id"] in skip or is_dormant(params, r["id"]):
             continue
         delay = float(delays[i])
-        if u[i] >= params.p_accept:
+        if not accepts[i]:
             if declines[i]:
                 plan.actions.append(PlannedAction(delay, "respond", r["id"], "decline"))
             continue
@@ -108,7 +178,7 @@ def plan_responses(
         if no_show[i]:
             continue
         speed = float(speeds[i])
-        leave = delay + params.departure_s
+        leave = delay + departure
         direct = float(r["distance_m"]) * params.route_factor
         aed = aeds.get(r.get("aed")) if r.get("role") == "aed" else None
         if aed is None:
@@ -126,8 +196,9 @@ def plan_responses(
         plan.actions.append(PlannedAction(t, "aed_fetched", aed=aed_id))
     for t, rid, _aed in arrivals:
         plan.actions.append(PlannedAction(t, "arrive", rid))
-    for aed_id, (_rid, t) in fetched_by.items():
-        plan.actions.append(PlannedAction(t + params.connect_s, "aed_connected", aed=aed_id))
+    if arrest:  # no arrest after all: nobody puts pads on
+        for aed_id, (_rid, t) in fetched_by.items():
+            plan.actions.append(PlannedAction(t + params.connect_s, "aed_connected", aed=aed_id))
     plan.actions.sort(key=lambda a: a.at_s)
     return plan
 

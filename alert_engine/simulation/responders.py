@@ -24,11 +24,14 @@ class SimulatedResponders:
         params: BehaviourParams | None = None,
         rng: np.random.Generator | None = None,
         scripted: dict[str, frozenset[str]] | None = None,
+        channel: str = "app",
     ) -> None:
         self.engine = engine
         self.params = params or BehaviourParams()
         self.rng = rng or np.random.default_rng(0)
         self.scripted = scripted or {}
+        self.channel = channel  # how alerts reach phones: "app" (2020 on) or "sms"
+        self.not_arrest: set[str] = set()  # incidents that turn out not to be an arrest
         self.enabled: set[str] = set()
         self.warnings: list[str] = []
         self._due: list[tuple[datetime, int, str, PlannedAction]] = []
@@ -68,8 +71,9 @@ class SimulatedResponders:
 
     def _plan(self, alert: Event, after: datetime | None = None) -> None:
         plan = plan_responses(
-            dict(alert.data), self.rng, self.params, self.scripted.get(alert.incident, frozenset())
-        )
+            dict(alert.data), self.rng, self.params, self.scripted.get(alert.incident, frozenset()),
+            at=alert.time, channel=self.channel, arrest=alert.incident not in self.not_arrest,
+        )  # fmt: skip
         for a in plan.actions:
             due = alert.time + timedelta(seconds=a.at_s)
             if after is None or due > after:
