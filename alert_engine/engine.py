@@ -27,6 +27,7 @@ from .notifications import Channel, Message, alert_text, cancel_text, not_needed
 from .registry.table import Registry
 from .selection import select
 from .state import IncidentState, apply
+from .views import figures as views
 
 MODES = ("live", "training", "test")
 # How a location was found (recorded with the call and its updates; no rule reads them).
@@ -434,9 +435,7 @@ class Engine:
         return self._commit(batch)
 
     def target_met(self, s: IncidentState) -> bool:
-        runners_alerted = sum(1 for r in s.responders.values() if r.role == "aed")
-        need_runners = min(self.config.target_aed_runners, runners_alerted)
-        return s.accepted >= self.config.target_responders and s.accepted_runners >= need_runners
+        return views.target_met(s, self.config)
 
     def respond(self, incident: str, responder: str, answer: str) -> list[Event]:
         s = self.state(incident)
