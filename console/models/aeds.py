@@ -154,8 +154,9 @@ class AedTableModel(IncidentRowsModel):
 
     def width_samples(self) -> tuple[str, str]:
         """The widest runner and state texts this model can show (the view sizes for them)."""
-        runners = max("BHV-0000000", self.tr("%n gealarmeerd", "", 99), key=len)
-        return runners, max([*self._state_text.values(), self.tr("vrijgegeven")], key=len)
+        # The Dutch source texts too: the view may be sized before a language switch.
+        runners = max("BHV-0000000", "99 gealarmeerd", self.tr("%n gealarmeerd", "", 99), key=len)
+        return runners, max([*self._state_text.values(), self.tr("vrijgegeven"), "vrijgegeven", "aangesloten"], key=len)
 
     def runners_text(self, row: AedRow) -> str:
         """Who brings it (the report's "kwam"), else how many runners were sent for it (the

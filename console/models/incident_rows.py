@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication
 
 from alert_engine.events import Event
 from alert_engine.service import IncidentService
@@ -21,16 +21,25 @@ Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # responder or AED id
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a tuple the proxy sorts by
 STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # the engine's state word
-_BOLD: list[QFont] = []
+_BOLD: dict[str, QFont] = {}
 
 
 def bold() -> QFont:
-    """One shared bold font (made on first use: a QFont needs the application to exist)."""
-    if not _BOLD:
+    """The application font in bold, shared; made again if the application font changes
+    (a font made before that would measure and draw at the old size)."""
+    if QGuiApplication.instance() is None:  # a model used without a GUI (tests): not cached
         font = QFont()
         font.setBold(True)
-        _BOLD.append(font)
-    return _BOLD[0]
+        return font
+    base = QGuiApplication.font()
+    key = base.key()
+    font = _BOLD.get(key)
+    if font is None:
+        font = QFont(base)
+        font.setBold(True)
+        _BOLD.clear()
+        _BOLD[key] = font
+    return font
 
 
 class IncidentRowsModel(QAbstractTableModel):

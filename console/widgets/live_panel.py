@@ -364,4 +364,8 @@ class LivePanel(QWidget):
         # location takes what is left (its distance comes first, so eliding keeps it).
         header = self.aed_view.horizontalHeader()
         header.setStretchLastSection(False)
+        # Fixed, so the header never squeezes them to make room (seen when the panel was
+        # laid out narrow first): only the location gives way.
+        for col in (a.COL_ID, a.COL_RUNNERS, a.COL_STATE, a.COL_ETA):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(a.COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
