@@ -377,6 +377,11 @@ def test_english_review_window(
     assert window.live.tiles["accepted"].caption.text() == "Accepted"
     legend = run_async(window.map_view.eval_json("document.querySelector('.zm-legend').innerText"))
     assert "Legend" in legend and "fetches an AED" in legend
+    run_async(window.map_view.wait_ready())
+    window.map_sync.center_on_incident()  # the picture shows the incident, not the region
+    qtbot.wait(800)
+    drawn = run_async(window.map_view.eval_json("window.api.counts()"))
+    assert drawn["victim"] == 1 and drawn["responder"] > 0
     save_shot(window, "review-english.png")
     window.close()
 
