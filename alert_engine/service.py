@@ -11,9 +11,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .api.commands import COMMAND_TYPES, Command, command_from
 from .clock import Clock
 from .config import AlertConfig
 from .engine import Engine
+from .errors import InvalidInput
 from .eventlog.store import EventStore
 from .events import Event
 from .exclusion import CallFacts, ExclusionVerdict
@@ -69,29 +71,14 @@ class IncidentService(Protocol):
     def new_call(self, facts: CallFacts, address: str = "", *, location: Mapping[str, Any] | None = None,
                  call_started: datetime | None = None) -> str: ...
     def alert_blocker(self, incident: str) -> str | None: ...
-    def command(self, name: str, incident: str, *args: Any) -> list[Event]: ...
+    def execute(self, command: Command) -> list[Event]: ...
     def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]: ...
     def pump(self) -> None: ...
 
 
 LOCATION_FIELDS = ("location_precision", "location_uncertainty_m", "location_label")
 
-COMMANDS = (
-    "update_call",
-    "override_exclusion",
-    "dispatch_ambulance",
-    "ambulance_arrived",
-    "trigger_alert",
-    "respond",
-    "arrive",
-    "aed_fetched",
-    "aed_connected",
-    "caller_instruction",
-    "cancel_alarm",
-    "close",
-    "oversupply_feedback",
-    "annotate",
-)
+COMMAND_CLASSES = frozenset(COMMAND_TYPES.values())
 
 
 class LocalService:
@@ -203,11 +190,16 @@ class LocalService:
             n += 1
         return f"{day}-{n:03d}"
 
-    def command(self, name: str, incident: str, *args: Any) -> list[Event]:
-        if name not in COMMANDS:
-            raise ValueError(f"unknown command {name}")
-        result: list[Event] = getattr(self.engine, name)(incident, *args)
+    def execute(self, command: Command) -> list[Event]:
+        """Carry out one typed dispatcher command; the events it caused (a refusal is one too)."""
+        if type(command) not in COMMAND_CLASSES:
+            raise InvalidInput(f"not a dispatcher command: {command!r}")
+        result: list[Event] = getattr(self.engine, command.name)(command.incident, *command.arguments())
         return result
+
+    def command(self, name: str, incident: str, *args: Any) -> list[Event]:
+        """`execute` by the contract's word (scripts, tests): the same typed command underneath."""
+        return self.execute(command_from(name, incident, *args))
 
     def pump(self) -> None:
         """Advance what time alone changes: lapsed alerts and simulated responders."""

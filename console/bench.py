@@ -58,6 +58,7 @@ TARGETS = {
     "stall_max_ms": 50.0,  # never longer (p99 reported too)
     "start_to_queue_s": 3.0,  # process start -> usable queue
     "rss_total_mb": 600.0,  # console process + QtWebEngine helpers
+    "review_seek_p99_ms": 50.0,  # issue 9 point 10
 }
 # Dense places across the country, so each alarm finds 100 responders of its own.
 ALARM_PLACES = (
@@ -555,7 +556,10 @@ def child(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-async def run(app: Any, args: argparse.Namespace, m: Measurements, loading: Any) -> bool:
+async def start_console(
+    app: Any, args: argparse.Namespace, m: Measurements, loading: Any
+) -> tuple[Any, Any, Heartbeat]:
+    """Build and show the console as `zesminuten` does; return once the map is ready + 1 s."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from alert_engine.config import AlertConfig
@@ -570,12 +574,14 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements, loading: Any)
     translations.switch("nl", persist=False)
     funnel = MessageFunnel()
     funnel.install_excepthook()
+    # The memory scenario is a new user's demo console: simulated responders answer.
     app_args = parse_args(["--registry", str(args.registry), "--events", str(work / "events.sqlite"),
-                           "--no-simulation"])  # fmt: skip
+                           *([] if args.memory else ["--no-simulation"])])  # fmt: skip
     pages = set(map_cache_dir().glob("page-*"))
-    # Every alarm alerts the full 100 (the radius grows until 100 are in reach).
-    window, service = build(app_args, funnel, translations, config=AlertConfig(wanted_responders=100),
-                            preloaded=loading)  # fmt: skip
+    # The steady state alerts the full 100 per alarm (the radius grows until 100 are in
+    # reach); the memory scenario keeps the console's own rules.
+    config = None if args.memory else AlertConfig(wanted_responders=100)
+    window, service = build(app_args, funnel, translations, config=config, preloaded=loading)
     m.map_built = set(map_cache_dir().glob("page-*")) != pages
     reg = service.engine.registry
     m.responders, m.aeds = reg.n_responders, reg.n_aeds
@@ -608,6 +614,19 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements, loading: Any)
     await window.map_view.wait_ready(30)
     _mark(m, "map ready", rss=True)
     await asyncio.sleep(1.0)
+    return window, service, heartbeat
+
+
+async def run(app: Any, args: argparse.Namespace, m: Measurements, loading: Any) -> bool:
+    window, service, heartbeat = await start_console(app, args, m, loading)
+    if args.memory:
+        heartbeat.stop()
+        ok = await memory_scenario(window, service, args, m)
+        window.ask_before_quit = False
+        window.close()
+        window.deleteLater()
+        service.engine.store.close()
+        return ok
 
     # -- steady state -------------------------------------------------------------------
     feeder = Feeder(service, window, m, args.rate, args.seed)
@@ -679,6 +698,133 @@ async def run(app: Any, args: argparse.Namespace, m: Measurements, loading: Any)
     return ok
 
 
+# -- memory scenario (--memory) -----------------------------------------------------------------
+# The demo region's towns: five alarms of a new user's first hour on the demo registry.
+DEMO_PLACES = (
+    (52.0601, 4.4932, "Stadhuisplein, Zoetermeer (bench)"),
+    (52.0799, 4.3113, "Plein, Den Haag (bench)"),
+    (52.0116, 4.3594, "Markt, Delft (bench)"),
+    (52.0405, 4.3200, "Herenstraat, Rijswijk (bench)"),
+    (52.0822, 4.3890, "Damplein, Leidschendam (bench)"),
+)
+
+
+@dataclass
+class MemorySnapshot:
+    name: str
+    processes: list[ProcMemory]
+    page: dict[str, Any]  # the live map page's JS heap and DOM size
+
+    @property
+    def rss_mb(self) -> float:
+        return sum(p.rss_mb for p in self.processes)
+
+    @property
+    def pss_mb(self) -> float:
+        return sum(p.pss_mb for p in self.processes)
+
+    @property
+    def renderers(self) -> set[int]:
+        return {p.pid for p in self.processes if p.role.endswith("renderer")}
+
+
+async def memory_scenario(window: Any, service: Any, args: argparse.Namespace, m: Measurements) -> bool:
+    """Idle -> five incidents -> a review window opened, scrubbed and closed; memory of the
+    console and all its QtWebEngine processes after each step (a settled tree, not a peak)."""
+    import random
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from alert_engine.exclusion import CallFacts
+
+    snapshots: list[MemorySnapshot] = []
+
+    async def snap(name: str) -> MemorySnapshot:
+        await asyncio.sleep(args.settle)
+        page = await window.map_view.eval_json(
+            "JSON.stringify({heap: performance.memory.usedJSHeapSize / 1048576,"
+            " nodes: document.getElementsByTagName('*').length})", 5)
+        snapshot = MemorySnapshot(name, memory_tree(), page)
+        snapshots.append(snapshot)
+        return snapshot
+
+    await snap("idle (map ready, nothing open)")
+    for lat, lon, address in DEMO_PLACES:
+        incident = service.new_call(CallFacts(lat=lat, lon=lon, patient_age_years=60), address)
+        service.command("dispatch_ambulance", incident, "15-101")
+        service.command("trigger_alert", incident)
+        window.feed.flush()
+        window.queue.select(incident)
+        await asyncio.sleep(1.0)  # the dispatcher looks at it; simulated responders answer
+    alerted = sum(len(state.responders) for state in service.incidents())
+    five = await snap("after five incidents (simulated answers)")
+
+    # The review, the way the console opens it (Nazien -> Geselecteerde melding nazien).
+    menu = window.review_menu
+    menu.ask = lambda _parent, _incident, _who: ("bench", "benchmark")
+    started = time.perf_counter()
+    menu.review_selected()
+    if not menu.open_windows:
+        print("  the review window did not open")
+        return False
+    review = menu.open_windows[-1]
+    review.resize(1600, 1000)
+    await review.map_view.wait_ready(30)
+    open_ms = (time.perf_counter() - started) * 1000
+    rng = random.Random(args.seed)
+    span = (review.replay.end - review.replay.start).total_seconds()
+    seek_ms = []
+    for _ in range(args.seeks):
+        t0 = time.perf_counter()
+        review.seek(review.replay.start + timedelta(seconds=rng.uniform(0, span)))
+        review.redraw_now()
+        QApplication.processEvents()
+        seek_ms.append((time.perf_counter() - t0) * 1000)
+    opened = await snap("review window open (after the seeks)")
+    review.close()
+    closed = await snap("review window closed")
+
+    print()
+    print("Zesminuten console benchmark: memory (--memory)")
+    reg = service.engine.registry
+    print(f"  registry: {reg.n_responders:,} responders, {reg.n_aeds:,} AEDs ({args.registry.name}); "
+          f"simulated responders answer")  # fmt: skip
+    phases = "; ".join(f"{k} {v:.2f}" for k, v in m.phases.items())
+    print(f"  start, seconds since process start: {phases}")
+    print(f"  five alarms in the demo region, {alerted} responders alerted; "
+          f"settle {args.settle:g} s before each sample")
+    print(f"  review of the selected incident ({span:.0f} s of events): open -> map ready {open_ms:.0f} ms; "
+          f"{len(seek_ms)} random seeks, wall clock p99 {percentile(seek_ms, 99):.1f} ms (a few seconds of "
+          "events: the seek target is judged on a 60-minute incident by python -m console.review.bench)")  # fmt: skip
+    print("  memory, MB (RSS / PSS / private) of the console and all its QtWebEngine processes:")
+    for sn in snapshots:
+        print(f"    {sn.name}: total RSS {sn.rss_mb:.0f}, PSS {sn.pss_mb:.0f}; live map page: JS heap "
+              f"{sn.page['heap']:.0f} MB, {sn.page['nodes']} DOM elements")
+        for p in sn.processes:
+            print(f"      {p.role:<40} {p.rss_mb:7.0f} {p.pss_mb:7.0f} {p.private_mb:7.0f}   pid {p.pid}")
+    env = ("QTWEBENGINE_CHROMIUM_FLAGS", "QT_QUICK_BACKEND", "QTWEBENGINE_DISABLE_SANDBOX", "QT_QPA_PLATFORM")
+    print("  environment: " + "; ".join(f"{k}={os.environ.get(k, '')!r}" for k in env))
+    print(f"  machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print()
+    gone = not (opened.renderers - five.renderers) or not (closed.renderers & (opened.renderers - five.renderers))
+    start = m.phases.get("queue usable", float("nan"))
+    limit = TARGETS["rss_total_mb"]
+    checks = [
+        (f"idle RSS, console + QtWebEngine processes: {snapshots[0].rss_mb:.0f} MB", snapshots[0].rss_mb <= limit),
+        (f"RSS after five incidents: {five.rss_mb:.0f} MB", five.rss_mb <= limit),
+        (f"RSS after a review window opened and closed: {closed.rss_mb:.0f} MB (open: {opened.rss_mb:.0f} MB)",
+         closed.rss_mb <= limit),
+        (f"closing the review window ends its renderer: {len(opened.renderers)} renderer(s) open, "
+         f"{len(closed.renderers)} after closing", gone),
+        (f"process start -> usable queue: {start:.2f} s (target ≤ {TARGETS['start_to_queue_s']:g} s)",
+         start <= TARGETS["start_to_queue_s"]),
+    ]  # fmt: skip
+    for text, met in checks:
+        print(f"  [{'met' if met else 'NOT MET'}] {text}{'' if 'target' in text else f' (target ≤ {limit:g} MB)' if 'MB' in text else ''}")
+    return all(met for _, met in checks)
+
+
 def _dump_smaps(pid: int) -> None:
     import collections
 
@@ -735,6 +881,14 @@ def prepare(args: argparse.Namespace) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     if args.registry is not None:
         path: Path = args.registry
+    elif args.memory:
+        # A new user's first start: the synthetic demo set of the The Hague region.
+        from .registry_setup import DEMO_REGION, DEMO_SEED, seed_demo
+
+        path = home / f"demo-{DEMO_REGION}-seed{DEMO_SEED}.sqlite"
+        if not path.exists():
+            seed_demo(path.with_suffix(".partial"))
+            path.with_suffix(".partial").rename(path)
     else:
         path = home / f"national-seed{args.seed}.sqlite"
         if not path.exists():
@@ -793,6 +947,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--show", action="store_true", help="use the real display instead of offscreen"
     )
+    parser.add_argument(
+        "--memory", action="store_true",
+        help="memory scenario instead of the steady state: demo registry, idle, five incidents, "
+        "a review window opened, scrubbed and closed (issue 9 point 10)",
+    )
+    parser.add_argument("--settle", type=float, default=5.0,
+                        help="--memory: seconds to let the console settle before each sample (default 5)")
+    parser.add_argument("--seeks", type=int, default=200, help="--memory: review seeks (default 200)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -805,6 +967,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                "--stacks", str(args.stacks), "--tracemalloc", str(args.tracemalloc),
                *(["--cprofile", str(args.cprofile)] if args.cprofile else []),
                *(["--smaps"] if args.smaps else []),
+               *(["--memory", "--settle", str(args.settle), "--seeks", str(args.seeks)] if args.memory else []),
                *(["--show"] if args.show else [])]  # fmt: skip
     return subprocess.call(command)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from alert_engine.api.commands import Command
 from alert_engine.events import Event
 from alert_engine.exclusion import CallFacts, ExclusionVerdict
 from alert_engine.service import AedView, IncidentService, Listener
@@ -119,8 +120,8 @@ class CoalescedService:
     def alert_blocker(self, incident: str) -> str | None:
         return self._service.alert_blocker(incident)
 
-    def command(self, name: str, incident: str, *args: Any) -> list[Event]:
-        return self._service.command(name, incident, *args)
+    def execute(self, command: Command) -> list[Event]:
+        return self._service.execute(command)
 
     def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]:
         return self._service.aeds_near(lat, lon, radius_m)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from alert_engine.api.commands import Respond
 from alert_engine.errors import EngineError, UnknownIncident
 from alert_engine.eventlog.jsonl import export_jsonl, read_jsonl
 from alert_engine.eventlog.store import SqliteEventStore
@@ -193,7 +194,7 @@ def test_seek_tells_listeners_what_passed_or_to_refresh(oversupply_events: list[
 def test_every_command_of_a_replay_is_refused_readably(oversupply_events: list[Event]):
     replay = ReplayService(oversupply_events)
     with pytest.raises(ReadOnlyReview, match="review is read-only"):
-        replay.command("respond", "I1", "R1", "accept")
+        replay.execute(Respond("I1", "R1", "accept"))
     with pytest.raises(EngineError, match="review is read-only"):
         replay.new_call(CallFacts(lat=52.06, lon=4.49))
     with pytest.raises(EngineError, match="review is read-only"):

@@ -19,6 +19,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
+from ..api.commands import Command
 from ..config import AlertConfig
 from ..errors import EngineError, UnknownIncident
 from ..events import Event
@@ -185,8 +186,8 @@ class ReplayService:
                  call_started: datetime | None = None) -> str:
         raise self._refuse("taking a new call")
 
-    def command(self, name: str, incident: str, *args: Any) -> list[Event]:
-        raise self._refuse(f"the command {name!r}")
+    def execute(self, command: Command) -> list[Event]:
+        raise self._refuse(f"the command {command.name!r}")
 
     # -- the fold, incrementally ---------------------------------------------------------------
     def _fold_to(self, incident: str, events: list[Event], pos: int) -> IncidentState:

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from ..api.commands import Annotate
 from ..clock import Clock, SystemClock
 from ..engine import Engine
 from ..errors import EngineError, InvalidInput
@@ -202,7 +203,7 @@ class ServiceNotes:
         return [e for e in self.service.events(self.incident) if e.type == "annotation_added"]
 
     def add(self, author: str, text: str, at: datetime) -> Event:
-        return self.service.command("annotate", self.incident, author, text, at)[0]
+        return self.service.execute(Annotate(self.incident, author, text, at))[0]
 
 
 class FileNotes:

@@ -138,6 +138,7 @@ class MapView(QWebEngineView):
         self._cache_dir = cache_dir
         self._tile_url = tile_url
         self._ready = False
+        self._released = False
         self._restarts = 0
         self._pending: list[str] = []  # ops as JSON text, in push order
         # What the page should show, so a reload can redraw it: layer ops by (kind, id).
@@ -171,6 +172,8 @@ class MapView(QWebEngineView):
 
     def push(self, ops: Iterable[Op]) -> None:
         """Queue ops for the page; all pushes in one event-loop turn go in one JS call."""
+        if self._released:
+            return
         encoded = []
         for op in ops:
             validate(op)
@@ -222,6 +225,25 @@ class MapView(QWebEngineView):
             raise MapScriptError(f"{js!r} failed in the map page: {reply['error']}")
         return reply["value"]
 
+    def release(self) -> None:
+        """Give the page and its renderer process back now, not when the view is collected.
+
+        For a window that closes for good (a review window): each page has a renderer
+        process of its own (~200 MB with the basemap), and Chromium ends it only once the
+        page object is deleted. The page goes before the view (a view deleted first leaves
+        a page whose profile is shutting down); a normal end is not a crash, so no restart.
+        """
+        if self._released:
+            return
+        self._released = True
+        self._ready = False
+        self._flush_timer.stop()
+        self._pending = []
+        self._shadow.clear()
+        self._map_page.renderProcessTerminated.disconnect(self._on_renderer_gone)
+        self._map_page.setWebChannel(None)  # type: ignore[arg-type]
+        self._map_page.deleteLater()
+
     # ----------------------------------------------------------------- private
     def _load_page(self) -> MapPage:
         self._ready = False
@@ -265,7 +287,7 @@ class MapView(QWebEngineView):
 
     def _flush(self) -> None:
         self._flush_timer.stop()
-        if not self._ready or not self._pending:
+        if not self._ready or not self._pending or self._released:
             return
         script = "window.api.apply([" + ",".join(self._pending) + "]);"
         self._pending = []

@@ -67,8 +67,14 @@
     var basemap = { municipalities: 0, roads: 0, motorways: 0 };
     var municipalityNames = null;
 
+    // Shapes drawn, not features: the page builder merges a road class's lines into one
+    // MultiLineString feature (far fewer Leaflet layers), so count its lines.
     function featureCount(collection) {
-      return collection && collection.features ? collection.features.length : 0;
+      if (!collection || !collection.features) return 0;
+      return collection.features.reduce(function (n, f) {
+        var g = f.geometry;
+        return n + (g && g.type === "MultiLineString" ? g.coordinates.length : 1);
+      }, 0);
     }
 
     if (data.municipalities) {

@@ -28,9 +28,9 @@ def bold() -> QFont:
     """The application font in bold, shared; made again if the application font changes
     (a font made before that would measure and draw at the old size)."""
     if QGuiApplication.instance() is None:  # a model used without a GUI (tests): not cached
-        font = QFont()
-        font.setBold(True)
-        return font
+        plain = QFont()
+        plain.setBold(True)
+        return plain
     base = QGuiApplication.font()
     key = base.key()
     font = _BOLD.get(key)

@@ -208,9 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("QT_API", "pyside6")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    from ..app import prepare_environment
+
+    # The live console's Chromium and Qt settings (software map, no zygotes, ...), so a
+    # review window costs and behaves the same whether opened here or from the console.
+    prepare_environment()
     import qasync
     from PySide6.QtWidgets import QApplication
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
@@ -84,8 +84,15 @@ class ReviewMenu(QObject):
             self.funnel.report(exc)
             return
         if window is not None:
+            # Closed means gone: the window, its models and its map page (and with the page
+            # its renderer process) are deleted, and this list lets go of it.
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.destroyed.connect(lambda _=None, w=window: self._forget(w))
             self.open_windows.append(window)
             window.show()
+
+    def _forget(self, window: QMainWindow) -> None:
+        self.open_windows = [w for w in self.open_windows if w is not window]
 
     def show_access_log(self) -> None:
         from .dialogs import AccessLogDialog

@@ -560,6 +560,8 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.pause()
+        # A closed review is done: its map page and renderer process (~200 MB) go now.
+        self.map_view.release()
         super().closeEvent(event)
 
 

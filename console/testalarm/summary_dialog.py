@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from alert_engine.api.commands import Close
 from alert_engine.errors import EngineError
 from alert_engine.paths import data_dir
 from alert_engine.service import LocalService
@@ -165,7 +166,7 @@ class TestAlarmSummaryDialog(QDialog):
         if incident is None:
             return
         try:
-            self.service.command("close", incident)
+            self.service.execute(Close(incident))
         except EngineError as exc:
             self.funnel.report(exc)
         self.refresh()

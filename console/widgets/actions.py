@@ -18,6 +18,14 @@ from PySide6.QtCore import QCoreApplication, QEvent, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from alert_engine.api.commands import (
+    AmbulanceArrived,
+    CancelAlarm,
+    Close,
+    Command,
+    DispatchAmbulance,
+    TriggerAlert,
+)
 from alert_engine.events import Event
 from alert_engine.service import BLOCKER_TEXT, IncidentService
 from alert_engine.state import IncidentState
@@ -185,7 +193,7 @@ class ActionPanel(QWidget):
     @Slot()
     def dispatch_ambulance(self) -> None:
         if self._incident is not None and self.dispatch_button.isEnabled():
-            self._command("dispatch_ambulance", self.unit_edit.text().strip())
+            self._command(DispatchAmbulance(self._incident, self.unit_edit.text().strip()))
 
     @Slot()
     def trigger_alert(self) -> None:
@@ -198,7 +206,7 @@ class ActionPanel(QWidget):
             return
         if not self._location_good_enough():
             return
-        for e in self._command("trigger_alert"):
+        for e in self._command(TriggerAlert(self._incident)):
             if e.type == "alert_refused":
                 self._funnel.warning(
                     refusal_text(str(e["reason"]), self._language, e.get("radius_m")),
@@ -225,12 +233,12 @@ class ActionPanel(QWidget):
                 "een annulering."
             ).format(self._incident))
         if asked:
-            self._command("cancel_alarm")
+            self._command(CancelAlarm(self._incident))
 
     @Slot()
     def ambulance_arrived(self) -> None:
         if self._incident is not None and self.arrived_button.isEnabled():
-            self._command("ambulance_arrived")
+            self._command(AmbulanceArrived(self._incident))
 
     @Slot()
     def close_incident(self) -> None:
@@ -238,12 +246,12 @@ class ActionPanel(QWidget):
             return
         if self._is_test():
             if self._ask_end_test():
-                self._command("close")
+                self._command(Close(self._incident))
             return
         if self._ask(self.tr("Melding afsluiten"), self.tr(
             "Melding {0} afsluiten? Een lopend alarm wordt daarmee ingetrokken."
         ).format(self._incident)):
-            self._command("close")
+            self._command(Close(self._incident))
 
     # -- helpers -------------------------------------------------------------------------
     def _location_good_enough(self) -> bool:
@@ -263,9 +271,8 @@ class ActionPanel(QWidget):
             "midden ervan. Verfijn eerst met een huisnummer of een klik op de kaart.\n\nToch nu alarmeren?"
         ).format(self._incident, where, round(float(spread))))
 
-    def _command(self, name: str, *args: object) -> list[Event]:
-        assert self._incident is not None
-        events = attempt(self._funnel, self._service.command, name, self._incident, *args)
+    def _command(self, command: Command) -> list[Event]:
+        events = attempt(self._funnel, self._service.execute, command)
         self.refresh()
         return events or []
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from alert_engine.api.commands import CallerInstruction
 from alert_engine.errors import EngineError
 from alert_engine.events import Event
 from alert_engine.service import IncidentService
@@ -188,7 +189,7 @@ class CallerInstructionPanel(QFrame):
             self._funnel.warning(self.tr("Selecteer eerst een melding."))
             return
         try:
-            self._service.command("caller_instruction", self._incident, target)
+            self._service.execute(CallerInstruction(self._incident, target))
         except EngineError as exc:
             self._funnel.report(exc)
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from alert_engine.addresses.book import AddressBook
 from alert_engine.addresses.resolver import Resolution
+from alert_engine.api.commands import UpdateCall
 from alert_engine.events import Event
 from alert_engine.exclusion import CallFacts
 from alert_engine.gazetteer import Gazetteer
@@ -272,7 +273,7 @@ class IntakePanel(QWidget):
             changes.update({k: v for k, v in notes.items() if recorded.get(k) != v})
         self._dirty.clear()
         if changes and state.is_open:
-            attempt(self._funnel, self._service.command, "update_call", self._incident, changes)
+            attempt(self._funnel, self._service.execute, UpdateCall(self._incident, changes))
 
     # -- slots ---------------------------------------------------------------------------
     def _changed(self, fact: str) -> None:

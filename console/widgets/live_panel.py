@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from alert_engine.api.commands import OversupplyFeedback
 from alert_engine.errors import EngineError
 from alert_engine.events import Event
 from alert_engine.service import IncidentService
@@ -196,7 +197,7 @@ class LivePanel(QWidget):
         if self._incident is None:
             return
         try:
-            self._service.command("oversupply_feedback", self._incident, FEEDBACK_NOTE)
+            self._service.execute(OversupplyFeedback(self._incident, FEEDBACK_NOTE))
         except EngineError as exc:
             self._funnel.report(exc)
             return

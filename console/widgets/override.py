@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from alert_engine.api.commands import OverrideExclusion
 from alert_engine.service import IncidentService
 
 from ..funnel import MessageFunnel
@@ -91,5 +92,5 @@ class OverrideSection(QWidget):
         if not reason.strip():
             self._funnel.warning(self.tr("Overrulen kan alleen met een geschreven reden."))
             return
-        attempt(self._funnel, self._service.command, "override_exclusion", incident, reason.strip())
+        attempt(self._funnel, self._service.execute, OverrideExclusion(incident, reason.strip()))
         self.refresh()

@@ -38,3 +38,25 @@ def test_review_menu_opens_the_selected_incident_read_only(
     assert [(e.action, e.incident, e.reason) for e in entries][:1] == [("open", incident, "kwaliteitscontrole")]
     review.close()
     review.deleteLater()
+
+
+def test_closing_a_review_window_ends_its_renderer_and_forgets_it(
+    console: ConsoleHarness, tmp_path: Path, monkeypatch: Any, qtbot: Any, run_async: Any  # noqa: F811
+) -> None:
+    """A closed review gives its map page and renderer process (~200 MB) back at once."""
+    import os
+
+    monkeypatch.setenv("ZESMINUTEN_HOME", str(tmp_path))
+    menu = install_review_menu(console.window, console.service, console.funnel, console.store.path)
+    console.window.select_incident(console.alert())
+    menu.ask = lambda *_: ("Q. Reviewer", "kwaliteitscontrole")
+    menu.review_selected()
+    review: Any = menu.open_windows[0]  # a ReviewWindow
+    run_async(review.map_view.wait_ready(30))
+    pid = review.map_view.page().renderProcessPid()
+    assert pid > 0 and pid != console.window.map_view.page().renderProcessPid()
+
+    review.close()
+    qtbot.waitUntil(lambda: not menu.open_windows, timeout=5000)  # deleted, then forgotten
+    qtbot.waitUntil(lambda: not os.path.exists(f"/proc/{pid}"), timeout=10_000)
+    assert console.window.map_view.is_ready  # the live map is untouched
