@@ -4,7 +4,7 @@ multi-console deployment puts the same methods behind a network service on Postg
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .api.commands import COMMAND_TYPES, Command, command_from
+from .api.protocols import EventStream, ExerciseAlarms, IncidentCommands, IncidentQueries, Listener
 from .clock import Clock
 from .config import AlertConfig
 from .engine import Engine
@@ -19,16 +20,21 @@ from .errors import InvalidInput
 from .eventlog.store import EventStore
 from .events import Event
 from .exclusion import CallFacts, ExclusionVerdict
+from .exclusion.motorway import MotorwayIndex
 from .geo import point_rd
-from .motorway import MotorwayIndex
 from .notifications import Channel
 from .registry.model import AedStatus
 from .registry.table import AED_STATUS_BY_CODE, Registry
 from .simulation.behaviour import BehaviourParams
 from .simulation.responders import SimulatedResponders
 from .state import IncidentState
-
-Listener = Callable[[Sequence[Event]], None]
+from .testalarm.plan import (
+    ExercisePlan,
+    ExerciseSchedule,
+    Municipality,
+    municipalities,
+    start_exercise,
+)
 
 # Why an alert is not possible, for the alert button's tooltip (nl, en).
 BLOCKER_TEXT: dict[str, tuple[str, str]] = {
@@ -57,23 +63,12 @@ class AedView:
     description: str
 
 
-class IncidentService(Protocol):
+class IncidentService(IncidentQueries, IncidentCommands, EventStream, Protocol):
     """Commands and queries the console needs; every command returns the events it caused."""
 
-    config: AlertConfig
 
-    def subscribe(self, listener: Listener) -> None: ...
-    def now(self) -> datetime: ...
-    def incidents(self) -> list[IncidentState]: ...
-    def state(self, incident: str) -> IncidentState: ...
-    def events(self, incident: str | None = None) -> list[Event]: ...
-    def preview(self, facts: CallFacts) -> ExclusionVerdict: ...
-    def new_call(self, facts: CallFacts, address: str = "", *, location: Mapping[str, Any] | None = None,
-                 call_started: datetime | None = None) -> str: ...
-    def alert_blocker(self, incident: str) -> str | None: ...
-    def execute(self, command: Command) -> list[Event]: ...
-    def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]: ...
-    def pump(self) -> None: ...
+class ExerciseService(IncidentService, ExerciseAlarms, Protocol):
+    """A live backend that also runs municipal test alarms."""
 
 
 LOCATION_FIELDS = ("location_precision", "location_uncertainty_m", "location_label")
@@ -102,6 +97,8 @@ class LocalService:
         self.clock = clock
         self.mode = mode
         self.sim: SimulatedResponders | None = None
+        self._schedule = ExerciseSchedule(self.engine)
+        self._test_sim: SimulatedResponders | None = None  # answers chosen exercises off the demo
         self.resumed: list[str] = []  # running alarms whose simulated responders went on after a restart
         if simulate:
             self.sim = SimulatedResponders(self.engine, behaviour, np.random.default_rng(seed))
@@ -206,4 +203,41 @@ class LocalService:
         now = self.clock.now()
         if self.sim is not None:
             self.sim.run_due(now)
+        if self._test_sim is not None:
+            self._test_sim.run_due(now)
         self.engine.tick()
+
+    def close(self) -> None:
+        """Release the event store (and its one-writer lock)."""
+        self.engine.store.close()
+
+    # -- test alarms (ExerciseAlarms) ------------------------------------------------------------
+    @property
+    def answers_simulated(self) -> bool:
+        """Simulated responders answer every alert (the demo)."""
+        return self.sim is not None
+
+    def municipalities(self) -> list[Municipality]:
+        return municipalities(self.engine.registry, self.clock.now())
+
+    def schedule_test_alarm(self, municipality: Municipality, at: datetime) -> ExercisePlan:
+        return self._schedule.add(municipality, at)
+
+    def start_test_alarm(self, plan: ExercisePlan) -> list[Event]:
+        self._schedule.remove(plan.incident)
+        return start_exercise(self.engine, plan)
+
+    def due_test_alarms(self, now: datetime) -> list[ExercisePlan]:
+        """Scheduled exercises whose time has come (taken off the schedule; start each)."""
+        due = [p for p in self._schedule.plans if p.at <= now]
+        for plan in due:
+            self._schedule.remove(plan.incident)
+        return due
+
+    def let_model_answer(self, incident: str) -> None:
+        """Let the behaviour model answer this (test) alarm, on a console without a demo."""
+        if self.sim is not None:
+            return  # the demo answers everything already
+        if self._test_sim is None:
+            self._test_sim = SimulatedResponders(self.engine, rng=np.random.default_rng(0))
+        self._test_sim.enable(incident)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from alert_engine.config import AlertConfig
-    from alert_engine.motorway import MotorwayIndex
+    from alert_engine.exclusion.motorway import MotorwayIndex
     from alert_engine.service import LocalService
 
     from .funnel import MessageFunnel
@@ -60,7 +60,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 # The map is a 2D page: Chromium's GPU compositing buys nothing visible, and its GPU
 # thread costs ~60 MB in the console process; low-end-device mode trims the renderer's
-# caches (~25 MB). Measured with `python -m console.bench`.
+# caches (~25 MB). Measured with `python -m benchmarks.console`.
 MAP_CHROMIUM_FLAGS = ("--disable-gpu", "--enable-low-end-device-mode")
 
 
@@ -173,12 +173,10 @@ def build(
     `preloaded` is what `preload()` started (else it starts here)."""
     from PySide6.QtCore import QTimer
 
-    from alert_engine.clock import SystemClock
-    from alert_engine.eventlog.store import SqliteEventStore
     from alert_engine.geo import point_rd
     from alert_engine.paths import default_event_store_path
-    from alert_engine.service import LocalService
 
+    from .backend import Settings, connect
     from .i18n import Translations
     from .main_window import MainWindow
     from .map.bridge import MapView
@@ -199,12 +197,12 @@ def build(
         except BaseException:
             map_view.deleteLater()
             raise
-        store = SqliteEventStore(args.events or default_event_store_path("live"))
+
         simulate = info.synthetic and not args.no_simulation
         # The motorway index is built once the window is up (after_start); the first exclusion
         # check waits for it should it come sooner.
         motorways = cast("MotorwayIndex", loading.motorways)
-        service = LocalService(registry, store, SystemClock(), config=config, motorways=motorways, simulate=simulate)
+        service = connect(Settings(args.events, simulate, config), registry, motorways)
         assert isinstance(translations, Translations)
         window = MainWindow(
             service,

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -39,12 +39,14 @@ from alert_engine.clock import SystemClock
 from alert_engine.config import AlertConfig
 from alert_engine.errors import EngineError
 from alert_engine.events import Event
-from alert_engine.registry.table import Registry
 from alert_engine.review.access_log import AccessLog, ReviewSession, workstation_login
 from alert_engine.review.intervals import intervals, mmss
 from alert_engine.review.replay import DEFAULT_SNAPSHOT_EVERY, ReplayService
 from alert_engine.review.report import MapImage, ReportContext, ReportOptions, render_report
 from alert_engine.review.source import AnnotationSink, ReviewSource, open_source
+
+if TYPE_CHECKING:
+    from alert_engine.registry.table import Registry
 
 from ..funnel import MessageFunnel
 from ..map.bridge import MapView

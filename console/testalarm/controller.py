@@ -8,19 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from alert_engine.errors import EngineError
-from alert_engine.service import LocalService
-from alert_engine.simulation.responders import SimulatedResponders
-from alert_engine.testalarm.plan import (
-    ExercisePlan,
-    ExerciseSchedule,
-    Municipality,
-    exercise_id,
-    municipalities,
-)
+from alert_engine.service import ExerciseService
+from alert_engine.testalarm.plan import ExercisePlan, Municipality, exercise_id
 
 from ..funnel import MessageFunnel
 
@@ -32,20 +24,18 @@ class TestAlarmController(QObject):
 
     started = Signal(str)  # incident id of a test alarm that went out
 
-    def __init__(self, service: LocalService, funnel: MessageFunnel, parent: QObject | None = None) -> None:
+    def __init__(self, service: ExerciseService, funnel: MessageFunnel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.funnel = funnel
-        self.schedule = ExerciseSchedule(service.engine)
-        self._simulate: set[str] = set()
-        self._sim: SimulatedResponders | None = None
+        self._simulate: set[str] = set()  # exercises whose answers the model gives (off the demo)
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
 
     def municipalities(self) -> list[Municipality]:
-        return municipalities(self.service.engine.registry, self.service.now())
+        return self.service.municipalities()
 
     def start(self, municipality: Municipality, at: datetime | None = None, simulate: bool = False) -> str | None:
         """Run the exercise now (at None or past), else schedule it; returns the incident id."""
@@ -53,7 +43,7 @@ class TestAlarmController(QObject):
         when = at if at is not None and at > now else now
         try:
             if when > now:
-                plan = self.schedule.add(municipality, when)
+                plan = self.service.schedule_test_alarm(municipality, when)
             else:
                 plan = ExercisePlan(municipality.name, now, municipality.lat, municipality.lon,
                                     exercise_id(municipality.name, now))
@@ -63,14 +53,15 @@ class TestAlarmController(QObject):
             return None
         if simulate:
             self._simulate.add(plan.incident)
-            self._enable_simulation()
+            if when <= now:
+                self.service.let_model_answer(plan.incident)
         if when > now:
             self.funnel.info(self.tr("Proefalarm {0} ingepland om {1}.").format(plan.incident, f"{when:%d-%m %H:%M}"))
         return plan.incident
 
     def _launch(self, plan: ExercisePlan) -> None:
         incident = plan.incident
-        events = self.service.engine.test_alarm(plan.incident, plan.lat, plan.lon, plan.municipality)
+        events = self.service.start_test_alarm(plan)
         sent = next((e for e in events if e.type == "alert_sent"), None)
         if sent is None:
             self.funnel.warning(
@@ -82,30 +73,13 @@ class TestAlarmController(QObject):
                     incident, len(sent["responders"])
                 )
             )
-        self._enable_simulation()
+        if incident in self._simulate:
+            self.service.let_model_answer(incident)
         self.started.emit(incident)
 
-    def _enable_simulation(self) -> None:
-        # A demo service simulates every alert already; otherwise answer only chosen exercises.
-        if self.service.sim is not None:
-            return
-        if self._sim is None and self._simulate:
-            self._sim = SimulatedResponders(self.service.engine, rng=np.random.default_rng(0))
-        if self._sim is not None:
-            for incident in self._simulate:
-                if incident in self.service.engine.states:
-                    self._sim.enable(incident)
-
     def tick(self) -> None:
-        now = self.service.now()
-        for plan in [p for p in self.schedule.plans if p.at <= now]:
-            self.schedule.remove(plan.incident)
+        for plan in self.service.due_test_alarms(self.service.now()):
             try:
                 self._launch(plan)
-            except EngineError as exc:
-                self.funnel.report(exc)
-        if self._sim is not None:
-            try:
-                self._sim.run_due(now)
             except EngineError as exc:
                 self.funnel.report(exc)

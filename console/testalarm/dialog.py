@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from alert_engine.clock import AMSTERDAM
-from alert_engine.service import LocalService
+from alert_engine.service import ExerciseService
 from alert_engine.testalarm.plan import Municipality
 
 from ..funnel import MessageFunnel
@@ -35,7 +35,7 @@ class TestAlarmDialog(QDialog):
 
     def __init__(
         self,
-        service: LocalService,
+        service: ExerciseService,
         funnel: MessageFunnel,
         controller: TestAlarmController | None = None,
         confirm: Confirm = ask_yes_no,
@@ -77,7 +77,7 @@ class TestAlarmDialog(QDialog):
         self.when.setEnabled(False)
         self.later_button.toggled.connect(self.when.setEnabled)
         self.simulate = QCheckBox(self.tr("Gesimuleerde antwoorden (demo)"), self)
-        if service.sim is not None:
+        if service.answers_simulated:
             self.simulate.setChecked(True)
             self.simulate.setEnabled(False)
             self.simulate.setToolTip(self.tr("Deze console draait met gesimuleerde hulpverleners: die antwoorden altijd."))

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
-from alert_engine.service import LocalService
+from alert_engine.service import ExerciseService
 
 from ..funnel import MessageFunnel
 from .controller import TestAlarmController
@@ -17,7 +17,7 @@ from .summary_dialog import TestAlarmSummaryDialog
 class TestAlarmMenu(QMenu):
     __test__ = False  # not a pytest test class, despite the name
 
-    def __init__(self, service: LocalService, funnel: MessageFunnel, parent: QWidget) -> None:
+    def __init__(self, service: ExerciseService, funnel: MessageFunnel, parent: QWidget) -> None:
         super().__init__(parent)
         self.service = service
         self.funnel = funnel
@@ -51,7 +51,7 @@ class TestAlarmMenu(QMenu):
         self.summary_action.setText(self.tr("Samenvatting proefalarm…"))
 
 
-def install_test_alarm_menu(window: QMainWindow, service: LocalService, funnel: MessageFunnel) -> TestAlarmMenu:
+def install_test_alarm_menu(window: QMainWindow, service: ExerciseService, funnel: MessageFunnel) -> TestAlarmMenu:
     """Add the menu before Help in `window`'s menu bar (a console.main_window.MainWindow)."""
     menu = TestAlarmMenu(service, funnel, window)
     bar = window.menuBar()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from alert_engine.api.commands import Close
 from alert_engine.errors import EngineError
 from alert_engine.paths import data_dir
-from alert_engine.service import LocalService
+from alert_engine.service import ExerciseService
 from alert_engine.testalarm.summary import STATE_NL, ExerciseSummary, summarise, to_csv, to_html
 
 from ..funnel import MessageFunnel
@@ -52,7 +52,7 @@ class TestAlarmSummaryDialog(QDialog):
 
     def __init__(
         self,
-        service: LocalService,
+        service: ExerciseService,
         funnel: MessageFunnel,
         incident: str | None = None,
         ask_path: AskSavePath = ask_save_path,

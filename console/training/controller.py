@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog, QWidget
 
 from alert_engine.errors import EngineError
-from alert_engine.eventlog.store import EventStore
 from alert_engine.gazetteer import Gazetteer
 from alert_engine.paths import data_dir
 from alert_engine.service import LocalService
 from alert_engine.state import ResponderState
 from alert_engine.training.debrief import Debrief, debrief_session
 from alert_engine.training.library import TrainingScenario, library, load_training_scenario
-from alert_engine.training.service import training_service
 from alert_engine.training.session import TrainingSession
 
+if TYPE_CHECKING:
+    from alert_engine.eventlog.store import EventStore
+
+from ..backend import connect_training
 from ..funnel import MessageFunnel
 from ..i18n import Translations
 from ..main_window import MainWindow
@@ -39,7 +41,7 @@ TICK_MS = 200  # how often the scenario's world gets a chance to act
 # (parent, incident, facts) -> changes or None.
 PickResponder = Callable[[QWidget, Sequence[ResponderState], str], str | None]
 AskFacts = Callable[[QWidget, str, dict[str, Any]], dict[str, Any] | None]
-StoreFactory = Callable[[TrainingScenario], EventStore]
+StoreFactory = Callable[[TrainingScenario], "EventStore"]
 
 
 def pick_responder(parent: QWidget, responders: Sequence[ResponderState], question: str) -> str | None:
@@ -120,7 +122,7 @@ class TrainingController(QObject):
         try:
             training = load_training_scenario(path)
             store = self._store_factory(training) if self._store_factory else None
-            service = training_service(training, store=store)
+            service = connect_training(training, store=store)
             session = TrainingSession(training, service)
         except EngineError as exc:
             self.funnel.report(exc)
@@ -151,7 +153,7 @@ class TrainingController(QObject):
             old.map_view.close()
             old.deleteLater()
         if old_service is not None:
-            old_service.engine.store.close()
+            old_service.close()
         self.dock.select_scenario(path)
         self.dock.set_briefing(training.briefing)
         self.dock.set_running(False)
@@ -279,4 +281,4 @@ class TrainingController(QObject):
             self.console.close()
             self.console.map_view.close()
         if self.service is not None:
-            self.service.engine.store.close()
+            self.service.close()

@@ -110,10 +110,11 @@ def test_test_alarm_on_the_live_engine_marked_test_and_preempted_by_a_live_alarm
     queue = live.window.queue_model
     assert queue.index(queue.row_of(incident), queue.COL_MODE).data() == "PROEF"
 
-    # Simulated answers (a demo): the controller plays them as the clock moves.
+    # Simulated answers (a demo): the backend plays them as the clock moves (the console's pump).
     for _ in range(4):
         live.clock.advance(15)
         live.menu.controller.tick()
+        live.service.pump()
     assert any(r.state != "alerted" for r in live.service.state(incident).responders.values())
     assert not any(r.state == "arrived" for r in live.service.state(incident).responders.values())
 
