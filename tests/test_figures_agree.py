@@ -12,7 +12,7 @@ from alert_engine.scenario.loader import load_scenario
 from alert_engine.scenario.runner import run_scenario
 from alert_engine.state import IncidentState, apply
 from alert_engine.training.library import load_training_scenario
-from alert_engine.views.figures import Counters, target_met
+from alert_engine.views.figures import Counters, accepted_at, target_met
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "scenarios").glob("*.json"))
@@ -50,3 +50,24 @@ def test_phase_tiles_and_review_agree_at_every_event(path: Path) -> None:
                                                                for r in s.responders.values())
                                                         and not any(e.type == "responder_accepted" and
                                                                     e.incident == incident for e in result.events))
+
+
+@pytest.mark.parametrize("path", EXAMPLES + TRAINING, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_accepted_means_one_thing_in_tiles_curve_review_and_report(path: Path) -> None:
+    """'Accepted' had five definitions; now the live curve, the review's counts and the
+    report's chart all read views.figures.accepted_at."""
+    from alert_engine.review.report import chart_svg
+    from console.models.counters import cumulative_curves
+
+    result = run_scenario(_scenario(path))
+    for incident, s in result.engine.states.items():
+        if s.alert_time is None:
+            continue
+        mine = [e for e in result.events if e.incident == incident]
+        n = len(accepted_at(s))
+        review = intervals(mine, incident)
+        assert review.counts.accepted == n
+        _, ay, _, _ = cumulative_curves(s, s.last_time or s.alert_time)
+        assert ay[-1] == n  # the live chart's accept curve ends at the same number
+        svg = chart_svg(s, mine, review)
+        assert "<polyline" in svg

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..events import Event
 from ..state import IncidentState, fold
+from ..views.figures import accepted_at
 
 SIX_MINUTES_S = 360.0
 
@@ -183,7 +184,7 @@ def _counts(events: Sequence[Event], s: IncidentState) -> Counts:
     n = {k: len(v) for k, v in who.items()}
     return Counts(
         alerted=len(s.responders),
-        accepted=n.get("responder_accepted", 0),
+        accepted=len(accepted_at(s)),
         declined=n.get("responder_declined", 0),
         timed_out=n.get("responder_timed_out", 0),
         arrived=n.get("responder_arrived", 0),

@@ -23,6 +23,7 @@ from ..config import AlertConfig
 from ..eventlog.jsonl import LogIntegrity
 from ..events import Event
 from ..state import IncidentState, fold
+from ..views.figures import accepted_at, arrived_at
 from .intervals import Intervals, intervals, mmss
 from .report_text import (
     CRITERIA_NL,
@@ -330,8 +331,8 @@ def chart_svg(
 ) -> str:
     """Cumulative accepts and arrivals since the call, with the milestones and the 6-minute mark."""
     t0 = state.call_time or events[0].time
-    accepts = sorted((e.time - t0).total_seconds() for e in events if e.type == "responder_accepted")
-    arrivals = sorted((e.time - t0).total_seconds() for e in events if e.type == "responder_arrived")
+    accepts = sorted((t - t0).total_seconds() for t in accepted_at(state).values())
+    arrivals = sorted((t - t0).total_seconds() for t in arrived_at(state).values())
     marks = [(m.since_call_s, m.key) for m in iv.milestones if m.since_call_s is not None]
     horizon = max([600.0, *accepts, *arrivals, *(s for s, _ in marks)])
     horizon = min(horizon, max(600.0, (events[-1].time - t0).total_seconds()))

@@ -17,6 +17,7 @@ from html import escape
 from ..errors import UnknownIncident
 from ..events import Event
 from ..state import fold
+from ..views.figures import accepted_at
 
 STATE_NL = {
     "alerted": "geen antwoord",
@@ -84,7 +85,7 @@ def summarise(events: Sequence[Event], incident: str) -> ExerciseSummary:
     s = fold(mine, incident)
     taken = {rid for e in mine if e.type == "cancellation_sent" and e["reason"] == "live_alarm" for rid in e["responders"]}
     pseudonyms = {r["id"]: r.get("pseudonym", "") for e in mine if e.type == "alert_sent" for r in e["responders"]}
-    accepted_at = {e["responder"]: e.time for e in mine if e.type in ("responder_accepted", "oversupply")}
+    yes = accepted_at(s, late=True)  # an exercise counts a late yes too: they answered
     out = ExerciseSummary(incident, str(call.get("municipality", "")), s.call_time)
     refusal = next((e for e in mine if e.type == "alert_refused"), None)
     out.refused_reason = str(refusal["reason"]) if refusal is not None else None
@@ -98,18 +99,18 @@ def summarise(events: Sequence[Event], incident: str) -> ExerciseSummary:
         )
         if answer_s is not None:
             answers.append(answer_s)
-        if r.id in accepted_at and start is not None:
-            accepts.append((accepted_at[r.id] - start).total_seconds())
+        if r.id in yes and start is not None:
+            accepts.append((yes[r.id] - start).total_seconds())
         if arrived_s is not None:
             arrivals.append(arrived_s)
     out.alerted = len(s.responders)
-    out.accepted = len(accepted_at)
+    out.accepted = len(yes)
     out.declined = sum(1 for r in s.responders.values() if r.state == "declined")
     out.answered = out.accepted + out.declined
     out.arrived = len(arrivals)
     out.taken_for_live = len(taken)
     out.no_answer = sum(
-        1 for r in s.responders.values() if r.id not in accepted_at and r.state != "declined" and r.id not in taken
+        1 for r in s.responders.values() if r.id not in yes and r.state != "declined" and r.id not in taken
     )
     out.median_answer_s = statistics.median(answers) if answers else None
     out.median_accept_s = statistics.median(accepts) if accepts else None

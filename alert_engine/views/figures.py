@@ -45,6 +45,18 @@ def aeds_coming(s: IncidentState) -> int:
     return sum(1 for a in s.aeds.values() if a.id in brought or a.state in ("fetched", "connected"))
 
 
+def accepted_at(s: IncidentState, late: bool = False) -> dict[str, datetime]:
+    """Who answered yes, and when: "accepted" in every count, curve and report. Accepted while
+    needed (whatever happened after: on scene, or stood down at closing); `late` adds those
+    who accepted after their cancellation or after the target was met (oversupply)."""
+    kept = ("accepted", "arrived", "cancelled", "oversupply") if late else ("accepted", "arrived", "cancelled")
+    return {r.id: r.answered_at for r in s.responders.values() if r.answered_at is not None and r.state in kept}
+
+
+def arrived_at(s: IncidentState) -> dict[str, datetime]:
+    return {r.id: r.arrived_at for r in s.responders.values() if r.arrived_at is not None}
+
+
 def target_met(s: IncidentState, config: AlertConfig) -> bool:
     """The engine's rule 6 test: enough accepted, with enough AED runners among them."""
     t = targets(s, config)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from alert_engine.state import IncidentState
-from alert_engine.views.figures import Counters
+from alert_engine.views.figures import Counters, accepted_at, arrived_at
 
 __all__ = ["Counters", "cumulative_curves"]
 
@@ -17,14 +17,8 @@ def cumulative_curves(s: IncidentState | None, now: datetime) -> tuple[list[floa
     if s is None or s.alert_time is None:
         return [], [], [], []
     start = s.alert_time
-    accepts = sorted(
-        (r.answered_at - start).total_seconds()
-        for r in s.responders.values()
-        if r.answered_at is not None and r.state in ("accepted", "arrived", "cancelled")
-    )
-    arrivals = sorted(
-        (r.arrived_at - start).total_seconds() for r in s.responders.values() if r.arrived_at is not None
-    )
+    accepts = sorted((t - start).total_seconds() for t in accepted_at(s).values())
+    arrivals = sorted((t - start).total_seconds() for t in arrived_at(s).values())
     end = ((s.closed_at or now) - start).total_seconds()
     ax, ay = _steps(accepts, end)
     rx, ry = _steps(arrivals, end)
