@@ -77,7 +77,11 @@ class AlertConfig:
             if value is None:
                 continue
             whole = isinstance(getattr(cls(), key), int)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
                 kind = "a whole number" if whole else "a number"
                 raise InvalidInput(f"{where}.{key}: expected {kind}, got {shown(value)}")
             if whole and value != int(value):
@@ -97,7 +101,11 @@ class AlertConfig:
         for f in fields(self):
             lo, hi = RANGES[f.name]
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
                 raise InvalidInput(f"{where}.{f.name}: expected a number, got {shown(value)}")
             if not lo <= value <= hi:
                 raise InvalidInput(f"{where}.{f.name}: {value:g} is outside {lo:g}..{hi:g}")
@@ -108,3 +116,47 @@ class AlertConfig:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class RulePreset:
+    """A year's alerting rules as HartslagNu ran them: what the engine selects (`alert`)
+    and how the alert reaches phones (`channel`: "app" push or "sms")."""
+
+    name: str
+    alert: AlertConfig
+    channel: str
+    source: str
+
+
+# HartslagNu annual report 2020 ("Aanpassing van de alarmeringsstraal"): from a fixed
+# radius everywhere to a variable one in 2020. Before: a fixed 750 m for responders and
+# 500 m for AEDs, at most 30 responders, alerted by SMS (issue 14; the report gives the
+# change, not the old figures). From 2020: the defaults above (up to 100 within ≤ 2 km, app).
+RULE_PRESETS: dict[str, RulePreset] = {
+    "2019": RulePreset(
+        "2019",
+        AlertConfig(
+            max_responders=30,
+            wanted_responders=30,
+            min_radius_m=750.0,
+            max_radius_m=750.0,
+            aed_max_distance_m=500.0,
+        ),
+        "sms",
+        "pre-2020 rules: fixed 750 m / 500 m AEDs, at most 30, SMS",
+    ),
+    "2020": RulePreset(
+        "2020",
+        AlertConfig(),
+        "app",
+        "2020 rules: variable radius up to 2 km, up to 100, app",
+    ),
+}
+
+
+def rule_preset(name: str) -> RulePreset:
+    """The named preset; an unknown name is an error that lists the known ones."""
+    if name not in RULE_PRESETS:
+        raise InvalidInput(f"unknown rules {name!r} (known: {', '.join(RULE_PRESETS)})")
+    return RULE_PRESETS[name]

@@ -20,9 +20,9 @@ from .errors import AlertRefused, IllegalTransition, UnknownIncident
 from .eventlog.store import EventStore
 from .events import Event
 from .exclusion import CallFacts, ExclusionVerdict, assess
+from .exclusion.motorway import MotorwayIndex
 from .geo import point_rd
 from .lifecycle import HOLDING, PENDING
-from .motorway import MotorwayIndex
 from .notifications import Channel, Message, alert_text, cancel_text, not_needed_text
 from .registry.table import Registry
 from .selection import select
@@ -45,17 +45,6 @@ def verdict_data(verdict: ExclusionVerdict) -> dict[str, Any]:
         "findings": [asdict(f) for f in verdict.findings],
         "motorway": asdict(verdict.motorway) if verdict.motorway else None,
     }
-
-
-def _named_responders(e: Event, s: IncidentState) -> list[str]:
-    """The responders an event can have changed (so side effects skip the other 99)."""
-    if "responder" in e.data:
-        return [str(e["responder"])]
-    if e.type == "alert_sent":
-        return [r["id"] for r in e["responders"]]
-    if e.type == "cancellation_sent":
-        return [str(r) for r in e["responders"]]
-    return list(s.responders)
 
 
 class Engine:
@@ -97,9 +86,6 @@ class Engine:
             return self.states[incident]
         except KeyError:
             raise UnknownIncident(f"unknown incident {incident}") from None
-
-    def open_incidents(self) -> list[IncidentState]:
-        return [s for s in self.states.values() if s.is_open]
 
     def _commit(self, pending: Sequence[Pending]) -> list[Event]:
         now = self.clock.now()
@@ -188,10 +174,6 @@ class Engine:
     @property
     def busy(self) -> np.ndarray:
         return self.busy_mask(test=False)
-
-    @property
-    def test_busy(self) -> np.ndarray:
-        return self.busy_mask(test=True)
 
     def _deliver(self, events: Sequence[Event]) -> None:
         if self.channel is None:

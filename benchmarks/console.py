@@ -1,4 +1,4 @@
-"""Console benchmark: `python -m console.bench` (offscreen unless --show).
+"""Console benchmark: `python -m benchmarks.console` (offscreen unless --show).
 
 The ISSUE's scenario and targets, judged exactly:
 
@@ -534,10 +534,10 @@ def child(args: argparse.Namespace) -> int:
         tracemalloc.start()
     if not args.show:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from .app import prepare_environment
+    from console.app import prepare_environment
 
     prepare_environment()
-    from .startup import preload
+    from console.startup import preload
 
     _mark(m, "preload")
     loading = preload(args.registry)
@@ -563,11 +563,10 @@ async def start_console(
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from alert_engine.config import AlertConfig
-
-    from .app import build, parse_args
-    from .funnel import MessageFunnel
-    from .i18n import Translations
-    from .map.page import default_cache_dir as map_cache_dir
+    from console.app import build, parse_args
+    from console.funnel import MessageFunnel
+    from console.i18n import Translations
+    from console.map.page import default_cache_dir as map_cache_dir
 
     work = Path(tempfile.mkdtemp(prefix="zesminuten-bench-"))
     translations = Translations(app)
@@ -796,7 +795,7 @@ async def memory_scenario(window: Any, service: Any, args: argparse.Namespace, m
           f"settle {args.settle:g} s before each sample")
     print(f"  review of the selected incident ({span:.0f} s of events): open -> map ready {open_ms:.0f} ms; "
           f"{len(seek_ms)} random seeks, wall clock p99 {percentile(seek_ms, 99):.1f} ms (a few seconds of "
-          "events: the seek target is judged on a 60-minute incident by python -m console.review.bench)")  # fmt: skip
+          "events: the seek target is judged on a 60-minute incident by python -m benchmarks.review)")  # fmt: skip
     print("  memory, MB (RSS / PSS / private) of the console and all its QtWebEngine processes:")
     for sn in snapshots:
         print(f"    {sn.name}: total RSS {sn.rss_mb:.0f}, PSS {sn.pss_mb:.0f}; live map page: JS heap "
@@ -883,7 +882,7 @@ def prepare(args: argparse.Namespace) -> Path:
         path: Path = args.registry
     elif args.memory:
         # A new user's first start: the synthetic demo set of the The Hague region.
-        from .registry_setup import DEMO_REGION, DEMO_SEED, seed_demo
+        from console.registry_setup import DEMO_REGION, DEMO_SEED, seed_demo
 
         path = home / f"demo-{DEMO_REGION}-seed{DEMO_SEED}.sqlite"
         if not path.exists():
@@ -892,7 +891,7 @@ def prepare(args: argparse.Namespace) -> Path:
     else:
         path = home / f"national-seed{args.seed}.sqlite"
         if not path.exists():
-            from .registry_setup import seed_demo
+            from console.registry_setup import seed_demo
 
             print(
                 f"preparing (once): the national synthetic registry -> {path} …",
@@ -904,7 +903,7 @@ def prepare(args: argparse.Namespace) -> Path:
                 leftover.unlink()
             seed_demo(partial, region="nl", seed=args.seed)
             partial.rename(path)
-    from .map.page import build_page
+    from console.map.page import build_page
 
     build_page()  # in $ZESMINUTEN_HOME/cache/map, as after a console's first start
     return path
@@ -912,7 +911,7 @@ def prepare(args: argparse.Namespace) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m console.bench", description=__doc__.splitlines()[0]
+        prog="python -m benchmarks.console", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--registry", type=Path, help="a RegistryStore file instead of the cached national set"
@@ -962,7 +961,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.child:
         return child(args)
     args.registry = prepare(args)
-    command = [sys.executable, "-m", "console.bench", "--child", "--registry", str(args.registry),
+    command = [sys.executable, "-m", "benchmarks.console", "--child", "--registry", str(args.registry),
                "--seed", str(args.seed), "--seconds", str(args.seconds), "--rate", str(args.rate),
                "--stacks", str(args.stacks), "--tracemalloc", str(args.tracemalloc),
                *(["--cprofile", str(args.cprofile)] if args.cprofile else []),

@@ -1,4 +1,4 @@
-"""`python -m console.review.bench`: how fast the review opens and follows the scrubber.
+"""`python -m benchmarks.review`: how fast the review opens and follows the scrubber.
 
 Builds a 60-minute incident on the real engine with a SimClock: 100 alerted responders
 who accept, decline, time out, accept late (oversupply) and arrive; two ambulances; AED
@@ -203,12 +203,12 @@ def fold_only(events: list[Event], incident: str, snapshot_every: int | None, se
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m console.review.bench")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.review")
     parser.add_argument("--seeks", type=int, default=200)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ..app import prepare_environment
+    from console.app import prepare_environment
 
     # The live console's Chromium and Qt settings (software map, no zygotes, ...), so a
     # review window costs and behaves the same whether opened here or from the console.
@@ -229,8 +229,7 @@ async def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from alert_engine.review.access_log import AccessLog
-
-    from .window import ReviewWindow, open_review
+    from console.review.window import ReviewWindow, open_review
 
     built_at = time.perf_counter()
     one = build(1, notes_every=4.2)

@@ -34,8 +34,6 @@ MODE_BACKGROUND = {"live": "#ffffff", "training": "#d6ecff", "test": "#f2dcff"}
 MET = "#1a7f37"  # a target reached
 NOT_MET = "#b42318"  # a target not (yet) reached
 NEUTRAL = "#202020"
-# A finished incident's counts against a target: an outcome to read, not a failure to fix.
-OUTCOME = "#37474f"
 NOTICE = {  # notice bar: background, border
     "error": ("#fde2e1", "#b42318"),
     "warning": ("#fff1c2", "#b7791f"),

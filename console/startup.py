@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from alert_engine.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from alert_engine.exclusion.motorway import MotorwayIndex
     from alert_engine.gazetteer import Gazetteer
-    from alert_engine.motorway import MotorwayIndex
     from alert_engine.registry.table import Registry
 
     from .regions import Region
@@ -55,7 +55,7 @@ class LazyMotorways:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        from alert_engine.motorway import default_index
+        from alert_engine.exclusion.motorway import default_index
 
         with self._lock:
             if self._future is None:

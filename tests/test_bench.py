@@ -4,17 +4,18 @@ what `select` chooses, or its timings compare different work. No timing is asser
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, datetime, timedelta
 
 import numpy as np
 
 from alert_engine import cli
-from alert_engine.bench_brute import brute_select, fingerprint
 from alert_engine.clock import AMSTERDAM
 from alert_engine.config import AlertConfig
 from alert_engine.geo import point_rd, to_wgs
 from alert_engine.registry import Address, Aed, AedStatus, GpsFix, Registry, Responder
 from alert_engine.selection import select
+from benchmarks.selection.brute import brute_select, fingerprint
 
 
 def test_bench_command_brute_force_agrees_with_select(tmp_path):
@@ -31,6 +32,16 @@ def test_bench_command_brute_force_agrees_with_select(tmp_path):
     assert data["selected_mean"] > 5  # the agreement is about real selections, not empty ones
     assert data["postgis_note"] == "skipped (--no-postgis)"
     assert data["responders"] > 1000
+
+
+def test_bench_without_the_benchmarks_package_says_so_in_one_line(monkeypatch, capsys):
+    """An installed wheel has no benchmarks/: `bench` names what is missing, no traceback."""
+    for name in ("benchmarks", "benchmarks.selection", cli.BENCH_MODULE):
+        monkeypatch.setitem(sys.modules, name, None)
+    assert cli.main(["bench", "--points", "5", "--no-postgis"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "benchmarks are not installed" in err
 
 
 def test_brute_force_agrees_on_gps_busy_and_closed_aeds():

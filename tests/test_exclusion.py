@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from alert_engine.config import AlertConfig
 from alert_engine.errors import InvalidInput
 from alert_engine.exclusion import CRITERIA, CallFacts, ExclusionVerdict, assess
+from alert_engine.exclusion.motorway import MotorwayIndex, default_index
+from alert_engine.exclusion.motorway_map import RoadWay
+from alert_engine.exclusion.road_notation import A_ROADS, Strength, find_road
 from alert_engine.geo import to_wgs
-from alert_engine.motorway import MotorwayIndex, default_index
-from alert_engine.motorway_map import RoadWay
-from alert_engine.road_notation import A_ROADS, Strength, find_road
 
 CONFIG = AlertConfig()
 

@@ -124,7 +124,10 @@ def test_scripted_answers_and_the_behaviour_model_answer_the_trainees_alert() ->
     # Every scripted accept came in (as oversupply once the model's people had met the target).
     assert all(state.responders[r].state in ("accepted", "arrived", "oversupply") for r in scripted)
     assert state.responders["R1"].state == "arrived"  # a scripted `arrive`
-    assert any(r.state in ("accepted", "arrived") for rid, r in state.responders.items() if rid not in scripted)
+    # The model plays the others: with the calibrated model (a third dormant, acceptance
+    # falling with distance) the 8 unscripted ones of this small world decline rather than
+    # come, so "answered" is what shows the model at work, not "accepted".
+    assert any(r.answered_at is not None for rid, r in state.responders.items() if rid not in scripted)
     # The scripted responders are not also played by the behaviour model (no double answers).
     answers = [e["responder"] for e in s.service.events(inc) if e.type in ("responder_accepted", "oversupply")]
     assert len(answers) == len(set(answers))

@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
+from ..exclusion.road_notation import Strength, find_road
 from ..gazetteer import Gazetteer, Place, normalise, parse_coordinates
-from ..road_notation import Strength, find_road
 from .book import AddressBook, AddressPoint, Area
 from .keys import place_key, street_key
 

@@ -42,8 +42,9 @@ from ..errors import EngineError, InvalidInput
 from ..events import Event
 from ..files import write_atomically
 from ..state import fold_all
+from .chain import GENESIS, ChainedRecord, chain_hash, walk
 from .keys import load_chain_key
-from .store import GENESIS, EventStore, IntegrityReport, SqliteEventStore, chain_hash
+from .store import EventStore, IntegrityReport, SqliteEventStore
 
 END_FORMAT = 2
 
@@ -81,18 +82,6 @@ class Finding:
     incident: str | None = None
     seq: int | None = None
     line: int | None = None
-
-
-@dataclass(frozen=True)
-class ChainedRecord:
-    """One event as exported or stored: its canonical body and (optional) chain values."""
-
-    line: int  # 1-based line in the file, or position in the store
-    seq: int
-    incident: str
-    body: str
-    prev: str | None = None
-    hash: str | None = None
 
 
 @dataclass
@@ -411,7 +400,7 @@ def read_jsonl(path: Path | str, expect_head: str | None = None) -> JsonlLog:
     ends: list[tuple[int, dict[str, Any]]] = []
     running = GENESIS  # the export chain over the lines before the end record
     running_at_end = GENESIS
-    with_chain = without_chain = 0
+    with_chain = 0
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -463,8 +452,6 @@ def read_jsonl(path: Path | str, expect_head: str | None = None) -> JsonlLog:
         prev, digest = _chain_of(raw.get("chain"))
         if "chain" in raw:
             with_chain += 1
-        else:
-            without_chain += 1
         records.append(ChainedRecord(n, event.seq, event.incident, canonical_body(raw), prev, digest))
         events.append(event)
     end = ends[-1][1] if ends else None
@@ -706,9 +693,9 @@ def _chain(
 ) -> list[Finding]:
     out: list[Finding] = []
     present = {r.hash for r in recs if r.hash}
-    previous: ChainedRecord | None = None
-    for r in recs:
-        if r.prev is None or r.hash is None:
+    for step in walk(recs, key, check_content=not skip_hash):
+        r = step.record
+        if not step.chained:
             out.append(
                 Finding(
                     "chain_missing",
@@ -717,9 +704,8 @@ def _chain(
                     incident, r.seq, r.line,
                 )
             )
-            previous = r
             continue
-        if not skip_hash and chain_hash(r.prev, r.body, key) != r.hash:
+        if step.altered:
             out.append(
                 Finding(
                     "modified",
@@ -728,11 +714,10 @@ def _chain(
                     incident, r.seq, r.line,
                 )
             )
-        expected = GENESIS if previous is None else previous.hash
-        if expected is not None and r.prev != expected:
-            out.extend(_broken_link(incident, r, previous, r.prev in present or r.prev == GENESIS, reordered))
-            reordered = reordered or r.prev in present or r.prev == GENESIS
-        previous = r
+        if not step.linked:
+            elsewhere = r.prev in present or r.prev == GENESIS
+            out.extend(_broken_link(incident, r, step.previous, elsewhere, reordered))
+            reordered = reordered or elsewhere
     return out
 
 
@@ -831,13 +816,6 @@ def check_fold(events: Sequence[Event]) -> list[Finding]:
     except (KeyError, TypeError, ValueError) as exc:
         return [Finding("inconsistent", f"De geschiedenis is tegenstrijdig ({exc!r}).", f"the history is inconsistent ({exc!r})")]
     return []
-
-
-def verify_records(records: Sequence[ChainedRecord], events: Sequence[Event], file_like: bool) -> LogIntegrity:
-    """The check of already-parsed records on their own (no end record, no store head)."""
-    chained = any(r.hash for r in records)
-    findings = [*check_records(records, chained), *check_fold(events), *check_closed(events, chained, file_like)]
-    return LogIntegrity.of(len(events), chained, findings)
 
 
 def store_integrity(report: IntegrityReport, events: Sequence[Event], incident: str | None = None) -> LogIntegrity:

@@ -17,8 +17,6 @@ instead of a half-working store; readers (verify, review, export) need no lock.
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import hmac
 import json
 import os
 import socket
@@ -33,9 +31,9 @@ from typing import Any, Literal, Protocol
 
 from ..errors import EngineError, StoreCorrupted
 from ..events import Event, format_time
+from .chain import GENESIS, ChainedRecord, ChainWalk, chain_hash
 from .keys import key_check, load_chain_key
 
-GENESIS = "0" * 64
 SCHEMA_VERSION = "2"
 
 
@@ -49,13 +47,6 @@ class StoreConflict(EngineError):
 
 class StoreKeyError(EngineError):
     """The store is signed and the configured key is missing or not its key."""
-
-
-def chain_hash(previous: str, body: str, key: bytes | None = None) -> str:
-    data = (previous + "\n" + body).encode("utf-8")
-    if key:
-        return hmac.new(key, data, hashlib.sha256).hexdigest()
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -355,7 +346,7 @@ class SqliteEventStore:
             return IntegrityReport(False, count, ["not verifiable: the configured key is not this store's key"])
         wanted = {int(s): str(h) for s, h in expected_heads}
         seen_at: dict[int, str] = {}
-        heads: dict[str, str] = {}
+        chain = ChainWalk(key)
         expected_seq = 1
         g = GENESIS
         cols = "seq, incident, type, time, body, prev, hash" + (", ghash" if self._has_ghash else ", NULL")
@@ -366,11 +357,11 @@ class SqliteEventStore:
             if seq != expected_seq:
                 problems.append(f"sequence gap: expected {expected_seq}, found {seq} (events removed)")
             expected_seq = seq + 1
-            if prev != heads.get(incident, GENESIS):
+            step = chain.step(ChainedRecord(seq, seq, incident, body, prev, digest))
+            if not step.linked:
                 problems.append(f"incident {incident}: event {seq} does not follow the previous one")
-            if chain_hash(prev, body, key) != digest:
+            if step.altered:
                 problems.append(f"incident {incident}: event {seq} was altered after it was written")
-            heads[incident] = digest
             g = chain_hash(g, digest, key)
             if ghash is not None and ghash != g and seq > migrated:
                 problems.append(f"event {seq}: the store-wide chain is broken (rows replaced or reordered)")

@@ -11,11 +11,11 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from .config import AlertConfig
-from .errors import InvalidInput
+from ..config import AlertConfig
+from ..errors import InvalidInput
+from ..reason_text import years_en, years_nl
 from .motorway import MotorwayHit, MotorwayIndex, default_index
 from .motorway_criterion import judge_motorway
-from .reason_text import years_en, years_nl
 
 Criterion = Literal["infant", "suicide", "trauma", "motorway", "violence"]
 CRITERIA: tuple[Criterion, ...] = ("infant", "suicide", "trauma", "motorway", "violence")

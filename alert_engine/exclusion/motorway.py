@@ -18,9 +18,9 @@ from typing import Literal
 import numpy as np
 import shapely
 
-from .assets import resource_path
-from .errors import InvalidInput
-from .geo import point_rd, to_wgs
+from ..assets import resource_path
+from ..errors import InvalidInput
+from ..geo import point_rd, to_wgs
 from .motorway_map import RoadWay, read_junctions, read_region, read_ways
 
 # A Dutch motorway lane is 3.5 m wide; the base buffer covers a carriageway of up to four

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .config import AlertConfig
+from ..config import AlertConfig
+from ..reason_text import metres
 from .motorway import MotorwayHit, MotorwayIndex
-from .reason_text import metres
 from .road_notation import RoadMention, Strength, find_road
 
 _MOTORWAY_KIND = re.compile(r"motorway|snelweg|autoweg|motorroad|rijksweg|highway|freeway", re.I)

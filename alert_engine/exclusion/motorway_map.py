@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from .geo import to_rd
+from ..geo import to_rd
 
 LINK = frozenset({"motorway_link", "trunk_link"})
 # Roads a person may walk or cycle along: a crossing or joining one of these makes a

@@ -52,10 +52,6 @@ class Responder:
     last_refresher: date | None = None
     synthetic: bool = False
 
-    @property
-    def display_name(self) -> str:
-        return self.pseudonym or self.id
-
 
 @dataclass(frozen=True, slots=True)
 class Aed:

@@ -209,10 +209,6 @@ class RegistryStore:
             if cur.rowcount == 0:
                 raise InvalidInput(f"unknown AED {aed_id!r}")
 
-    def set_metadata(self, values: Mapping[str, str]) -> None:
-        with self._transaction():
-            self._put_metadata(values)
-
     def _put_metadata(self, values: Mapping[str, str]) -> None:
         self._db.executemany(
             "INSERT INTO metadata (key, value) VALUES (?, ?) "

@@ -339,9 +339,6 @@ class Registry:
     def set_aed_status(self, aed_id: str, status: AedStatus) -> None:
         self.a_status[self.a_index[aed_id]] = AED_STATUS_CODES[status]
 
-    def aed_open_now(self, t: datetime) -> np.ndarray:
-        return self.patterns.open_at(self.a_hours, t)
-
     def nbytes(self) -> int:
         """Rough size of the arrays and trees (for the benchmark's memory figure)."""
         columns = (np.ndarray, StrColumn, Categorical, IdIndex)

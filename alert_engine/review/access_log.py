@@ -32,8 +32,8 @@ from typing import Any
 
 from ..clock import Clock, SystemClock
 from ..errors import InvalidInput
+from ..eventlog.chain import GENESIS, chain_hash
 from ..eventlog.keys import key_check, load_chain_key
-from ..eventlog.store import GENESIS, chain_hash
 from ..files import write_atomically
 from ..paths import data_dir
 
@@ -357,12 +357,6 @@ class AccessLog:
         last_id, last_head = self._last()
         return AccessLogCheck(ok=not nl, entries=len(rows), problems_nl=nl, problems_en=en, head_id=last_id,
                               head=last_head, remarks_nl=remarks_nl, remarks_en=remarks_en)
-
-
-def list_entries(path: Path | str | None = None, incident: str | None = None) -> list[AccessEntry]:
-    """The entries of an access log (default location), oldest first."""
-    with AccessLog(path) as log:
-        return log.entries(incident)
 
 
 def _entry(row: tuple[Any, ...]) -> AccessEntry:

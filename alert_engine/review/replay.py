@@ -6,7 +6,7 @@ they show an incident as it was at the scrubber's time, computed by the engine's
 folds each incident once up front, keeping every 32nd state as a snapshot (states are
 immutable, so a snapshot is a reference), then keeps a cursor: a seek folds forward from
 the cursor or from the nearest snapshot below the target, so at most 32 events. Measured
-in `python -m console.review.bench` against re-folding from the start and a snapshot per event.
+in `python -m benchmarks.review` against re-folding from the start and a snapshot per event.
 Every command raises `ReadOnlyReview`: a review never changes what happened.
 """
 
@@ -102,14 +102,6 @@ class ReplayService:
         """The distinct times at which something happened, in order."""
         return sorted({e.time for e in self.all_events(incident)})
 
-    def next_moment(self, incident: str | None = None) -> datetime | None:
-        later = [m for m in self.moments(incident) if m > self._t]
-        return later[0] if later else None
-
-    def previous_moment(self, incident: str | None = None) -> datetime | None:
-        earlier = [m for m in self.moments(incident) if m < self._t]
-        return earlier[-1] if earlier else None
-
     def seek(self, t: datetime) -> list[Event]:
         """Move the scrubber. Listeners get the events passed going forward, or an empty
         batch after a backward seek, which means "the state went back: refresh"."""
@@ -127,10 +119,6 @@ class ReplayService:
     # -- IncidentService queries ---------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
 
     def now(self) -> datetime:
         return self._t

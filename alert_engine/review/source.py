@@ -20,8 +20,8 @@ from ..api.commands import Annotate
 from ..clock import Clock, SystemClock
 from ..engine import Engine
 from ..errors import EngineError, InvalidInput
+from ..eventlog.chain import ChainedRecord
 from ..eventlog.jsonl import (
-    ChainedRecord,
     LogIntegrity,
     read_jsonl,
     records_from_store,

@@ -16,7 +16,7 @@ from ..engine import Engine
 from ..errors import EngineError
 from ..eventlog.store import EventStore, MemoryEventStore
 from ..events import Event
-from ..motorway import MotorwayIndex, default_index
+from ..exclusion.motorway import MotorwayIndex, default_index
 from ..notifications import RecordingChannel
 from ..registry.table import Registry
 from ..simulation.behaviour import BehaviourParams

@@ -36,6 +36,8 @@ class AlarmOutcome:
     index: int
     hour: int  # local hour of the call
     alerted: bool
+    arrest: bool = True  # False: not an arrest after all
+    called_off: bool = False  # the dispatcher cancelled the alarm before the close
     refusal: str = ""
     radius_m: float = NAN
     eligible_in_reach: int = 0
@@ -46,6 +48,8 @@ class AlarmOutcome:
     oversupply: int = 0  # accepted after the target was met or after their cancellation
     declined: int = 0
     cancelled_unanswered: int = 0  # told "not needed" before they had answered
+    full_window_alerts: int = 0  # alerts answered or left their whole answer window
+    silent: int = 0  # ... of which never answered (neither accept nor decline)
     arrived: int = 0
     call_to_alert_s: float = NAN
     first_accept_s: float = NAN
@@ -77,15 +81,19 @@ def run_alarm(
     rng: np.random.Generator,
     config: AlertConfig | None = None,
     free: np.ndarray | None = None,
+    channel: str = "app",
 ) -> tuple[Engine, AlarmOutcome]:
-    """Play one alarm to its close. `free` masks out responders busy on another alarm."""
+    """Play one alarm to its close. `free` masks out responders busy on another alarm;
+    `channel` is how the alert reaches phones (the rules' "app" or "sms")."""
     t0 = alarm.call_time
     clock = SimClock(t0)
     # No motorway index: a year's alarms are the ones that were alerted (exclusions are
     # not part of these figures), so the call facts exclude nothing.
     engine = Engine(registry, MemoryEventStore(), clock, config)
-    sim = SimulatedResponders(engine, behaviour, rng)
+    sim = SimulatedResponders(engine, behaviour, rng, channel=channel)
     inc = alarm.incident
+    if not alarm.arrest:
+        sim.not_arrest.add(inc)
     engine.call(inc, CallFacts(lat=alarm.lat, lon=alarm.lon, location_kind="home"))
     sim.enable(inc)
     # Everyone is alerted at the same instant, so one tick at alert + timeout lapses
@@ -98,6 +106,8 @@ def run_alarm(
         (float(alarm.ambulance_s), 3, "ambulance"),
         (float(alarm.close_s), 4, "close"),
     ]
+    if not math.isnan(alarm.called_off_s):
+        script.append((alarm.called_off_s, 3, "call_off"))
     script.sort()  # at equal times: timeouts lapse first, then dispatch, alert, ambulance, close
     for at, _, what in script:
         head = t0 + timedelta(seconds=at)
@@ -122,6 +132,9 @@ def _do(engine: Engine, inc: str, what: str, free: np.ndarray | None) -> None:
         engine.tick()
     elif what == "ambulance":
         engine.ambulance_arrived(inc)
+    elif what == "call_off":
+        if engine.state(inc).alarm_open:
+            engine.cancel_alarm(inc)
     else:
         engine.close(inc)
 
@@ -145,7 +158,10 @@ def outcome(
 ) -> AlarmOutcome:
     """Read an alarm's figures from its folded state (`eligible_in_reach` is the alert's)."""
     local = alarm.call_time.astimezone(AMSTERDAM)
-    out = AlarmOutcome(index=alarm.index, hour=local.hour, alerted=s.alert_time is not None)
+    out = AlarmOutcome(
+        index=alarm.index, hour=local.hour, alerted=s.alert_time is not None,
+        arrest=alarm.arrest, called_off=s.alarm_cancelled_at is not None,
+    )  # fmt: skip
     out.refusal = s.refusals[-1][1] if s.refusals and s.alert_time is None else ""
     amb = s.ambulance_arrived_at
     out.ambulance_after_call_s = _after(amb, s.call_time)
@@ -175,6 +191,13 @@ def outcome(
     out.cancelled_unanswered = sum(
         1 for r in rs if r.answered_at is None and r.cancelled_at is not None
     )
+    window = [
+        r for r in rs
+        if r.answered_at is not None or r.cancelled_at is None
+        or _after(r.cancelled_at, a0) >= timeout_s
+    ]  # fmt: skip
+    out.full_window_alerts = len(window)
+    out.silent = sum(1 for r in window if r.answered_at is None and r.state != "declined")
     out.first_accept_s = min((_after(r.answered_at, a0) for r in accepted), default=NAN)
     arrived = [r for r in rs if r.arrived_at is not None]
     out.arrived = len(arrived)

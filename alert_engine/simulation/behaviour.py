@@ -24,13 +24,15 @@ class BehaviourParams:
     # HartslagNu 2020; Scquizzato 2020 (median 29 % of alerts accepted over 12 systems,
     # 35 % in Denmark) is the order of magnitude, not the target.
     p_accept: float = 0.30
-    # Fitted: acceptance falls as exp(-distance / accept_distance_m).
-    accept_distance_m: float = 1500.0
+    # Fitted: acceptance falls as exp(-trip / accept_distance_m), the trip being straight
+    # to the victim or, for a runner, via the AED (the issue's "acceptance falls with
+    # distance"; no published curve, so the scale is fitted).
+    accept_distance_m: float = 600.0
     # Fitted: per-alarm overdispersion. Every alarm draws one factor F ~ Gamma(shape,
     # 1/shape) (mean 1) that multiplies every responder's acceptance: alarms differ as a
     # whole (the hour, the street, the weather, the alert reaching phones), so answers are
-    # not independent coins. 0 turns it off (F = 1).
-    alarm_shape: float = 0.0
+    # not independent coins. 0 turns it off (F = 1). Fitted: 1 (an exponential factor).
+    alarm_shape: float = 1.0
     # HartslagNu: of 100 alerted, 34 never act (no answer at all). A responder is dormant
     # or not for the whole year (drawn once from their id), not per alert.
     p_dormant: float = 0.34
@@ -38,8 +40,9 @@ class BehaviourParams:
     # read as acceptance relative to the day: evening 1.30, night 0.49.
     evening_factor: float = 4.8 / 3.7
     night_factor: float = 1.8 / 3.7
-    # Assumption: of those who do not accept, half press "decline" and half let it lapse.
-    p_decline_of_rest: float = 0.5
+    # HartslagNu's "34 of 100 never act" is the dormant share above; the active ones who do
+    # not accept all press "decline" (they act). Was 0.5 (an assumption) before.
+    p_decline_of_rest: float = 1.0
     # Assumption: median ~60 s from alert to answer (phone in pocket), long right tail.
     answer_delay_median_s: float = 60.0
     answer_delay_sigma: float = 0.7
@@ -94,10 +97,18 @@ def alarm_factor(params: BehaviourParams, rng: np.random.Generator) -> float:
     return float(rng.gamma(k, 1.0 / k)) if k > 0 else 1.0
 
 
-def acceptance(params: BehaviourParams, distance_m: np.ndarray, hour: int, factor: float) -> np.ndarray:
+def acceptance(
+    params: BehaviourParams, distance_m: np.ndarray, hour: int, factor: float
+) -> np.ndarray:
     """Probability that an active responder at `distance_m` accepts."""
     band = time_band(hour)
-    tod = params.night_factor if band == "night" else params.evening_factor if band == "evening" else 1.0
+    tod = (
+        params.night_factor
+        if band == "night"
+        else params.evening_factor
+        if band == "evening"
+        else 1.0
+    )
     p = params.p_accept * tod * factor * np.exp(-distance_m / params.accept_distance_m)
     return np.minimum(p, 1.0)
 
@@ -127,6 +138,107 @@ def speed_for_density(params: BehaviourParams, per_km2: float) -> float:
     return params.speed_sparse_mps + w * (params.speed_dense_mps - params.speed_sparse_mps)
 
 
+@dataclass(frozen=True, slots=True)
+class Intention:
+    """What one alerted responder will do, in seconds after their alert reached them."""
+
+    responder: str
+    answer: str | None  # accept / decline / None (never answers)
+    answer_s: float
+    arrive_s: float | None = None  # None: does not come (declines, no answer, no-show)
+    aed: str | None = None  # the AED they are asked to fetch
+    cabinet_s: float | None = None  # when they have it in hand
+
+
+def intentions(
+    alert: dict,
+    rng: np.random.Generator,
+    params: BehaviourParams,
+    skip: frozenset[str] = frozenset(),
+    *,
+    at: datetime | None = None,
+    channel: str = "app",
+) -> list[Intention]:
+    """Every alerted responder's intention for one `alert_sent` event's data, as if each
+    were left alone (who takes an AED first is `plan_from`'s business)."""
+    radius_km = max(float(alert["radius_m"]), 100.0) / 1000.0
+    density = float(alert.get("eligible_in_reach", len(alert["responders"]))) / (
+        math.pi * radius_km**2
+    )
+    median_speed = speed_for_density(params, density)
+    hour = at.astimezone(AMSTERDAM).hour if at is not None else 12
+    departure = params.departure_night_s if time_band(hour) == "night" else params.departure_s
+    answer_extra = params.sms_extra_delay_s if channel == "sms" else 0.0
+    aeds = {a["id"]: a for a in alert["aeds"]}
+    people = alert["responders"]
+    n = len(people)
+    # One draw per responder and quantity, in bulk (a national year plans ~800,000).
+    factor = alarm_factor(params, rng)
+    u = rng.random(n)
+    delays = answer_extra + params.answer_delay_median_s * np.exp(
+        params.answer_delay_sigma * rng.standard_normal(n)
+    )
+    speeds = median_speed * np.exp(params.speed_sigma * rng.standard_normal(n))
+    no_show = rng.random(n) < params.p_no_show
+    declines = rng.random(n) < params.p_decline_of_rest
+    # The trip a responder weighs: straight there, or via the AED they are asked to fetch.
+    distance = np.asarray([_trip_m(r, aeds) for r in people])
+    accepts = (u < acceptance(params, distance, hour, factor)).tolist()
+    out: list[Intention] = []
+    for i, r in enumerate(people):
+        if r["id"] in skip or is_dormant(params, r["id"]):
+            continue
+        delay = float(delays[i])
+        if not accepts[i]:
+            if declines[i]:
+                out.append(Intention(r["id"], "decline", delay))
+            continue
+        if no_show[i]:
+            out.append(Intention(r["id"], "accept", delay))
+            continue
+        speed = float(speeds[i])
+        leave = delay + departure
+        aed = aeds.get(r.get("aed")) if r.get("role") == "aed" else None
+        if aed is None:
+            direct = float(r["distance_m"]) * params.route_factor
+            out.append(Intention(r["id"], "accept", delay, leave + direct / speed))
+            continue
+        to_aed = _straight(r, aed) * params.route_factor
+        at_cabinet = leave + to_aed / speed + params.cabinet_s
+        arrive = at_cabinet + float(aed["distance_m"]) * params.route_factor / speed
+        out.append(Intention(r["id"], "accept", delay, arrive, aed["id"], at_cabinet))
+    return out
+
+
+def plan_from(
+    shifted: list[tuple[float, Intention]], params: BehaviourParams, arrest: bool = True
+) -> Plan:
+    """The actions of intentions that start at the given offsets (0 for a single alert;
+    a wave's start in phased alerting). The first runner at a cabinet takes the AED."""
+    plan = Plan()
+    fetched_at: dict[str, float] = {}
+    fetched_by: dict[str, float] = {}
+    for t0, it in shifted:
+        if it.answer is not None:
+            plan.actions.append(PlannedAction(t0 + it.answer_s, "respond", it.responder, it.answer))
+        if it.arrive_s is None:
+            continue
+        plan.actions.append(PlannedAction(t0 + it.arrive_s, "arrive", it.responder))
+        if it.aed is not None and it.cabinet_s is not None:
+            at_cabinet = t0 + it.cabinet_s
+            if it.aed not in fetched_at or at_cabinet < fetched_at[it.aed]:
+                # Whoever reaches the cabinet first takes the AED; later runners find it empty.
+                fetched_at[it.aed] = at_cabinet
+                fetched_by[it.aed] = t0 + it.arrive_s
+    for aed_id, t in fetched_at.items():
+        plan.actions.append(PlannedAction(t, "aed_fetched", aed=aed_id))
+    if arrest:  # no arrest after all: nobody puts pads on
+        for aed_id, t in fetched_by.items():
+            plan.actions.append(PlannedAction(t + params.connect_s, "aed_connected", aed=aed_id))
+    plan.actions.sort(key=lambda a: a.at_s)
+    return plan
+
+
 def plan_responses(
     alert: dict,
     rng: np.random.Generator,
@@ -142,65 +254,15 @@ def plan_responses(
     `at` is the alert's time (its local hour sets the time-of-day band; none: by day),
     `channel` how it reached phones ("app" or "sms"), and `arrest` whether the patient
     is in arrest after all (if not, responders come but no AED is connected)."""
-    radius_km = max(float(alert["radius_m"]), 100.0) / 1000.0
-    density = float(alert.get("eligible_in_reach", len(alert["responders"]))) / (math.pi * radius_km**2)
-    median_speed = speed_for_density(params, density)
-    hour = at.astimezone(AMSTERDAM).hour if at is not None else 12
-    departure = params.departure_night_s if time_band(hour) == "night" else params.departure_s
-    answer_extra = params.sms_extra_delay_s if channel == "sms" else 0.0
-    aeds = {a["id"]: a for a in alert["aeds"]}
-    plan = Plan()
-    fetched_at: dict[str, float] = {}
-    fetched_by: dict[str, tuple[str, float]] = {}
-    arrivals: list[tuple[float, str, str | None]] = []
-    people = alert["responders"]
-    n = len(people)
-    # One draw per responder and quantity, in bulk (a national year plans ~800,000).
-    factor = alarm_factor(params, rng)
-    u = rng.random(n)
-    delays = answer_extra + params.answer_delay_median_s * np.exp(
-        params.answer_delay_sigma * rng.standard_normal(n)
-    )
-    speeds = median_speed * np.exp(params.speed_sigma * rng.standard_normal(n))
-    no_show = rng.random(n) < params.p_no_show
-    declines = rng.random(n) < params.p_decline_of_rest
-    distance = np.asarray([float(r["distance_m"]) for r in people])
-    accepts = (u < acceptance(params, distance, hour, factor)).tolist()
-    for i, r in enumerate(people):
-        if r["id"] in skip or is_dormant(params, r["id"]):
-            continue
-        delay = float(delays[i])
-        if not accepts[i]:
-            if declines[i]:
-                plan.actions.append(PlannedAction(delay, "respond", r["id"], "decline"))
-            continue
-        plan.actions.append(PlannedAction(delay, "respond", r["id"], "accept"))
-        if no_show[i]:
-            continue
-        speed = float(speeds[i])
-        leave = delay + departure
-        direct = float(r["distance_m"]) * params.route_factor
-        aed = aeds.get(r.get("aed")) if r.get("role") == "aed" else None
-        if aed is None:
-            arrivals.append((leave + direct / speed, r["id"], None))
-            continue
-        to_aed = _straight(r, aed) * params.route_factor
-        at_cabinet = leave + to_aed / speed + params.cabinet_s
-        arrive = at_cabinet + float(aed["distance_m"]) * params.route_factor / speed
-        if aed["id"] not in fetched_at or at_cabinet < fetched_at[aed["id"]]:
-            # Whoever reaches the cabinet first takes the AED; later runners find it empty.
-            fetched_at[aed["id"]] = at_cabinet
-            fetched_by[aed["id"]] = (r["id"], arrive)
-        arrivals.append((arrive, r["id"], aed["id"]))
-    for aed_id, t in fetched_at.items():
-        plan.actions.append(PlannedAction(t, "aed_fetched", aed=aed_id))
-    for t, rid, _aed in arrivals:
-        plan.actions.append(PlannedAction(t, "arrive", rid))
-    if arrest:  # no arrest after all: nobody puts pads on
-        for aed_id, (_rid, t) in fetched_by.items():
-            plan.actions.append(PlannedAction(t + params.connect_s, "aed_connected", aed=aed_id))
-    plan.actions.sort(key=lambda a: a.at_s)
-    return plan
+    its = intentions(alert, rng, params, skip, at=at, channel=channel)
+    return plan_from([(0.0, it) for it in its], params, arrest)
+
+
+def _trip_m(r: dict, aeds: dict) -> float:
+    aed = aeds.get(r.get("aed")) if r.get("role") == "aed" else None
+    if aed is None:
+        return float(r["distance_m"])
+    return _straight(r, aed) + float(aed["distance_m"])
 
 
 def _straight(a: dict, b: dict) -> float:

@@ -6,6 +6,7 @@ do is not here: that is the behaviour model's job (behaviour.py).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -35,6 +36,15 @@ class IncidentParams:
     # Assumption: the dispatcher closes the incident 15 min after the ambulance arrives
     # (hand-over done); responders still on their way then are released.
     close_after_ambulance_s: float = 15 * 60
+    # Not every alerted alarm is an arrest: NL ~12,000 alarms a year (HartslagNu) against
+    # ~8,000 resuscitations (a third not); Copenhagen: 53.5 % of alerted suspected arrests
+    # confirmed (Andelius 2020). The Dutch third is used.
+    p_not_arrest: float = 1 / 3
+    # Assumption: the dispatcher calls half of those off early (it becomes clear on the
+    # phone that the patient breathes), a median 2 min after the alert; the rest run on.
+    p_called_off: float = 0.5
+    called_off_median_s: float = 120.0
+    called_off_sigma: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +57,8 @@ class Alarm:
     alert_s: float  # after the call, never before dispatch
     ambulance_s: float  # after the call
     close_s: float  # after the call
+    arrest: bool = True  # False: not a cardiac arrest after all
+    called_off_s: float = math.nan  # after the call: the dispatcher cancels the alarm
 
     @property
     def incident(self) -> str:
@@ -85,6 +97,11 @@ def draw_alarms(
         dispatch + 60.0, p.ambulance_median_s * np.exp(p.ambulance_sigma * rng.standard_normal(n))
     )
     close = np.maximum(ambulance, alert) + p.close_after_ambulance_s
+    # Drawn last, so the places and times above stay those of earlier versions.
+    not_arrest = rng.random(n) < p.p_not_arrest
+    called_off = not_arrest & (rng.random(n) < p.p_called_off)
+    off_after = p.called_off_median_s * np.exp(p.called_off_sigma * rng.standard_normal(n))
+    off_at = np.where(called_off, np.minimum(alert + off_after, close - 1.0), np.nan)
     alarms: list[Alarm] = []
     for i in np.argsort(offset, kind="stable"):
         # Wall-clock offsets from local midnight: 03:00 is 03:00 also on DST days.
@@ -102,6 +119,8 @@ def draw_alarms(
                 alert_s=round(float(alert[i])),
                 ambulance_s=round(float(ambulance[i])),
                 close_s=round(float(close[i])),
+                arrest=not bool(not_arrest[i]),
+                called_off_s=float(np.round(off_at[i])),
             )
         )
     return alarms

@@ -111,7 +111,10 @@ class SimulatedResponders:
                     e.respond(incident, a.responder, a.answer or "decline")
             elif a.do == "arrive" and a.responder:
                 r = s.responders[a.responder]
-                if (incident, a.responder) not in self._dropped and r.state in ("accepted", "oversupply"):
+                if (incident, a.responder) not in self._dropped and r.state in (
+                    "accepted",
+                    "oversupply",
+                ):
                     e.arrive(incident, a.responder)
             elif a.do == "aed_fetched" and a.aed:
                 if s.aeds[a.aed].state == "assigned" and s.alarm_open:

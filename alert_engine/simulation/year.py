@@ -31,6 +31,7 @@ import numpy as np
 from ..clock import SimClock
 from ..config import AlertConfig
 from ..engine import Engine
+from ..files import write_atomically
 from ..registry.table import Registry
 from .alarm import AlarmOutcome, run_alarm
 from .behaviour import BehaviourParams
@@ -56,6 +57,7 @@ def run_chunk(
     behaviour: BehaviourParams,
     progress: Progress | None = None,
     config: AlertConfig | None = None,
+    channel: str = "app",
 ) -> ChunkResult:
     """Play `alarms` (sorted by call time) one after another on the shared registry."""
     cpu0 = time.process_time()
@@ -77,7 +79,9 @@ def run_chunk(
         for _, idx in engaged:
             free[idx] = False
         rng = np.random.default_rng([seed, 3, alarm.index])
-        engine, out = run_alarm(registry, alarm, behaviour, rng, config, free if engaged else None)
+        engine, out = run_alarm(
+            registry, alarm, behaviour, rng, config, free if engaged else None, channel
+        )
         for _, idx in engaged:
             free[idx] = True
         closed = alarm.call_time + timedelta(seconds=alarm.close_s)
@@ -101,12 +105,13 @@ _SHARED: dict[str, Any] = {}  # set before fork; the children inherit it
 
 
 def _worker(i: int, chunk: Sequence[Alarm], seed: int, behaviour: BehaviourParams,
-            done: Any, results: Any) -> None:  # fmt: skip
+            done: Any, results: Any, config: AlertConfig | None, channel: str) -> None:  # fmt: skip
     def progress(n: int) -> None:
         done[i] = n
 
     try:
-        results.put((i, run_chunk(_SHARED["registry"], chunk, seed, behaviour, progress)))
+        res = run_chunk(_SHARED["registry"], chunk, seed, behaviour, progress, config, channel)
+        results.put((i, res))
     except BaseException:  # the parent reports it; a silent dead child would hang it
         results.put((i, traceback.format_exc()))
 
@@ -118,12 +123,14 @@ def simulate(
     behaviour: BehaviourParams,
     workers: int = 1,
     report: Callable[[int], None] | None = None,
+    config: AlertConfig | None = None,
+    channel: str = "app",
 ) -> ChunkResult:
     """All alarms; with workers > 1 the year is cut into consecutive stretches, one per
     process (forked, so the registry is shared copy-on-write, not pickled)."""
     workers = max(1, min(workers, len(alarms) or 1))
     if workers == 1 or "fork" not in mp.get_all_start_methods():
-        return run_chunk(registry, alarms, seed, behaviour, report)
+        return run_chunk(registry, alarms, seed, behaviour, report, config, channel)
     bounds = np.linspace(0, len(alarms), workers + 1).round().astype(int)
     chunks = [alarms[a:b] for a, b in itertools.pairwise(bounds)]
     ctx = mp.get_context("fork")
@@ -131,7 +138,11 @@ def simulate(
     results = ctx.Queue()
     _SHARED["registry"] = registry
     procs = [
-        ctx.Process(target=_worker, args=(i, c, seed, behaviour, done, results), daemon=True)
+        ctx.Process(
+            target=_worker,
+            args=(i, c, seed, behaviour, done, results, config, channel),
+            daemon=True,
+        )
         for i, c in enumerate(chunks)
     ]
     # Frozen objects are skipped by the collector, so the children's garbage collections
@@ -287,15 +298,21 @@ def register(subparsers: Any) -> None:
         help="markdown report (default docs/behaviour-validation.md)",
     )
     p.add_argument("--workers", type=int, default=2, help="processes (default 2)")
+    p.add_argument("--alarms-csv", type=Path, help="also write every alarm as CSV (for statistics)")
+    p.add_argument(
+        "--rules", default="2020", help="alerting rules of a year: 2019 or 2020 (default 2020)"
+    )
     p.set_defaults(func=cmd_simulate_year)  # fmt: skip
 
 
 def cmd_simulate_year(args: argparse.Namespace) -> int:
+    from ..config import rule_preset
     from ..errors import InvalidInput
     from ..registry.demo import REFERENCE_DAY
 
     if args.alarms < 1:
         raise InvalidInput("--alarms must be at least 1")
+    rules = rule_preset(args.rules)
     started = time.perf_counter()
     keep_freed_memory()
 
@@ -307,7 +324,9 @@ def cmd_simulate_year(args: argparse.Namespace) -> int:
     behaviour = BehaviourParams()
     line = ProgressLine(len(alarms))
     t_sim = time.perf_counter()
-    result = simulate(registry, alarms, args.seed, behaviour, args.workers, line)
+    result = simulate(
+        registry, alarms, args.seed, behaviour, args.workers, line, rules.alert, rules.channel
+    )
     line(len(alarms))
     line.finish()
     sim_s = time.perf_counter() - t_sim
@@ -316,8 +335,12 @@ def cmd_simulate_year(args: argparse.Namespace) -> int:
     text = write_report(
         result, registry, command=command, seed=args.seed, region=args.region,
         out=args.out, registry_note=registry_note, sim_s=sim_s, total_s=total_s,
-        workers=args.workers, cpus=os.cpu_count() or 1,
+        workers=args.workers, cpus=os.cpu_count() or 1, rules=rules.name,
     )  # fmt: skip
+    if args.alarms_csv:
+        from .statistics import write_records, year_records
+
+        write_atomically(args.alarms_csv, write_records(year_records(alarms, result.outcomes)))
     print(text)
     return 0
 
@@ -326,6 +349,8 @@ def _argv(args: argparse.Namespace) -> list[str]:
     out = ["--alarms", str(args.alarms), "--seed", str(args.seed)]
     if args.region != "nl":
         out += ["--region", args.region]
+    if args.rules != "2020":
+        out += ["--rules", args.rules]
     if args.registry_store:
         out += ["--registry-store", str(args.registry_store)]
     return [*out, "--out", str(args.out), "--workers", str(args.workers)]

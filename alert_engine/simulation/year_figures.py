@@ -80,12 +80,20 @@ class YearFigures:
 
     def acceptance_full_window(self) -> tuple[float, int]:
         """Accepts per alert in alarms with no "target reached" cancellation inside the
-        answer window, so no one was called off before answering: the per-alert acceptance
+        answer window and no call-off by the dispatcher, so no one was called off before answering: the per-alert acceptance
         that systems without cancellation report. (Returns the share and how many alarms.)"""
-        a = [o for o in self.alerted if o.full_window]
+        a = [o for o in self.alerted if o.full_window and not o.called_off]
         told = sum(o.n_alerted for o in a)
         share = sum(o.accepted + o.oversupply for o in a) / told if told else math.nan
         return share, len(a)
+
+    def silent_share(self) -> float:
+        """Share of alerts never answered (neither accept nor decline), in alarms where
+        nobody was called off inside the answer window (neither at the target nor by the
+        dispatcher), so every alerted responder had the chance to answer."""
+        a = [o for o in self.alerted if o.full_window and not o.called_off]
+        told = sum(o.n_alerted for o in a)
+        return sum(o.silent for o in a) / told if told else math.nan
 
     def responder_lead_s(self) -> float:
         """Mean seconds by which the first responder beat the ambulance, over alarms where
@@ -120,22 +128,68 @@ class YearFigures:
         return out
 
 
-def headline_rows(f: YearFigures) -> list[Row]:
+# HartslagNu annual report 2020, "2020 in cijfers" (2019: "In 2019 was dit ...").
+PUBLISHED: dict[str, dict[str, float]] = {
+    "2019": {"alarms": 11_009, "alerted": 0.994, "aed_alerted": 0.645, "accepted": 0.549,
+             "cpr_started": 0.64, "aed_connected_fr": 0.556},
+    "2020": {"alarms": 11_901, "alerted": 0.999, "aed_alerted": 0.913, "accepted": 0.735,
+             "cpr_started": 0.701, "aed_connected_fr": 0.593},
+}  # fmt: skip
+CITIZEN_SHARE_OF_AED = 0.70  # HartslagNu 2020: 70 % of the first responders' AEDs by citizens
+BEFORE_EMS = (0.42, 0.47)  # Andelius 2020 (Copenhagen); Scquizzato 2020 (review)
+
+
+def accepted_any(o: AlarmOutcome) -> bool:
+    """Someone pressed "accept" (also a late one recorded as oversupply)."""
+    return o.accepted + o.oversupply > 0
+
+
+def key_figures(f: YearFigures) -> dict[str, float]:
+    """The figures the behaviour model is fitted and checked on, by name. Shares of all
+    alarms, except those about what happens at a resuscitation: shares of the arrests."""
+    arrests = [o for o in f.outcomes if o.arrest]
+    return {
+        "alarms": float(len(f.outcomes)),
+        "alerted": f.share("alerted"),
+        "aed_alerted": f.share_where(lambda o: o.n_aeds > 0),
+        "accepted": f.share_where(accepted_any),
+        "cpr_started": f.share_where(lambda o: o.arrived > 0, arrests),
+        "aed_connected": f.share_where(lambda o: o.aed_connected, arrests),
+        "before_ems": f.share("responder_before_ambulance", arrests),
+        "direct_s": f.pooled_median("direct_arrivals_s"),
+        "runner_s": f.pooled_median("runner_arrivals_s"),
+    }
+
+
+def _pub(rules: str, key: str) -> str:
+    v = PUBLISHED.get(rules, {}).get(key)
+    return "" if v is None else f"{v:,.0f}" if key == "alarms" else _pct(v)
+
+
+def headline_rows(f: YearFigures, rules: str = "2020") -> list[Row]:
     a = f.alerted
+    k = key_figures(f)
+    src = f"HartslagNu {rules}" if rules in PUBLISHED else ""
+    fr = PUBLISHED.get(rules, {}).get("aed_connected_fr")
+    citizen = "" if fr is None else _pct(fr * CITIZEN_SHARE_OF_AED)
     return [
-        Row("alarms processed (alert triggered)", f"{len(f.outcomes):,}", "11,901",
-            "HartslagNu 2020"),
-        Row("responders alerted", _pct(f.share("alerted")), "99.9 %", "HartslagNu 2020"),
-        Row("an AED alerted", _pct(f.share_where(lambda o: o.n_aeds > 0)), "91.3 %",
-            "HartslagNu 2020 (92.8 % 'could be')"),
-        Row("accepted by at least one responder", _pct(f.share_where(lambda o: o.accepted > 0)),
-            "73.5 %", "HartslagNu 2020"),
-        Row("a responder on scene before the ambulance",
-            _pct(f.share("responder_before_ambulance")), "42-47 %",
-            "Andelius 2020; Scquizzato 2020"),
+        Row("alarms processed (alert triggered)", f"{len(f.outcomes):,}", _pub(rules, "alarms"), src),
+        Row("responders alerted", _pct(k["alerted"]), _pub(rules, "alerted"), src),
+        Row("an AED alerted", _pct(k["aed_alerted"]), _pub(rules, "aed_alerted"),
+            src + (" (92.8 % 'could be')" if rules == "2020" else "")),
+        Row("accepted by at least one responder", _pct(k["accepted"]), _pub(rules, "accepted"), src),
+        Row("not an arrest after all / called off by the dispatcher",
+            f"{_pct(f.share_where(lambda o: not o.arrest))} / {_pct(f.share('called_off'))}",
+            "1/3 / n/a", "NL ~12,000 alarms, ~8,000 resuscitations"),
+        Row("CPR started by a citizen responder (on scene, of arrests)",
+            _pct(k["cpr_started"]), _pub(rules, "cpr_started"), src),
+        Row("AED connected by a citizen responder (of arrests)", _pct(k["aed_connected"]),
+            citizen, f"{src}: {_pub(rules, 'aed_connected_fr')} by first responders x 70 %"
+            if citizen else ""),
+        Row("a responder on scene before the ambulance (of arrests)", _pct(k["before_ems"]),
+            "42-47 %", "Andelius 2020; Scquizzato 2020"),
         Row("AED connected by a responder before the ambulance",
-            _pct(f.share("aed_before_ambulance")), "41.5 %",
-            "HartslagNu 2020: 59.3 % x 70 %"),
+            _pct(f.share("aed_before_ambulance")), "", ""),
         Row("target met (5 accepted incl. 2 AED runners)", _pct(f.share("target_met", a))),
     ]  # fmt: skip
 
@@ -171,6 +225,8 @@ def acceptance_rows(f: YearFigures) -> list[Row]:
     full, full_n = f.acceptance_full_window()
     return [
         Row("accepted per alert, all alerts", _pct(f.acceptance_all_alerts()), "", ""),
+        Row("alerted responders who never answer (full answer window)", _pct(f.silent_share()), "34 %",
+            "HartslagNu: of 100 alerted, 34 never act"),
         Row(f"accepted per alert, alarms with a full answer window (n = {full_n:,})",
             _pct(full), "29 % (35 % DK)", "Scquizzato 2020; Kragh 2023"),
         Row("per-alert acceptance that would give 73.5 % of alarms accepted",
@@ -212,9 +268,13 @@ def split_rows(f: YearFigures) -> list[Row]:
     """Where the model's alarms differ: by time of day and by responders in reach."""
     a = f.alerted
     rows = []
-    night = [o for o in f.outcomes if o.hour in NIGHT_HOURS]
-    day = [o for o in f.outcomes if o.hour not in NIGHT_HOURS]
-    for name, group in (("day 07-23 h", day), ("night 23-07 h", night)):
+    from .behaviour import time_band
+
+    # Mottlau 2022's periods, with its accepted responders per arrest (Denmark).
+    for band, name in (("day", "day 08-16 h [DK: 3.7 accepted]"),
+                       ("evening", "evening 16-24 h [DK: 4.8]"),
+                       ("night", "night 00-08 h [DK: 1.8]")):  # fmt: skip
+        group = [o for o in f.outcomes if time_band(o.hour) == band]
         if group:
             rows.append(_split_row(name, group, len(f.outcomes)))
     bands = ((0, 10), (10, 30), (30, 70), (70, 10**9))
@@ -228,13 +288,15 @@ def split_rows(f: YearFigures) -> list[Row]:
 
 def _split_row(name: str, group: Sequence[AlarmOutcome], total: int) -> Row:
     alerted = [o for o in group if o.alerted]
-    accepted = _share([o.accepted > 0 for o in group])
+    accepted = _share([accepted_any(o) for o in group])
+    per_alarm = float(np.mean([o.accepted + o.oversupply for o in group]))
     aed = _share([o.n_aeds > 0 for o in group])
     first = _share([o.responder_before_ambulance for o in group])
     direct = _median([o.first_direct_s for o in alerted])
     return Row(
         name,
-        f"{len(group) / total:.0%} of alarms; AED alerted {_pct(aed)}; accepted {_pct(accepted)}; "
+        f"{len(group) / total:.0%} of alarms; AED alerted {_pct(aed)}; accepted {_pct(accepted)} "
+        f"({per_alarm:.1f} per alarm); "
         f"first before ambulance {_pct(first)}; direct on scene {_min(direct)}",
     )
 

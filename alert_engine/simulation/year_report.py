@@ -49,11 +49,12 @@ def write_report(
     total_s: float,
     workers: int,
     cpus: int,
+    rules: str = "2020",
 ) -> str:
     """Write the generated block into `out` (if given) and return the terminal text."""
     f = figures_of(result, registry)
     sections = (
-        ("Annual-report figures", headline_rows(f)),
+        (f"Annual-report figures ({rules} rules)", headline_rows(f, rules)),
         ("Times (medians)", time_rows(f)),
         ("Acceptance per alert", acceptance_rows(f)),
         ("Load and oversupply", load_rows(f)),
@@ -68,7 +69,7 @@ def write_report(
         f"CPU(s), {' + '.join(f'{c:.0f}' for c in result.cpu_s)} CPU-s); {total_s:.1f} s in all\n"
         f"refused alerts: {refusals}"
     )
-    text = [f"$ {command}", f"seed {seed}, region {region}", run]
+    text = [f"$ {command}", f"seed {seed}, region {region}, rules {rules}", run]
     for title, rows in sections:
         text += ["", title, text_table(rows)]
     text += ["", "By time of day and by responders in reach"]
@@ -76,7 +77,7 @@ def write_report(
     md = [
         BEGIN,
         "",
-        f"Command: `{command}` (seed {seed}, region `{region}`)",
+        f"Command: `{command}` (seed {seed}, region `{region}`, rules {rules})",
         "",
         "```",
         run,

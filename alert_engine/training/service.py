@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..clock import AMSTERDAM
 from ..eventlog.store import EventStore, SqliteEventStore
-from ..motorway import default_index
+from ..exclusion.motorway import default_index
 from ..notifications import Channel, RecordingChannel
 from ..paths import default_event_store_path
 from ..registry.table import Registry

@@ -11,10 +11,16 @@ from datetime import datetime
 
 import numpy as np
 
-from .config import AlertConfig
-from .registry.model import AedStatus
-from .registry.table import AED_STATUS_CODES, SLOT_GPS, Registry
-from .selection import ChosenAed, ChosenResponder, Selection, assign_roles, choose_radius
+from alert_engine.config import AlertConfig
+from alert_engine.registry.model import AedStatus
+from alert_engine.registry.table import AED_STATUS_CODES, SLOT_GPS, Registry
+from alert_engine.selection import (
+    ChosenAed,
+    ChosenResponder,
+    Selection,
+    assign_roles,
+    choose_radius,
+)
 
 _READY = AED_STATUS_CODES[AedStatus.READY]
 

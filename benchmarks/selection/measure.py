@@ -13,11 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .bench_brute import Fingerprint, fingerprint
-from .bench_report import Agreement
-from .clock import AMSTERDAM
-from .geo import to_rd
-from .selection import Selection
+from alert_engine.clock import AMSTERDAM
+from alert_engine.geo import to_rd
+from alert_engine.selection import Selection
+
+from .brute import Fingerprint, fingerprint
+from .report import Agreement
 
 WARM_UP = 50
 
@@ -33,9 +34,9 @@ class Incidents:
 def incident_points(region: str, n: int, seed: int) -> Incidents:
     """`n` points in proportion to population (uniform inside each CBS PC4 area), at times
     spread uniformly over one week, day and night."""
-    from .registry.demo import REFERENCE_DAY
-    from .registry.placement import points_in_polygons
-    from .registry.postcodes import region_areas
+    from alert_engine.registry.demo import REFERENCE_DAY
+    from alert_engine.registry.placement import points_in_polygons
+    from alert_engine.registry.postcodes import region_areas
 
     rng = np.random.default_rng([seed, 112])  # not the demo's stream: other points
     areas = region_areas(region)

@@ -19,11 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from .bench_brute import as_selection
-from .config import AlertConfig
-from .registry.model import AedStatus
-from .registry.table import AED_STATUS_CODES, Registry
-from .selection import Selection, choose_radius
+from alert_engine.config import AlertConfig
+from alert_engine.registry.model import AedStatus
+from alert_engine.registry.table import AED_STATUS_CODES, Registry
+from alert_engine.selection import Selection, choose_radius
+
+from .brute import as_selection
 
 _PORT = 5433  # only names the socket file inside our private directory
 _SERVER_OPTIONS = [

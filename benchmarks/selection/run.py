@@ -1,26 +1,25 @@
-"""`zesminuten-engine bench`: how fast is a complete selection at national scale, in
-process versus brute force versus PostGIS, and does the registry fit in memory and load
-fast enough from SQLite."""
+"""The selection benchmark's run: a complete selection at national scale, in process versus
+brute force versus PostGIS, and the registry's memory and load time from SQLite."""
 
 from __future__ import annotations
 
-import argparse
 import gc
-import json
 import os
-import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from .bench_brute import brute_select
-from .bench_measure import (
+from alert_engine.config import AlertConfig
+from alert_engine.registry.table import Registry
+from alert_engine.selection import Selection, select
+
+from .brute import brute_select
+from .measure import (
     Incidents,
     compare,
     contention_note,
@@ -32,10 +31,7 @@ from .bench_measure import (
     status_kb,
     time_selections,
 )
-from .bench_report import BenchResult, Timing, format_report
-from .config import AlertConfig
-from .registry.table import Registry
-from .selection import Selection, select
+from .report import BenchResult, Timing
 
 # A few hundred responders are out on other alarms at any moment; the mask must hold.
 BUSY_SHARE = 0.002
@@ -107,7 +103,7 @@ def run_bench(opts: BenchOptions) -> BenchResult:
 def _registry_from_store(opts: BenchOptions, res: BenchResult, store_path: Path) -> Registry:
     """Generate and save the demo set (unless the store already holds one), then load it
     the way the engine does, measuring time and memory."""
-    from .registry.store import RegistryStore
+    from alert_engine.registry.store import RegistryStore
 
     log = opts.log
     with RegistryStore(store_path) as store:
@@ -116,7 +112,7 @@ def _registry_from_store(opts: BenchOptions, res: BenchResult, store_path: Path)
         else:
             log(f"generating demo registry {opts.region!r} seed {opts.seed} ...")
             t0 = time.perf_counter()
-            from .registry.demo import generate_set
+            from alert_engine.registry.demo import generate_set
 
             demo = generate_set(opts.region, opts.seed)
             res.generate_s = time.perf_counter() - t0
@@ -171,7 +167,7 @@ def _postgis(
     wanted = opts.postgis
     if wanted is None:
         root_debian = os.geteuid() == 0 and Path("/etc/debian_version").exists()
-        from .bench_postgis import _bindir_with_postgis
+        from .postgis import _bindir_with_postgis
 
         wanted = root_debian or _bindir_with_postgis() is not None
         if not wanted:
@@ -187,7 +183,7 @@ def _postgis(
     except ImportError:
         res.postgis_note = "skipped (psycopg not installed: pip install 'zesminuten[postgis]')"
         return
-    from .bench_postgis import (
+    from .postgis import (
         PostgisUnavailable,
         PrivateCluster,
         SqlSelector,
@@ -223,53 +219,3 @@ def _postgis(
         res.postgis_note = f"skipped ({exc})"
     except Exception as exc:  # psycopg errors: report, keep the rest of the bench
         res.postgis_note = f"skipped ({type(exc).__name__}: {str(exc).strip().splitlines()[0]})"
-
-
-# -- command line ------------------------------------------------------------------------
-def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "bench", help="time the selection: in process vs brute force vs PostGIS",
-        description=__doc__,
-    )  # fmt: skip
-    p.add_argument("--points", type=int, default=10_000, help="incident points (default 10000)")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--region", default="nl", help="demo region (default nl = national)")
-    p.add_argument("--brute-points", type=int, default=500,
-                   help="points for the brute-force timing (default 500)")  # fmt: skip
-    p.add_argument(
-        "--postgis", action=argparse.BooleanOptionalAction, default=None,
-        help="compare with PostGIS in a private cluster, installing it with apt if missing "
-        "(default: try when root on Debian)",
-    )  # fmt: skip
-    p.add_argument(
-        "--registry-store", type=Path,
-        help="SQLite registry store to use: loaded as is when it holds a registry, else the "
-        "demo set is saved there and kept (default: a temp dir, removed afterwards)",
-    )  # fmt: skip
-    p.add_argument("--json", type=Path, help="also write the figures as JSON here")
-    p.set_defaults(func=cmd_bench)
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from .errors import InvalidInput
-
-    if args.points < 1:
-        raise InvalidInput("--points must be at least 1")
-    opts = BenchOptions(
-        region=args.region,
-        points=args.points,
-        seed=args.seed,
-        brute_points=max(1, args.brute_points),
-        postgis=args.postgis,
-        registry_store=args.registry_store,
-        log=lambda msg: print(msg, file=sys.stderr, flush=True),
-    )
-    res = run_bench(opts)
-    print(format_report(res))
-    if args.json:
-        out: Path = args.json
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(json.dumps(res.as_json(), indent=2, default=str) + "\n", encoding="utf-8")
-        tmp.replace(out)  # a reader never sees half a file
-    return 0

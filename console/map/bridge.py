@@ -15,14 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from .ops import Op, validate
-from .page import MapPage, build_page
+from .page import build_page
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,15 @@ class MapView(QWebEngineView):
         self._view_op: str | None = None
         self._select_op: tuple[str, str, str] | None = None  # kind, id, JSON
         self._ready_waiters: list[asyncio.Future[None]] = []
-        self._page_info = self._load_page()
+        self._load_page()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A language switch: the legend, attribution and tooltips change words in place."""
+        if event.type() == QEvent.Type.LanguageChange and self._ready:
+            from .page import ui_texts
+
+            self.page().runJavaScript(f"window.api.setTexts({json.dumps(ui_texts())});", 0)
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ public
     @property
@@ -160,10 +168,6 @@ class MapView(QWebEngineView):
     @property
     def tile_url(self) -> str | None:
         return self._tile_url
-
-    @property
-    def page_info(self) -> MapPage:
-        return self._page_info
 
     @property
     def script_errors(self) -> list[str]:
@@ -192,7 +196,7 @@ class MapView(QWebEngineView):
         if url == self._tile_url:
             return
         self._tile_url = url
-        self._page_info = self._load_page()
+        self._load_page()
 
     async def wait_ready(self, timeout: float | None = 10.0) -> None:
         """Return once the page has reported ready over the channel."""
@@ -245,7 +249,7 @@ class MapView(QWebEngineView):
         self._map_page.deleteLater()
 
     # ----------------------------------------------------------------- private
-    def _load_page(self) -> MapPage:
+    def _load_page(self) -> None:
         self._ready = False
         self._flush_timer.stop()
         # Redraw from the shadow: a fresh page knows nothing of the incident.
@@ -258,7 +262,6 @@ class MapView(QWebEngineView):
         # and then the page's own leaflet.js no longer loads. Set it back afterwards.
         settings.setAttribute(attr.LocalContentCanAccessFileUrls, True)
         self.load(QUrl.fromLocalFile(str(page.html_path)))
-        return page
 
     def _snapshot(self) -> list[str]:
         ops = list(self._shadow.values())
@@ -322,4 +325,4 @@ class MapView(QWebEngineView):
 
     @Slot()
     def _restart(self) -> None:
-        self._page_info = self._load_page()
+        self._load_page()

@@ -39,6 +39,9 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "select": ("kind",),
     # Address points in view (street level): [[lat, lon, "12a"], ...] and street labels.
     "addresses": ("id", "points"),
+    # Coverage layer (docs/coverage.md): a GeoJSON FeatureCollection of white-spot cells
+    # (alert_engine.coverage.layer.white_spot_layer), or null to take it off the map.
+    "white_spots": ("id", "geojson"),
 }
 OP_NAMES = frozenset(_REQUIRED)
 
@@ -71,6 +74,10 @@ def validate(op: Op) -> None:
         (a, b), (c, d) = op["bounds"]
         _check_point(a, b, op)
         _check_point(c, d, op)
+    elif name == "white_spots":
+        fc = op["geojson"]
+        if fc is not None and not (isinstance(fc, dict) and fc.get("type") == "FeatureCollection"):
+            raise ValueError(f"white_spots needs a GeoJSON FeatureCollection or null: {op!r}")
     elif name in ("remove", "select") and op["kind"] not in LAYER_KINDS:
         raise ValueError(f"map op {name!r}: unknown kind {op['kind']!r}")
 

@@ -181,7 +181,7 @@ def _write_basemap(kind: str, source: Path, keep: tuple[str, ...], out_dir: Path
     Lines are merged into one MultiLineString per distinct set of kept properties: the
     3,600 road pieces of the OSM extract became 3,600 Leaflet layers (each with its own
     objects and bounds) for 4 road classes; merged, the renderer needs ~20 MB less
-    (measured with ``python -m console.bench --memory``) and draws the same lines.
+    (measured with ``python -m benchmarks.console --memory``) and draws the same lines.
     Municipalities stay one feature each (their tooltip names them).
     """
     collection = json.loads(source.read_text(encoding="utf-8"))

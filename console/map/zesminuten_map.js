@@ -512,7 +512,24 @@
       if (map.getZoom() >= ADDRESS_ZOOM && !map.hasLayer(addressLayer)) addressLayer.addTo(map);
     };
 
+    // ------------------------------------------------------------------ white spots
+    // Coverage layer (toggle): inhabited cells without a 24/7 AED within 500 m
+    // (docs/coverage.md). One layer; a new op replaces it, geojson null removes it.
+    var whiteSpots = null;
+    HANDLERS.white_spots = function (op) {
+      if (whiteSpots) { map.removeLayer(whiteSpots); whiteSpots = null; }
+      if (!op.geojson) return;
+      whiteSpots = L.geoJSON(op.geojson, {
+        pane: "zmVectors", interactive: false,
+        filter: function (f) { return f.properties && f.properties.kind === "white_spot"; },
+        style: function () {
+          return { color: "#c0392b", weight: 0.5, fillColor: "#e74c3c", fillOpacity: 0.3 };
+        }
+      }).addTo(map);
+    };
+
     window.api = {
+      whiteSpotCount: function () { return whiteSpots ? whiteSpots.getLayers().length : 0; },
       apply: apply,
       counts: counts,
       selected: function () { return JSON.stringify(selected); },

@@ -123,9 +123,6 @@ class IncidentQueueModel(QAbstractTableModel):
     def row_of(self, incident: str) -> int:
         return self._ids.index(incident) if incident in self._states else -1
 
-    def incident_at(self, row: int) -> str | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
-
     def state_of(self, incident: str) -> IncidentState | None:
         return self._states.get(incident)
 

@@ -178,13 +178,6 @@ class IntervalsPanel(QFrame):
                 if item is not None:
                     item.setForeground(colour)
 
-    def value_text(self, key: str) -> str:
-        for row, m in enumerate(self.intervals.milestones):
-            if m.key == key:
-                item = self.table.item(row, 1)
-                return item.text() if item else ""
-        raise KeyError(key)
-
     def _clicked(self, row: int, _col: int) -> None:
         m = self.intervals.milestones[row]
         if m.at is not None:

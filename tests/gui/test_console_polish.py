@@ -339,6 +339,23 @@ def test_english_mode_shows_the_map_legend_in_english(english: Translations) -> 
     assert texts["roles"]["aed"] == "fetches an AED"
 
 
+def test_the_map_legend_follows_a_runtime_language_switch(console: ConsoleHarness, run_async: RunAsync) -> None:
+    view = console.window.map_view
+    run_async(view.wait_ready())
+
+    def legend() -> str:
+        return str(run_async(view.eval_json("document.querySelector('.zm-legend').innerText")))
+
+    assert "Legenda" in legend()
+    console.translations.switch("en", persist=False)
+    try:
+        console.qtbot.waitUntil(lambda: "Legend\n" in legend() and "fetches an AED" in legend(), timeout=3_000)
+        attribution = run_async(view.eval_json("document.querySelector('.leaflet-control-attribution').textContent"))
+        assert "contributors" in attribution
+    finally:
+        console.translations.switch("nl", persist=False)
+
+
 def test_review_menu_follows_a_runtime_language_switch(console: ConsoleHarness) -> None:
     from console.review.menu import install_review_menu
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel
 
 from alert_engine.clock import SimClock
 from alert_engine.eventlog.store import MemoryEventStore
+from alert_engine.exclusion.motorway import MotorwayHit
 from alert_engine.gazetteer import Gazetteer
-from alert_engine.motorway import MotorwayHit
 from alert_engine.registry.table import Registry
 from alert_engine.service import LocalService
 from console.funnel import MessageFunnel

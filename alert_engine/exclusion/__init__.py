@@ -1,0 +1,10 @@
+"""The exclusion criteria of Kwaliteitskader §5.1: when citizen responders are not alerted.
+
+`criteria` judges a call on all five; the motorway criterion has its own modules: the map
+(`motorway_map`, `motorway`), the road numbers in a description (`road_notation`) and the
+decision between the two (`motorway_criterion`).
+"""
+
+from .criteria import CRITERIA, CallFacts, Criterion, ExclusionVerdict, Finding, assess
+
+__all__ = ["CRITERIA", "CallFacts", "Criterion", "ExclusionVerdict", "Finding", "assess"]

@@ -1,0 +1,1 @@
+"""The selection benchmark behind `zesminuten-engine bench`: in process, brute force, PostGIS."""
