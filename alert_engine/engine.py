@@ -22,7 +22,7 @@ from .events import Event
 from .exclusion import CallFacts, ExclusionVerdict, assess
 from .exclusion.motorway import MotorwayIndex
 from .geo import point_rd
-from .lifecycle import HOLDING, PENDING
+from .lifecycle import AED_USED, CANCELLABLE, HOLDING, INSTRUCTION_RUNNING, PENDING, RETURNING
 from .notifications import Channel, Message, alert_text, cancel_text, not_needed_text
 from .registry.table import Registry
 from .selection import select
@@ -34,6 +34,8 @@ MODES = ("live", "training", "test")
 LOCATION_NOTES = ("address", "location_precision", "location_uncertainty_m", "location_label")
 # Responder positions in stored events: 4 decimals is ~11 m north-south, ~7 m east-west.
 POSITION_DECIMALS = 4
+# A test alarm's responders a live alarm takes over: those still ringing or coming.
+HOLDING_ANSWERABLE = frozenset({"alerted", "accepted"})
 Pending = tuple[str, str, dict[str, Any]]  # (incident, type, data)
 
 
@@ -362,7 +364,7 @@ class Engine:
         for s in self.running_alarms():
             if s.mode != "test":
                 continue
-            mine = [rid for rid, r in s.responders.items() if rid in chosen and r.state in ("alerted", "accepted")]
+            mine = [rid for rid, r in s.responders.items() if rid in chosen and r.state in HOLDING_ANSWERABLE]
             if mine:
                 batch.append((s.id, "cancellation_sent", {"responders": mine, "reason": "live_alarm"}))
         return batch
@@ -432,7 +434,7 @@ class Engine:
             raise AlertRefused(f"unknown answer {answer!r} (use accept or decline)")
         if r.state not in (*PENDING, "cancelled"):
             raise IllegalTransition(f"cannot accept: responder {responder} is {r.state}")
-        preempt = self._free_for(s, responder, "accept") if r.state in ("timed_out", "cancelled") else []
+        preempt = self._free_for(s, responder, "accept") if r.state in RETURNING else []
         if r.state == "cancelled" or s.target_met_at is not None or not s.alarm_open:
             if s.mode == "test" and r.state != "cancelled" and s.alarm_open:
                 return self._commit([*preempt, (incident, "responder_accepted", {"responder": responder})])
@@ -499,7 +501,7 @@ class Engine:
         s = self._open(incident)
         if not s.alarm_open:
             raise IllegalTransition(f"incident {incident} has no running alarm to cancel")
-        told = [r.id for r in s.responders.values() if r.state in ("alerted", "timed_out", "accepted")]
+        told = [r.id for r in s.responders.values() if r.state in CANCELLABLE]
         batch: list[Pending] = []
         if told:
             batch.append((incident, "cancellation_sent", {"responders": told, "reason": "dispatcher"}))
@@ -511,11 +513,11 @@ class Engine:
         s = self._open(incident)
         batch: list[Pending] = []
         if s.alarm_open:
-            told = [r.id for r in s.responders.values() if r.state in ("alerted", "timed_out", "accepted")]
+            told = [r.id for r in s.responders.values() if r.state in CANCELLABLE]
             if told:
                 batch.append((incident, "cancellation_sent", {"responders": told, "reason": "closed"}))
             batch.extend(self._aed_checks(s))
-        if s.caller_instruction in ("instructing", "handed_over"):
+        if s.caller_instruction in INSTRUCTION_RUNNING:
             batch.append((incident, "caller_instruction_changed", {"state": "ended"}))
         batch.append((incident, "incident_closed", {}))
         return self._commit(batch)
@@ -525,7 +527,7 @@ class Engine:
         return [
             (s.id, "aed_check_requested", {"aed": a.id})
             for a in s.aeds.values()
-            if a.state in ("fetched", "connected") and a.id not in s.aed_checks
+            if a.state in AED_USED and a.id not in s.aed_checks
         ]
 
     def confirm_aed_ready(self, aed: str) -> list[Event]:

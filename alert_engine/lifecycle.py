@@ -7,34 +7,48 @@ loudly with a sentence a dispatcher can read instead of silently corrupting stat
 from __future__ import annotations
 
 from .errors import IllegalTransition
+from .vocabulary import AedRunStatus, CallerInstructionStatus, ResponderStatus
 
 # Responder states: alerted -> accepted / declined / timed_out -> arrived, or cancelled.
 # A late accept after a timeout still counts (people answer late); an accept after a
 # cancellation or once the target is met is recorded as oversupply.
+R, A, C = ResponderStatus, AedRunStatus, CallerInstructionStatus
 RESPONDER_MOVES: dict[str, dict[str, str]] = {
-    "accept": {"alerted": "accepted", "timed_out": "accepted"},
-    "decline": {"alerted": "declined", "timed_out": "declined"},
-    "time_out": {"alerted": "timed_out"},
-    "cancel": {"alerted": "cancelled", "timed_out": "cancelled", "accepted": "cancelled"},
-    "oversupply": {"alerted": "oversupply", "timed_out": "oversupply", "cancelled": "oversupply"},
-    "arrive": {"accepted": "arrived", "oversupply": "arrived", "cancelled": "arrived"},
+    "accept": {R.ALERTED: R.ACCEPTED, R.TIMED_OUT: R.ACCEPTED},
+    "decline": {R.ALERTED: R.DECLINED, R.TIMED_OUT: R.DECLINED},
+    "time_out": {R.ALERTED: R.TIMED_OUT},
+    "cancel": {R.ALERTED: R.CANCELLED, R.TIMED_OUT: R.CANCELLED, R.ACCEPTED: R.CANCELLED},
+    "oversupply": {R.ALERTED: R.OVERSUPPLY, R.TIMED_OUT: R.OVERSUPPLY, R.CANCELLED: R.OVERSUPPLY},
+    "arrive": {R.ACCEPTED: R.ARRIVED, R.OVERSUPPLY: R.ARRIVED, R.CANCELLED: R.ARRIVED},
 }
 # States in which a responder still holds the alarm (cannot be alerted elsewhere).
-HOLDING = frozenset({"alerted", "accepted", "arrived", "oversupply"})
-PENDING = frozenset({"alerted", "timed_out"})
+HOLDING = frozenset({R.ALERTED, R.ACCEPTED, R.ARRIVED, R.OVERSUPPLY})
+# Still without an answer (the target-reached cancellation goes to them).
+PENDING = frozenset({R.ALERTED, R.TIMED_OUT})
+# Accepted and not stood down: coming or there (oversupply is counted apart).
+COMING = frozenset({R.ACCEPTED, R.ARRIVED})
+# Whom a cancellation reaches: every state the "cancel" move leaves.
+CANCELLABLE = frozenset(RESPONDER_MOVES["cancel"])
+# Who may come back to an alarm that let them go (a late accept after lapse or cancellation).
+RETURNING = frozenset({R.TIMED_OUT, R.CANCELLED})
 
 AED_MOVES: dict[str, dict[str, str]] = {
-    "fetch": {"assigned": "fetched"},
-    "connect": {"assigned": "connected", "fetched": "connected"},
+    "fetch": {A.ASSIGNED: A.FETCHED},
+    "connect": {A.ASSIGNED: A.CONNECTED, A.FETCHED: A.CONNECTED},
 }
+# Taken from its cabinet: needs its manager's check after the alarm.
+AED_USED = frozenset({A.FETCHED, A.CONNECTED})
 
 CALLER_INSTRUCTION_MOVES: dict[str, frozenset[str]] = {
-    "not_started": frozenset({"instructing", "ended"}),
-    "instructing": frozenset({"handed_over", "ended"}),
-    "handed_over": frozenset({"instructing", "ended"}),
-    "ended": frozenset(),
+    C.NOT_STARTED: frozenset({C.INSTRUCTING, C.ENDED}),
+    C.INSTRUCTING: frozenset({C.HANDED_OVER, C.ENDED}),
+    C.HANDED_OVER: frozenset({C.INSTRUCTING, C.ENDED}),
+    C.ENDED: frozenset(),
 }
-CALLER_INSTRUCTION_STATES = tuple(CALLER_INSTRUCTION_MOVES)
+# Instruction still to be wrapped up when the incident closes.
+INSTRUCTION_RUNNING = frozenset({C.INSTRUCTING, C.HANDED_OVER})
+INSTRUCTION_OVER = frozenset({C.HANDED_OVER, C.ENDED})
+CALLER_INSTRUCTION_STATES = tuple(str(c) for c in CALLER_INSTRUCTION_MOVES)
 
 
 

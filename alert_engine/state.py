@@ -9,8 +9,17 @@ from functools import reduce
 from types import MappingProxyType
 from typing import Any
 
+from .errors import InvalidInput
 from .events import Event
-from .lifecycle import HOLDING, PENDING, aed_move, caller_instruction_move, responder_move
+from .lifecycle import (
+    COMING,
+    HOLDING,
+    INSTRUCTION_OVER,
+    PENDING,
+    aed_move,
+    caller_instruction_move,
+    responder_move,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +120,7 @@ class IncidentState:
     @property
     def accepted_runners(self) -> int:
         return sum(
-            1 for r in self.responders.values() if r.role == "aed" and r.state in ("accepted", "arrived")
+            1 for r in self.responders.values() if r.role == "aed" and r.state in COMING
         )
 
     @property
@@ -124,7 +133,7 @@ class IncidentState:
             return "closed"
         if self.alarm_cancelled_at is not None:
             return "cancelled"
-        if self.ambulance_arrived_at is not None or self.caller_instruction in ("handed_over", "ended"):
+        if self.ambulance_arrived_at is not None or self.caller_instruction in INSTRUCTION_OVER:
             return "handed_over"
         if self.target_met_at is not None:
             return "target_met"
@@ -145,7 +154,9 @@ def apply(state: IncidentState, event: Event) -> IncidentState:
     """The one state transition function (pure: returns a new state)."""
     handler = _HANDLERS.get(event.type)
     if handler is None:
-        return replace(state, last_seq=event.seq, last_time=event.time)
+        # Every known type has a rule (tests/test_vocabulary.py): an unknown one is a bug or a
+        # log from a newer version, and guessing would show a state that is not true.
+        raise InvalidInput(f"event {event.seq}: no rule to fold event type {event.type!r}")
     new = handler(state, event)
     if new is state:
         return replace(state, last_seq=event.seq, last_time=event.time)

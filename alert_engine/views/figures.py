@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..config import AlertConfig
+from ..lifecycle import AED_USED, COMING
 from ..state import IncidentState
-
-COMING = frozenset({"accepted", "arrived"})  # accepted and not stood down (oversupply apart)
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def accepted_runners(s: IncidentState) -> int:
 def aeds_coming(s: IncidentState) -> int:
     """AEDs on their way: an accepted runner is bringing it, or it is fetched or connected."""
     brought = {r.aed for r in s.responders.values() if r.role == "aed" and r.aed and r.state in COMING}
-    return sum(1 for a in s.aeds.values() if a.id in brought or a.state in ("fetched", "connected"))
+    return sum(1 for a in s.aeds.values() if a.id in brought or a.state in AED_USED)
 
 
 def accepted_at(s: IncidentState, late: bool = False) -> dict[str, datetime]:
