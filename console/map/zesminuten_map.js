@@ -193,6 +193,18 @@
     };
     legend.addTo(map);
 
+    // A language switch at run time: the same page, new words (no reload, nothing redrawn).
+    function setTexts(next) {
+      map.attributionControl.removeAttribution(escapeHtml(texts.attribution));
+      Object.keys(next).forEach(function (key) { texts[key] = next[key]; });
+      map.attributionControl.addAttribution(escapeHtml(texts.attribution));
+      legend.remove();
+      legend.addTo(map);
+      KINDS.forEach(function (kind) {
+        layers[kind].forEach(function (_layer, id) { refreshMarker(kind, id); });
+      });
+    }
+
     // ------------------------------------------------------------ incident layers
     function report(kind, id) {
       return function () {
@@ -529,6 +541,7 @@
     };
 
     window.api = {
+      setTexts: setTexts,
       whiteSpotCount: function () { return whiteSpots ? whiteSpots.getLayers().length : 0; },
       apply: apply,
       counts: counts,
