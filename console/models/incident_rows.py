@@ -42,6 +42,9 @@ def bold() -> QFont:
     return font
 
 
+CHANGED_AS_ONE_RANGE = 8  # more changed rows than this are reported as one range
+
+
 class IncidentRowsModel(QAbstractTableModel):
     """Rows keyed by id, taken from one mapping of the selected incident's state."""
 
@@ -89,6 +92,14 @@ class IncidentRowsModel(QAbstractTableModel):
         self._state = state
         self._on_new_state(state)
         rows = self._rows_of(state)
+        # Rows that are gone (a review moving back before the alert): removed, not reset, so
+        # the selection and the scroll position of the rest stay where they were.
+        gone = [i for i, key in enumerate(self._ids) if key not in rows]
+        for i in reversed(gone):
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self._items[self._ids[i]]
+            del self._ids[i]
+            self.endRemoveRows()
         # Equality, not identity: derived rows (AEDs with their runners) are rebuilt per state.
         changed = [i for i, key in enumerate(self._ids) if rows.get(key) != self._items[key]]
         for i in changed:
@@ -101,8 +112,13 @@ class IncidentRowsModel(QAbstractTableModel):
             self._items.update((k, rows[k]) for k in new)
             self.endInsertRows()
         last_col = self.columnCount() - 1
-        for i in changed:
-            self.dataChanged.emit(self.index(i, 0), self.index(i, last_col))
+        if len(changed) > CHANGED_AS_ONE_RANGE:
+            # A jump in a review changes many rows at once: one signal, so a sorted view
+            # re-sorts once instead of once per row.
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last_col))
+        else:
+            for i in changed:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last_col))
 
     def tick(self) -> None:
         if not self._ids:

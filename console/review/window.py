@@ -67,7 +67,6 @@ log = logging.getLogger(__name__)
 SPEEDS = (1, 4, 16)
 SPEED_KEYS = {1: "1", 4: "4", 16: "6"}
 FRAME_MS = 40  # player: 25 seeks a second at most
-RESET_AFTER_ROWS = 8  # a jump changing more responder rows than this resets the tables (measured)
 # Captions of the report's map images: the report is Dutch, whatever the window's language.
 MAP_MOMENTS = (("alert_sent", "Alarmering verstuurd"), ("first_on_scene", "Eerste hulpverlener ter plaatse"),
                ("aed_connected", "AED aangesloten"))
@@ -352,25 +351,15 @@ class ReviewWindow(QMainWindow):
         """The replay moved: forward with the events passed, or back (an empty batch).
 
         The widgets re-read the state for any batch that names the incident, so going back
-        they get the events that were undone. The live table models insert and change rows
-        but never remove them, and they report every changed row on its own (the sorted view
-        re-sorts per row): fine for a live batch, slow for a jump that changes half the
-        table. So after a jump back past the alert, or one that changes many rows, the
-        models are reset instead, as when another incident is selected.
+        they get the events that were undone; the table models remove the rows that are gone.
         """
         now = self.replay.now()
         state = self.replay.state(self.incident)
-        shown = self._shown
         if not batch:
             batch = [e for e in self.source.events if now < e.time <= self._before] or self.source.events[:1]
-        changed = sum(1 for k, r in state.responders.items() if shown.responders.get(k) != r)
-        gone = any(k not in state.responders for k in shown.responders) or any(k not in state.aeds for k in shown.aeds)
-        if gone or changed > RESET_AFTER_ROWS:
-            self.responder_model.set_incident(self.incident)
-            self.aed_model.set_incident(self.incident)
-        else:
-            self.responder_model.apply_events(batch)
-            self.aed_model.apply_events(batch)
+        # The models remove rows that are gone and report a jump's many changes as one range.
+        self.responder_model.apply_events(batch)
+        self.aed_model.apply_events(batch)
         self._shown = state
         self.live.on_events(batch)
         self.caller.on_events(batch)
