@@ -10,11 +10,14 @@ of squared misses, each in units of its tolerance (`TARGETS`).
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import math
+import multiprocessing as mp
 import shlex
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -91,20 +94,53 @@ def fit(
     workers: int = 1,
     log: Callable[[str], None] | None = None,
 ) -> list[GridPoint]:
-    """Every grid point on the 2020 rules, best (lowest objective) first."""
-    rules = RULE_PRESETS["2020"]
+    """Every grid point on the 2020 rules, best (lowest objective) first. With workers > 1
+    the points are shared out over forked processes, each point a whole year in one
+    process, so the result is the same as with one worker."""
+    points = grid_points(grid)
+    _FIT.update(registry=registry, alarms=alarms, seed=seed, base=base)
     out: list[GridPoint] = []
-    for n, point in enumerate(grid_points(grid), 1):
-        behaviour = replace(base, **point)
-        result = simulate(
-            registry, alarms, seed, behaviour, workers, None, rules.alert, rules.channel
-        )
-        figures = key_figures(figures_of(result, registry))
-        gp = GridPoint(point, figures, objective(figures))
-        out.append(gp)
-        if log is not None:
-            log(f"  [{n:>3}] {_point(point)}  objective {gp.objective:7.2f}  {_brief(figures)}")
+    try:
+        if workers > 1 and "fork" in mp.get_all_start_methods():
+            gc.collect()
+            gc.freeze()  # the children share the registry's pages instead of copying them
+            with warnings.catch_warnings():
+                warnings.filterwarnings(
+                    "ignore", "This process .* is multi-threaded", DeprecationWarning
+                )
+                with mp.get_context("fork").Pool(workers) as pool:
+                    results = pool.imap(_fit_point, points)
+                    for n, gp in enumerate(results, 1):
+                        out.append(gp)
+                        _log_point(log, n, gp)
+        else:
+            for n, point in enumerate(points, 1):
+                gp = _fit_point(point)
+                out.append(gp)
+                _log_point(log, n, gp)
+    finally:
+        _FIT.clear()
+        gc.unfreeze()
     return sorted(out, key=lambda g: g.objective)
+
+
+_FIT: dict[str, Any] = {}  # set before the fork; the children inherit it
+
+
+def _fit_point(point: dict[str, float]) -> GridPoint:
+    rules = RULE_PRESETS["2020"]
+    registry = _FIT["registry"]
+    behaviour = replace(_FIT["base"], **point)
+    result = simulate(
+        registry, _FIT["alarms"], _FIT["seed"], behaviour, 1, None, rules.alert, rules.channel
+    )
+    figures = key_figures(figures_of(result, registry))
+    return GridPoint(point, figures, objective(figures))
+
+
+def _log_point(log: Callable[[str], None] | None, n: int, gp: GridPoint) -> None:
+    if log is not None:
+        log(f"  [{n:>3}] {_point(gp.params)}  objective {gp.objective:7.2f}  {_brief(gp.figures)}")
 
 
 def _point(point: dict[str, float]) -> str:
