@@ -211,6 +211,19 @@ class LocalService:
         """Release the event store (and its one-writer lock)."""
         self.engine.store.close()
 
+    # -- coverage -----------------------------------------------------------------------------
+    def white_spots(self, lat: float | None = None, lon: float | None = None) -> dict[str, Any]:
+        """White-spot cells (no 24/7 AED within 500 m) around a point, as GeoJSON for the map;
+        around the registry's AEDs when no point is given."""
+        from .coverage.layer import white_spot_layer
+
+        reg = self.engine.registry
+        if lat is None or lon is None:
+            if reg.n_aeds == 0:
+                return {"type": "FeatureCollection", "features": []}
+            lat, lon = float(np.mean(reg.a_lat)), float(np.mean(reg.a_lon))
+        return white_spot_layer(reg, self.clock.now().date(), lat, lon)
+
     # -- test alarms (ExerciseAlarms) ------------------------------------------------------------
     @property
     def answers_simulated(self) -> bool:

@@ -238,6 +238,11 @@ class MainWindow(QMainWindow):
         self.go_menu.addSeparator()
         self.center_action = self._action(self.go_menu, self.map_sync.center_on_incident, "Ctrl+K")
         self.dismiss_action = self._action(self.go_menu, self.notices.dismiss_all, "Ctrl+Shift+Space")
+        self.go_menu.addSeparator()
+        # Coverage: the white spots (no 24/7 AED within 500 m) as a layer over the map.
+        self.white_spots_action = self._action(self.go_menu, self._toggle_white_spots)
+        self.white_spots_action.setCheckable(True)
+        self.white_spots_action.setEnabled(hasattr(self.service, "white_spots"))
 
         self.language_menu = bar.addMenu("Taal / Language")
         group = QActionGroup(self)
@@ -362,6 +367,19 @@ class MainWindow(QMainWindow):
                         "melding die nog niet gealarmeerd is."), 5000
             )
 
+    def _toggle_white_spots(self, shown: bool) -> None:
+        geojson = None
+        if shown:
+            state = self.service.state(self._current) if self._current is not None else None
+            where = (state.lat, state.lon) if state is not None else self.intake.location.location
+            try:
+                geojson = self.service.white_spots(*(where or (None, None)))  # type: ignore[attr-defined]
+            except Exception as exc:  # the coverage layer is an aid; never a traceback
+                self.funnel.report(exc)
+                self.white_spots_action.setChecked(False)
+                return
+        self.map_view.push([{"op": "white_spots", "id": "coverage", "geojson": geojson}])
+
     def _view_changed(self, south: float, west: float, north: float, east: float, zoom: int) -> None:
         """Street level: draw the loaded address points in view (numbers and street names)."""
         book = self.intake.location.resolver.book
@@ -471,6 +489,7 @@ class MainWindow(QMainWindow):
             self.focus_responders_action: self.tr("Naar de hulpverlenerstabel"),
             self.focus_aeds_action: self.tr("Naar de AED-tabel"),
             self.center_action: self.tr("Kaart op de melding"),
+            self.white_spots_action: self.tr("Witte vlekken (AED-dekking) tonen"),
             self.dismiss_action: self.tr("Meldingen boven de kaart wegklikken"),
             self.shortcuts_action: self.tr("Sneltoetsen"),
             self.about_action: self.tr("Over Zesminuten"),

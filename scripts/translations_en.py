@@ -54,6 +54,7 @@ GLOSSARY: dict[str, str] = {
     'Console afsluiten?': 'Close the console?',
     'Er loopt nog een alarm ({0}). Na een herstart gaat het verder, maar zolang de console dicht is ziet niemand wie er komt. Toch afsluiten?': 'An alarm is still running ({0}). It continues after a restart, but while the console is closed nobody sees who is coming. Close anyway?',
     "De console kan niet starten.": "The console cannot start.",
+    "Witte vlekken (AED-dekking) tonen": "Show white spots (AED coverage)",
     "Hulpverleners": "Responders",
     "Instructie": "Instruction",
     "Lopende alarmen hervat na herstart: {0}. Gesimuleerde hulpverleners gaan verder vanaf nu.":

@@ -1210,6 +1210,10 @@ not in the log</translation>
             <translation>Centre the map on the incident</translation>
         </message>
         <message>
+            <source>Witte vlekken (AED-dekking) tonen</source>
+            <translation>Show white spots (AED coverage)</translation>
+        </message>
+        <message>
             <source>Meldingen boven de kaart wegklikken</source>
             <translation>Dismiss the notices above the map</translation>
         </message>

@@ -402,3 +402,15 @@ def test_english_review_window(
     save_shot(window, "review-english.png")
     window.close()
 
+
+
+def test_the_white_spot_layer_is_a_menu_toggle(console: ConsoleHarness, run_async: RunAsync) -> None:
+    """Issue 14: the coverage (white spots, no 24/7 AED within 500 m) as a layer on the map."""
+    w = console.window
+    run_async(w.map_view.wait_ready())
+    assert w.white_spots_action.isEnabled() and w.white_spots_action.isCheckable()
+    w.white_spots_action.trigger()
+    spots = lambda: int(run_async(w.map_view.eval_json("window.api.whiteSpotCount()")))  # noqa: E731
+    console.qtbot.waitUntil(lambda: spots() > 0, timeout=10_000)
+    w.white_spots_action.trigger()
+    console.qtbot.waitUntil(lambda: spots() == 0, timeout=5_000)
