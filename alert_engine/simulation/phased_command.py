@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..files import write_atomically
+from ..files import replace_block, write_atomically
 from .behaviour import BehaviourParams
 from .incidents import draw_alarms
 from .phased import Schedule, Summary, compare, summarise, trade_off_svg
@@ -81,16 +81,6 @@ def cmd_phased(args: argparse.Namespace) -> int:
           f"registry {note}; {time.perf_counter() - t0:.0f} s)", "", *table(rows), "",
           f"![Phased alerting: the trade-off]({args.svg.name})", "", END]  # fmt: skip
     write_atomically(args.svg, trade_off_svg(rows))
-    _write_block(args.out, "\n".join(md))
+    replace_block(args.out, "\n".join(md), BEGIN, END)
     print("\n".join(md[2:-3]))
     return 0
-
-
-def _write_block(path: Path, block: str) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + block + rest.split(END, 1)[1]
-    else:
-        new = (old.rstrip("\n") + "\n\n" if old else "") + block + "\n"
-    write_atomically(path, new)

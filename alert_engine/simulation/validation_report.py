@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..files import write_atomically
+from ..files import replace_block
 from .behaviour import BehaviourParams, time_band
 from .year_figures import BEFORE_EMS, CITIZEN_SHARE_OF_AED, PUBLISHED, YearFigures, key_figures
 
@@ -171,15 +171,5 @@ def write_validation(
     ]  # fmt: skip
     block = "\n".join(md)
     if out is not None:
-        _write_block(out, block)
+        replace_block(out, block, BEGIN, END)
     return block
-
-
-def _write_block(path: Path, block: str) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + block + rest.split(END, 1)[1]
-    else:
-        new = (old.rstrip("\n") + "\n\n" if old else "") + block + "\n"
-    write_atomically(path, new)
