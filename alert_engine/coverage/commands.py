@@ -13,7 +13,6 @@ from typing import Any
 
 from ..errors import InvalidInput
 from ..files import write_atomically
-from .pdf import print_pdf
 
 
 def register(subparsers: Any) -> None:
@@ -26,7 +25,6 @@ def register(subparsers: Any) -> None:
         "--municipality", required=True, help="municipality (CBS 2022 name), e.g. Zoetermeer"
     )
     p.add_argument("--out", type=Path, required=True, help="HTML report")
-    p.add_argument("--pdf", action="store_true", help="also print it to PDF next to the HTML")
     p.add_argument("--geojson", type=Path, help="white spots and proposed AEDs as GeoJSON")
     p.add_argument("--new", type=int, default=10, help="how many new AEDs to place (default 10)")
     p.add_argument("--events", type=Path, help="event store: past alarm locations weigh in")
@@ -73,8 +71,6 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     write_atomically(args.out, html)
     if args.geojson:
         write_atomically(args.geojson, json.dumps(white_spot_features(cov)))
-    if args.pdf:
-        log(f"PDF: {print_pdf(args.out)}")
     if cov.n_aeds == 0:
         log(f"warning: the registry has no AEDs in {cov.name} (a registry of another region?)")
     lo, hi = float(cov.by_hour.min()), float(cov.by_hour.max())

@@ -241,12 +241,10 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--csv", type=Path, help="figures per month and municipality as CSV")
     p.add_argument("--out", type=Path, help="HTML report")
-    p.add_argument("--pdf", action="store_true", help="also print the report to PDF")
     p.set_defaults(func=cmd_statistics)
 
 
 def cmd_statistics(args: argparse.Namespace) -> int:
-    from ..errors import InvalidInput
 
     if args.store:
         records, source = records_from_store(args.store), f"event store {args.store}"
@@ -258,12 +256,6 @@ def cmd_statistics(args: argparse.Namespace) -> int:
         write_atomically(args.csv, text)
     if args.out:
         write_atomically(args.out, render_html(records, source, datetime.now()))
-        if args.pdf:
-            from ..coverage.pdf import print_pdf
-
-            print_pdf(args.out)
-    elif args.pdf:
-        raise InvalidInput("--pdf needs --out (the HTML it prints)")
     if not args.csv:
         print(text, end="")
     return 0
