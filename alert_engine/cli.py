@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         "alert_engine.simulation.statistics",
         "alert_engine.review.commands",
         "alert_engine.addresses.commands",
+        "alert_engine.centre.serve",
     ):
         try:
             mod = __import__(module, fromlist=["register"])

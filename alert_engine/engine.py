@@ -8,18 +8,19 @@ or illegal command leaves nothing half-written.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 
+from . import actor as acting
 from .clock import Clock, local_day
 from .config import AlertConfig
 from .errors import AlertRefused, IllegalTransition, UnknownIncident
 from .eventlog.store import EventStore
 from .events import Event
-from .exclusion import CallFacts, ExclusionVerdict, assess
+from .exclusion import CallFacts, ExclusionVerdict, assess, verdict_data
 from .exclusion.motorway import MotorwayIndex
 from .geo import point_rd
 from .lifecycle import AED_USED, CANCELLABLE, HOLDING, INSTRUCTION_RUNNING, PENDING, RETURNING
@@ -37,16 +38,6 @@ POSITION_DECIMALS = 4
 # A test alarm's responders a live alarm takes over: those still ringing or coming.
 HOLDING_ANSWERABLE = frozenset({"alerted", "accepted"})
 Pending = tuple[str, str, dict[str, Any]]  # (incident, type, data)
-
-
-def verdict_data(verdict: ExclusionVerdict) -> dict[str, Any]:
-    return {
-        "excluded": verdict.excluded,
-        "criteria": list(verdict.criteria),
-        "age_unknown": verdict.age_unknown,
-        "findings": [asdict(f) for f in verdict.findings],
-        "motorway": asdict(verdict.motorway) if verdict.motorway else None,
-    }
 
 
 class Engine:
@@ -72,6 +63,7 @@ class Engine:
         # Incidents with AEDs awaiting their manager's check: likewise only an index into the fold.
         self._checking: dict[str, None] = {}
         self._listeners: list[Any] = []
+        self.last_seq = 0
         # One writer per store: a second console gets a clear "in use by" message here.
         store.claim_writer()
         # Re-read the log: a restarted engine continues exactly where the fold says.
@@ -92,8 +84,10 @@ class Engine:
     def _commit(self, pending: Sequence[Pending]) -> list[Event]:
         now = self.clock.now()
         seq = self.store.next_seq()
+        who = acting.actor_value()
         events = [
-            Event(seq=seq + i, time=now, incident=inc, type=typ, data=data)
+            Event(seq=seq + i, time=now, incident=inc, type=typ,
+                  data=data if who is None else {**data, "actor": who})
             for i, (inc, typ, data) in enumerate(pending)
         ]
         trial = dict(self.states)
@@ -104,6 +98,7 @@ class Engine:
             steps.append((e, before, after))
         self.store.append(events)
         self.states = trial
+        self.last_seq = events[-1].seq if events else self.last_seq
         for e, before, after in steps:
             self._side_effects(e, before, after)
         self._deliver(events)
@@ -111,8 +106,21 @@ class Engine:
             listener(events)
         return events
 
+    def catch_up(self) -> list[Event]:
+        """Fold in events another node wrote to a shared store since our last one (a standby
+        following the active node, or a node taking over): the listeners hear them as if
+        committed here. Nothing is written."""
+        events = self.store.read_after(self.last_seq)
+        for e in events:
+            self._absorb(e)
+        if events:
+            for listener in list(self._listeners):
+                listener(events)
+        return events
+
     def _absorb(self, e: Event) -> None:
-        """Fold one stored event in (start-up replay)."""
+        """Fold one stored event in (start-up replay, a standby following)."""
+        self.last_seq = e.seq
         before = self.states.get(e.incident) or IncidentState.empty(e.incident)
         after = apply(before, e)
         self.states[e.incident] = after

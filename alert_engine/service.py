@@ -169,10 +169,11 @@ class LocalService:
 
     # -- commands --------------------------------------------------------------------------
     def new_call(self, facts: CallFacts, address: str = "", *, location: Mapping[str, Any] | None = None,
-                 call_started: datetime | None = None) -> str:
+                 call_started: datetime | None = None, incident: str | None = None) -> str:
         """`location`: how the point was found (`location_precision`, `location_uncertainty_m`);
-        `call_started`: when the 112 call came in, if before now."""
-        incident = self._next_id()
+        `call_started`: when the 112 call came in, if before now; `incident`: an id the
+        caller chose (the dispatch system's), else the next one of the day."""
+        incident = incident or self._next_id()
         extra: dict[str, Any] = {"address": address} if address else {}
         extra.update({k: v for k, v in (location or {}).items() if k in LOCATION_FIELDS and v is not None})
         if call_started is not None and call_started < self.clock.now():

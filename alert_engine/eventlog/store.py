@@ -23,12 +23,13 @@ import socket
 import sqlite3
 import sys
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from .. import actor as acting
 from ..errors import EngineError, StoreCorrupted
 from ..events import Event, format_time
 from .chain import GENESIS, ChainedRecord, ChainWalk, chain_hash
@@ -72,13 +73,24 @@ class EventStore(Protocol):
     def append(self, events: Sequence[Event]) -> None: ...
     def next_seq(self) -> int: ...
     def read(self, incident: str | None = None) -> list[Event]: ...
+    def read_after(self, seq: int) -> list[Event]: ...
+    def find_request(self, key: str) -> Answered | None: ...
     def verify(self) -> IntegrityReport: ...
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A command already carried out under an idempotency key: its fingerprint and events."""
+
+    request_hash: str | None
+    events: list[Event]
 
 
 class MemoryEventStore:
     def __init__(self) -> None:
         self._events: list[Event] = []
+        self._requests: dict[str, tuple[str | None, int, int]] = {}
 
     def claim_writer(self) -> None:
         pass  # one process, one list: nothing to share
@@ -89,12 +101,24 @@ class MemoryEventStore:
             if e.seq != expected + i:
                 raise StoreCorrupted(f"event seq {e.seq} out of order (expected {expected + i})")
         self._events.extend(events)
+        request = acting.current()
+        if request.request_key and events:
+            self._requests[request.request_key] = (request.request_hash, events[0].seq, events[-1].seq)
 
     def next_seq(self) -> int:
         return len(self._events) + 1
 
     def read(self, incident: str | None = None) -> list[Event]:
         return [e for e in self._events if incident is None or e.incident == incident]
+
+    def read_after(self, seq: int) -> list[Event]:
+        return self._events[max(seq, 0):]
+
+    def find_request(self, key: str) -> Answered | None:
+        found = self._requests.get(key)
+        if found is None:
+            return None
+        return Answered(found[0], self._events[found[1] - 1:found[2]])
 
     def verify(self) -> IntegrityReport:
         return IntegrityReport(ok=True, events=len(self._events))
@@ -117,6 +141,12 @@ CREATE INDEX IF NOT EXISTS events_incident ON events(incident, seq);
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS requests (
+    key       TEXT PRIMARY KEY,
+    hash      TEXT,
+    first_seq INTEGER NOT NULL,
+    last_seq  INTEGER NOT NULL
 );
 """
 # The store-wide chain: ghash(n) = H(ghash(n-1), hash(n)). Added in schema 2; a store
@@ -301,6 +331,10 @@ class SqliteEventStore:
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                 [("head_seq", str(rows[-1][0])), ("head_hash", g)],
             )
+            request = acting.current()
+            if request.request_key:  # in the same transaction: a retry finds it or nothing was written
+                self._db.execute("INSERT INTO requests VALUES (?,?,?,?)",
+                                 (request.request_key, request.request_hash, rows[0][0], rows[-1][0]))
         self._heads = heads
         self._ghead = g
         self._next += len(rows)
@@ -325,6 +359,20 @@ class SqliteEventStore:
             cur = self._db.execute("SELECT body FROM events WHERE incident=? ORDER BY seq", (incident,))
         return [Event.from_json(body) for (body,) in cur]
 
+    def read_after(self, seq: int) -> list[Event]:
+        cur = self._db.execute("SELECT body FROM events WHERE seq > ? ORDER BY seq", (seq,))
+        return [Event.from_json(body) for (body,) in cur]
+
+    def find_request(self, key: str) -> Answered | None:
+        try:
+            row = self._db.execute("SELECT hash, first_seq, last_seq FROM requests WHERE key=?", (key,)).fetchone()
+        except sqlite3.OperationalError:  # read-only look at a store from before requests existed
+            return None
+        if row is None:
+            return None
+        cur = self._db.execute("SELECT body FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq", (row[1], row[2]))
+        return Answered(row[0], [Event.from_json(body) for (body,) in cur])
+
     def rows(self) -> Iterator[tuple[int, str, str, str, str]]:
         """(seq, incident, body, prev, hash) in seq order: what an export carries."""
         yield from self._db.execute("SELECT seq, incident, body, prev, hash FROM events ORDER BY seq")
@@ -332,74 +380,82 @@ class SqliteEventStore:
     def verify(self, expected_heads: Iterable[tuple[int, str]] = ()) -> IntegrityReport:
         """Check every row, both chains and the recorded head; `expected_heads` are heads
         recorded elsewhere earlier (each must still be on this store's chain)."""
-        problems: list[str] = []
-        notes: list[str] = []
-        meta = self._meta()
-        keyed = meta.get("keyed") == "1"
-        key = self.key if keyed else None
-        count = self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
-        if keyed and self.key is None:
-            return IntegrityReport(False, count, [
-                "not verifiable: this store is signed with an HMAC key and no key is configured "
-                "(ZESMINUTEN_CHAIN_KEY_FILE)"])
-        if keyed and self.key is not None and key_check(self.key) != meta.get("key_check"):
-            return IntegrityReport(False, count, ["not verifiable: the configured key is not this store's key"])
-        wanted = {int(s): str(h) for s, h in expected_heads}
-        seen_at: dict[int, str] = {}
-        chain = ChainWalk(key)
-        expected_seq = 1
-        g = GENESIS
         cols = "seq, incident, type, time, body, prev, hash" + (", ghash" if self._has_ghash else ", NULL")
-        migrated = int(meta.get("migrated_at_seq", "0"))
-        for seq, incident, typ, time, body, prev, digest, ghash in self._db.execute(
-            f"SELECT {cols} FROM events ORDER BY seq"
-        ):
-            if seq != expected_seq:
-                problems.append(f"sequence gap: expected {expected_seq}, found {seq} (events removed)")
-            expected_seq = seq + 1
-            step = chain.step(ChainedRecord(seq, seq, incident, body, prev, digest))
-            if not step.linked:
-                problems.append(f"incident {incident}: event {seq} does not follow the previous one")
-            if step.altered:
-                problems.append(f"incident {incident}: event {seq} was altered after it was written")
-            g = chain_hash(g, digest, key)
-            if ghash is not None and ghash != g and seq > migrated:
-                problems.append(f"event {seq}: the store-wide chain is broken (rows replaced or reordered)")
-            if seq in wanted:
-                seen_at[seq] = g
-            try:
-                e = Event.from_json(body)
-                if (e.seq, e.incident, e.type, format_time(e.time)) != (seq, incident, typ, time):
-                    problems.append(f"event {seq}: the row's seq/incident/type/time columns do not match its hashed body")
-            except Exception as exc:  # a corrupted body must be reported, not crash the check
-                problems.append(f"event {seq}: unreadable ({exc})")
-        last = expected_seq - 1
-        if "head_seq" in meta:
-            head_seq = int(meta["head_seq"])
-            if head_seq > last:
-                problems.append(
-                    f"the store's last {head_seq - last} event(s) ({last + 1}–{head_seq}) are missing "
-                    "(the store's head records more events than it holds)"
-                )
-            elif head_seq < last:
-                problems.append(f"events {head_seq + 1}–{last} were added outside the engine (after the recorded head)")
-            elif meta.get("head_hash") != g:
-                problems.append("the store's recorded head does not match its events (the history was rewritten)")
-        elif count:
-            notes.append("no store head recorded (store from before schema 2): a removed last event cannot be detected")
-        for s, h in sorted(wanted.items()):
-            if s > last:
-                problems.append(f"head {s}:{h[:16]} recorded earlier is gone: the store now ends at {last}")
-            elif seen_at.get(s) != h:
-                problems.append(f"head {s}:{h[:16]} recorded earlier does not match: the history up to {s} was rewritten")
-        if not keyed and count:
-            notes.append("unsigned chain: proves no partial edit, not a full rewrite (docs/review.md)")
-        return IntegrityReport(ok=not problems, events=count, problems=problems, remarks=notes,
-                               head=(last, g) if count else None)
+        count = int(self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+        return check_history(self._db.execute(f"SELECT {cols} FROM events ORDER BY seq"), count,
+                             self._meta(), self.key, expected_heads)
 
     def close(self) -> None:
         self._release()
         self._db.close()
+
+
+HistoryRow = tuple[int, str, str, str, str, str, str, str | None]  # seq … hash, ghash
+
+
+def check_history(rows: Iterable[HistoryRow], count: int, meta: Mapping[str, str], configured_key: bytes | None,
+                  expected_heads: Iterable[tuple[int, str]] = ()) -> IntegrityReport:
+    """The integrity check of any store's rows in seq order (SQLite, PostgreSQL): sequence,
+    per-incident chains, the store-wide chain, the recorded head and heads recorded elsewhere."""
+    problems: list[str] = []
+    notes: list[str] = []
+    keyed = meta.get("keyed") == "1"
+    key = configured_key if keyed else None
+    if keyed and configured_key is None:
+        return IntegrityReport(False, count, [
+            "not verifiable: this store is signed with an HMAC key and no key is configured "
+            "(ZESMINUTEN_CHAIN_KEY_FILE)"])
+    if keyed and configured_key is not None and key_check(configured_key) != meta.get("key_check"):
+        return IntegrityReport(False, count, ["not verifiable: the configured key is not this store's key"])
+    wanted = {int(s): str(h) for s, h in expected_heads}
+    seen_at: dict[int, str] = {}
+    chain = ChainWalk(key)
+    expected_seq = 1
+    g = GENESIS
+    migrated = int(meta.get("migrated_at_seq", "0"))
+    for seq, incident, typ, time, body, prev, digest, ghash in rows:
+        if seq != expected_seq:
+            problems.append(f"sequence gap: expected {expected_seq}, found {seq} (events removed)")
+        expected_seq = seq + 1
+        step = chain.step(ChainedRecord(seq, seq, incident, body, prev, digest))
+        if not step.linked:
+            problems.append(f"incident {incident}: event {seq} does not follow the previous one")
+        if step.altered:
+            problems.append(f"incident {incident}: event {seq} was altered after it was written")
+        g = chain_hash(g, digest, key)
+        if ghash is not None and ghash != g and seq > migrated:
+            problems.append(f"event {seq}: the store-wide chain is broken (rows replaced or reordered)")
+        if seq in wanted:
+            seen_at[seq] = g
+        try:
+            e = Event.from_json(body)
+            if (e.seq, e.incident, e.type, format_time(e.time)) != (seq, incident, typ, time):
+                problems.append(f"event {seq}: the row's seq/incident/type/time columns do not match its hashed body")
+        except Exception as exc:  # a corrupted body must be reported, not crash the check
+            problems.append(f"event {seq}: unreadable ({exc})")
+    last = expected_seq - 1
+    if "head_seq" in meta:
+        head_seq = int(meta["head_seq"])
+        if head_seq > last:
+            problems.append(
+                f"the store's last {head_seq - last} event(s) ({last + 1}–{head_seq}) are missing "
+                "(the store's head records more events than it holds)"
+            )
+        elif head_seq < last:
+            problems.append(f"events {head_seq + 1}–{last} were added outside the engine (after the recorded head)")
+        elif meta.get("head_hash") != g:
+            problems.append("the store's recorded head does not match its events (the history was rewritten)")
+    elif count:
+        notes.append("no store head recorded (store from before schema 2): a removed last event cannot be detected")
+    for s, h in sorted(wanted.items()):
+        if s > last:
+            problems.append(f"head {s}:{h[:16]} recorded earlier is gone: the store now ends at {last}")
+        elif seen_at.get(s) != h:
+            problems.append(f"head {s}:{h[:16]} recorded earlier does not match: the history up to {s} was rewritten")
+    if not keyed and count:
+        notes.append("unsigned chain: proves no partial edit, not a full rewrite (docs/review.md)")
+    return IntegrityReport(ok=not problems, events=count, problems=problems, remarks=notes,
+                           head=(last, g) if count else None)
 
 
 class _Tx:

@@ -5,6 +5,16 @@
 decision between the two (`motorway_criterion`).
 """
 
-from .criteria import CRITERIA, CallFacts, Criterion, ExclusionVerdict, Finding, assess
+from .criteria import (
+    CRITERIA,
+    CallFacts,
+    Criterion,
+    ExclusionVerdict,
+    Finding,
+    assess,
+    verdict_data,
+    verdict_from_data,
+)
 
-__all__ = ["CRITERIA", "CallFacts", "Criterion", "ExclusionVerdict", "Finding", "assess"]
+__all__ = ["CRITERIA", "CallFacts", "Criterion", "ExclusionVerdict", "Finding", "assess", "verdict_data",
+           "verdict_from_data"]

@@ -8,7 +8,8 @@ the dispatcher should check" and never excludes on its own (see docs/rules.md).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
 from ..config import AlertConfig
@@ -152,4 +153,28 @@ def _infant(age: float | None, min_age: float) -> Finding:
         False,
         f"Patiënt is {years_nl(age)} ({limit_nl} of ouder)",
         f"Patient is {years_en(age)} old ({limit_en} or older)",
+    )
+
+
+def verdict_data(verdict: ExclusionVerdict) -> dict[str, Any]:
+    """A verdict as JSON (the `exclusion_assessed` event's fields, the service's preview)."""
+    return {
+        "excluded": verdict.excluded,
+        "criteria": list(verdict.criteria),
+        "age_unknown": verdict.age_unknown,
+        "findings": [asdict(f) for f in verdict.findings],
+        "motorway": asdict(verdict.motorway) if verdict.motorway else None,
+    }
+
+
+def verdict_from_data(data: Mapping[str, Any]) -> ExclusionVerdict:
+    """The inverse of verdict_data: a client of the service gets the same value type."""
+    mw = data.get("motorway")
+    known = {f.name for f in fields(MotorwayHit)}
+    return ExclusionVerdict(
+        excluded=bool(data["excluded"]),
+        criteria=tuple(data["criteria"]),
+        findings=tuple(Finding(**f) for f in data["findings"]),
+        age_unknown=bool(data["age_unknown"]),
+        motorway=MotorwayHit(**{k: v for k, v in mw.items() if k in known}) if mw else None,
     )

@@ -1,0 +1,255 @@
+"""The centre service's HTTP API (shared/contracts/service-api.md), on FastAPI.
+
+Every endpoint but /v1/health needs a workstation's bearer token; without one the answer
+is 401 and nothing is changed or revealed. Commands run in a worker thread under the
+node's engine lock; an `Idempotency-Key` makes a retry return the first answer. Errors
+are JSON `{"error", "field"}` naming what is wrong, never a traceback; a standby answers
+commands with 503 and `Retry-After`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import AlertRefused, EngineError, IllegalTransition, InvalidInput, UnknownIncident
+from ..events import Event
+from ..exclusion import CallFacts, verdict_data
+from . import bodies
+from .node import CentreNode, NotActive, request_fingerprint
+from .pg_store import LeaseLost, StoreUnavailable
+from .tokens import Caller, TokenBook
+
+log = logging.getLogger("zesminuten.centre.http")
+KEEPALIVE_S = 10.0  # the contract asks for a comment line at least every 15 s
+
+
+class Unauthorized(Exception):
+    pass
+
+
+def _events(events: list[Event]) -> list[dict[str, Any]]:
+    return [e.to_dict() for e in events]
+
+
+def _error(status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": message}
+    if field is not None:
+        body["field"] = field
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    # A tagged union reports the tag as a path step ("respond.answer"): drop it.
+    if len(parts) > 1 and parts[0] in bodies.DO_WORDS | {"confirm_aed_ready": ""}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
+    token = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None
+    found = request.app.state.tokens.caller(token)
+    if found is None:
+        raise Unauthorized
+    return found  # type: ignore[no-any-return]
+
+
+# Module level, so FastAPI can resolve them from the (postponed) annotations.
+Who = Annotated[Caller, Depends(caller)]
+Key = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        node.attach(asyncio.get_running_loop())
+        node.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(node.stop)
+
+    app = FastAPI(title="Zesminuten centre service", version="1",
+                  description="The alert engine shared by the workstations of one dispatch centre. "
+                              "Contract: shared/contracts/service-api.md.", lifespan=lifespan)
+
+    app.state.tokens = tokens
+
+    # -- plumbing: errors, request log ---------------------------------------------------
+    @app.exception_handler(Unauthorized)
+    async def unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
+        return _error(401, "missing or unknown bearer token", "Authorization", {"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
+        loc = tuple(first.get("loc", ("body",)))
+        status = 400 if first.get("type") == "json_invalid" else 422
+        field = "do" if str(first.get("type", "")).startswith("union_tag") else _field_of(loc)
+        msg = str(first.get("msg", "invalid"))
+        return _error(status, f"{field}: {msg}", field)
+
+    @app.exception_handler(EngineError)
+    async def engine_error(request: Request, exc: EngineError) -> JSONResponse:
+        if isinstance(exc, UnknownIncident):
+            return _error(404, str(exc), "incident")
+        if isinstance(exc, NotActive | LeaseLost):
+            return _error(503, f"{exc}; send commands to the active node", headers={"Retry-After": "1"})
+        if isinstance(exc, StoreUnavailable):
+            return _error(503, str(exc), headers={"Retry-After": "2"})
+        if isinstance(exc, InvalidInput):
+            text = str(exc)
+            field = text.split(":", 1)[0] if ":" in text and " " not in text.split(":", 1)[0] else None
+            return _error(400, text, field)
+        if isinstance(exc, AlertRefused | IllegalTransition):
+            return _error(409, str(exc))
+        log.error("%s %s: %s", request.method, request.url.path, exc)
+        return _error(500, str(exc))
+
+    @app.middleware("http")
+    async def request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # One line per request; the route template, never bodies or query strings, so no
+        # personal data reaches the log.
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "?")
+        log.info("%s %s %s %.1fms", request.method, path, response.status_code, 1000 * (time.perf_counter() - start))
+        return response
+
+    async def command(who: Caller, key: str | None, method: str, path: str, body: Any,
+                      work: Callable[[], Any], replay: Callable[[list[Event]], Any]) -> Any:
+        fingerprint = request_fingerprint(method, path, body)
+        answer, _ = await run_in_threadpool(node.run, who, key, fingerprint, work, replay)
+        return answer
+
+    # -- the contract's endpoints --------------------------------------------------------
+    @app.get("/v1/health", summary="role of this node and the last seq it has")
+    async def health() -> dict[str, Any]:
+        return {"status": "ok", "role": node.role, "last_seq": node.last_seq, "node": node.node_id}
+
+    @app.post("/v1/calls", status_code=201, summary="a new 112 call (contract: a `call` entry)")
+    async def new_call(entry: Annotated[bodies.CallEntry, Body()], who: Who, key: Key = None) -> dict[str, Any]:
+        data = entry.model_dump(exclude={"do"}, mode="json")
+
+        def work() -> dict[str, Any]:
+            facts = CallFacts(lat=entry.lat, lon=entry.lon, patient_age_years=entry.patient_age_years,
+                              suicide=entry.suicide, trauma=entry.trauma, violence=entry.violence,
+                              location_kind=entry.location_kind, location_description=entry.location_description)
+            location = {k: getattr(entry, k) for k in ("location_precision", "location_uncertainty_m",
+                                                        "location_label")}
+            incident = node.service.new_call(facts, entry.address, location=location,
+                                             call_started=entry.call_started_at, incident=entry.incident)
+            return replay(node.service.events(incident))
+
+        def replay(events: list[Event]) -> dict[str, Any]:
+            return {"incident": events[0].incident if events else entry.incident, "events": _events(events)}
+
+        result: dict[str, Any] = await command(who, key, "POST", "/v1/calls", data, work, replay)
+        return result
+
+    @app.post("/v1/incidents/{incident}/do", summary="a dispatcher's (or responder's) command")
+    async def do(incident: str, entry: Annotated[bodies.DoEntry, Body()], who: Who, key: Key = None) -> dict[str, Any]:
+        data = entry.model_dump(mode="json")
+
+        def work() -> dict[str, Any]:
+            if isinstance(entry, bodies.ConfirmAedReady):
+                return replay(node.engine.confirm_aed_ready(entry.aed))
+            node.engine.state(incident)  # 404 before anything else
+            cmd = bodies.command_of(incident, entry, who.user)
+            assert cmd is not None
+            return replay(node.service.execute(cmd))
+
+        def replay(events: list[Event]) -> dict[str, Any]:
+            return {"events": _events(events)}
+
+        result: dict[str, Any] = await command(who, key, "POST", f"/v1/incidents/{incident}/do", data, work, replay)
+        return result
+
+    @app.get("/v1/incidents", summary="every incident with its phase")
+    async def incidents(who: Who) -> list[dict[str, Any]]:
+        def work() -> list[dict[str, Any]]:
+            return [{"incident": s.id, "phase": s.phase, "mode": s.mode, "last_seq": s.last_seq}
+                    for s in node.engine.states.values()]
+        result: list[dict[str, Any]] = node.query(work)
+        return result
+
+    @app.get("/v1/incidents/{incident}/events", summary="one incident's events in seq order")
+    async def incident_events(incident: str, who: Who) -> list[dict[str, Any]]:
+        node.query(lambda: node.engine.state(incident))
+        await run_in_threadpool(node.note_access, who, incident, "events")
+        return [json.loads(p.json) for p in node.published_after(0) if p.incident == incident]
+
+    @app.get("/v1/events", summary="all events after a seq, in order")
+    async def events_after(who: Who, after: Annotated[int, Query(ge=0)] = 0) -> Response:
+        await run_in_threadpool(node.note_access, who, "*", f"events after {after}")
+        body = "[" + ",".join(p.json for p in node.published_after(after)) + "]"
+        return Response(body, media_type="application/json")
+
+    @app.get("/v1/stream", summary="every event as Server-Sent Events (text/event-stream)",
+             response_class=StreamingResponse)
+    async def stream(request: Request, who: Who, after: Annotated[int | None, Query(ge=0)] = None,
+                     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None
+                     ) -> StreamingResponse:
+        cursor = after or 0
+        if last_event_id and last_event_id.strip().isdigit():
+            cursor = int(last_event_id.strip())
+        await run_in_threadpool(node.note_access, who, "*", f"stream from {cursor}")
+        # A plain streaming response rather than FastAPI's SSE helper: its keep-alive task
+        # logs a traceback whenever a client goes away, which here is every reconnect.
+        return StreamingResponse(_sse(request, cursor), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    async def _sse(request: Request, cursor: int) -> AsyncIterator[str]:
+        yield ": zesminuten\nretry: 1000\n\n"
+        while not await request.is_disconnected():
+            changed = node.changed()  # taken before reading: a commit in between still wakes us
+            batch = node.published_after(cursor)
+            if batch:
+                yield "".join(f"id: {p.seq}\nevent: {p.type}\ndata: {p.json}\n\n" for p in batch)
+                cursor = batch[-1].seq
+                continue
+            if node.role == "stopped":
+                return
+            try:
+                await asyncio.wait_for(changed.wait(), KEEPALIVE_S)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+
+    # -- what the console needs beyond the contract -----------------------------------------
+    @app.get("/v1/config", summary="the alert configuration this service runs with")
+    async def config(who: Who) -> dict[str, Any]:
+        return node.config.as_dict()
+
+    @app.post("/v1/preview", summary="the exclusion criteria for call facts, without writing anything")
+    async def preview(entry: Annotated[bodies.CallEntry, Body()], who: Who) -> dict[str, Any]:
+        facts = CallFacts(lat=entry.lat, lon=entry.lon, patient_age_years=entry.patient_age_years,
+                          suicide=entry.suicide, trauma=entry.trauma, violence=entry.violence,
+                          location_kind=entry.location_kind, location_description=entry.location_description)
+        verdict = await run_in_threadpool(node.service.preview, facts)
+        return verdict_data(verdict)
+
+    @app.get("/v1/aeds", summary="AEDs around a point, nearest first, with their status now")
+    async def aeds(who: Who, lat: Annotated[float, Query(ge=50.5, le=53.8)],
+                   lon: Annotated[float, Query(ge=3.0, le=7.5)],
+                   radius_m: Annotated[float, Query(gt=0, le=10_000)] = 1000) -> list[dict[str, Any]]:
+        found = node.query(lambda: node.service.aeds_near(lat, lon, radius_m))
+        return [asdict(a) for a in found]
+
+    @app.get("/v1/alert-blocker/{incident}", summary="why an alert cannot be sent now (or null)")
+    async def blocker(incident: str, who: Who) -> dict[str, Any]:
+        return {"incident": incident, "blocker": node.query(lambda: node.engine.alert_blocker(incident))}
+
+    return app

@@ -1,0 +1,314 @@
+"""One `serve` process: the engine, its role in the centre, and the loops that keep it so.
+
+On PostgreSQL several nodes share one log. Each runs the same engine and folds the same
+events; exactly one is *active* (it holds the fenced lease, writes events and runs the
+timers), the others are *standby*: they follow the log (woken by NOTIFY, and by a poll,
+since NOTIFY is only a doorbell) so they can serve queries and streams and take over at
+once. The timers (answer timeouts, simulated responders in a demo) are derived from the
+folded log, so the node that takes over simply carries them on.
+
+On a SQLite store there is one node, active from the start (the store's one-writer lock).
+
+Engine work runs under one lock: commands from many workstations are applied one after
+another, which is what gives one gap-free sequence and keeps rule 4 (a responder on one
+open alarm) across workstations. The published log is kept in memory in seq order for
+the live streams; its index is the seq, so resuming after `Last-Event-ID: N` is a slice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .. import actor as acting
+from ..clock import Clock
+from ..config import AlertConfig
+from ..errors import EngineError, InvalidInput
+from ..eventlog.store import EventStore, SqliteEventStore
+from ..events import Event
+from ..exclusion.motorway import MotorwayIndex
+from ..registry.table import Registry
+from ..review.access_log import AccessLog
+from ..service import LocalService
+from .lease import POLL_EVERY_S, RENEW_EVERY_S, TTL_S, Lease
+from .pg_store import CHANNEL, LeaseLost, PostgresEventStore, StoreUnavailable
+from .pg_store import connect as pg_connect
+from .tokens import Caller
+
+log = logging.getLogger("zesminuten.centre")
+T = TypeVar("T")
+TICK_EVERY_S = 0.2
+
+
+class NotActive(EngineError):
+    """This node is standby (or between roles): commands go to the active node."""
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    seq: int
+    type: str
+    incident: str
+    json: str
+
+
+def request_fingerprint(method: str, path: str, body: Any) -> str:
+    raw = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class CentreNode:
+    def __init__(
+        self,
+        registry: Registry,
+        store: str | Path,
+        clock: Clock,
+        *,
+        config: AlertConfig | None = None,
+        motorways: MotorwayIndex | None = None,
+        node_id: str = "node",
+        simulate: bool = False,
+        access_log: AccessLog | None = None,
+        lease_ttl_s: float = TTL_S,
+    ) -> None:
+        self.node_id = node_id
+        self.clock = clock
+        self.access_log = access_log
+        self.shared = str(store).startswith(("postgresql://", "postgres://"))
+        self.lease: Lease | None = None
+        self.store: EventStore
+        if self.shared:
+            self.store = PostgresEventStore(str(store))
+            self.lease = Lease(str(store), node_id, ttl_s=lease_ttl_s)
+        else:
+            self.store = SqliteEventStore(Path(store))
+        self.lock = threading.RLock()
+        self.service = LocalService(registry, self.store, clock, config=config, motorways=motorways,
+                                    simulate=simulate)
+        self.engine = self.service.engine
+        self.config = self.service.config
+        self.role = "standby" if self.shared else "active"
+        self._dirty = False
+        self._last_renew = 0.0
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._changed: asyncio.Event | None = None
+        self._log: list[Published] = []
+        self.role_changes: list[tuple[float, str]] = []
+        with self.lock:
+            self._publish([e for e in self.store.read() if e.seq <= self.engine.last_seq], wake=False)
+            self.engine.subscribe(self._publish)
+
+    # -- the published log (streams) -------------------------------------------------------
+    def _publish(self, events: Sequence[Event], wake: bool = True) -> None:
+        for e in events:
+            if e.seq != len(self._log) + 1:
+                # Never a gap or a duplicate on a stream: a seq out of line means our view
+                # of the log is off; the follower re-reads from the table.
+                log.error("published log out of step at seq %s (have %s)", e.seq, len(self._log))
+                self._dirty = True
+                continue
+            self._log.append(Published(e.seq, e.type, e.incident, e.to_json()))
+        if wake and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._ring)
+
+    def _ring(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+        self._changed = asyncio.Event()
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Called from the server's event loop: where stream readers are woken."""
+        self._loop = loop
+        self._changed = asyncio.Event()
+
+    def published_after(self, seq: int) -> list[Published]:
+        return self._log[max(seq, 0):]
+
+    def changed(self) -> asyncio.Event:
+        assert self._changed is not None
+        return self._changed
+
+    @property
+    def last_seq(self) -> int:
+        return len(self._log)
+
+    # -- commands ----------------------------------------------------------------------------
+    def run(self, caller: Caller, key: str | None, fingerprint: str, work: Callable[[], T],
+            replay: Callable[[list[Event]], T]) -> tuple[T, bool]:
+        """Carry out `work` as `caller`, once per idempotency key: (answer, was_replayed)."""
+        with self.lock:
+            if self.role != "active":
+                raise NotActive("this node is standby")
+            self._settle()
+            scoped = f"{caller.scope}:{key}" if key else None
+            if scoped:
+                found = self.store.find_request(scoped)
+                if found is not None:
+                    if found.request_hash != fingerprint:
+                        raise InvalidInput("Idempotency-Key: already used for a different request")
+                    return replay(found.events), True
+            try:
+                with acting.acting(caller.actor, scoped, fingerprint):
+                    return work(), False
+            except (StoreUnavailable, LeaseLost):
+                self._dirty = True
+                raise
+
+    def query(self, work: Callable[[], T]) -> T:
+        with self.lock:
+            return work()
+
+    def _settle(self) -> None:
+        """After a lost commit answer: take the log as the database has it before writing again."""
+        if not self._dirty:
+            return
+        if isinstance(self.store, PostgresEventStore):
+            self.store.resync()
+        self.engine.catch_up()
+        self._dirty = False
+
+    def note_access(self, caller: Caller, incident: str, what: str) -> None:
+        """NEN 7513: who read which incident through the service, from which workstation."""
+        if self.access_log is None:
+            return
+        try:
+            self.access_log.append(caller.user, "open", incident, "live dispatch (centre service)",
+                                   source=f"service:{self.node_id}",
+                                   details={"read": what, "workstation": caller.workstation})
+        except EngineError as exc:  # the log must not take the service down; it says so loudly
+            log.error("access log entry failed: %s", exc)
+
+    # -- roles and loops -----------------------------------------------------------------
+    def start(self) -> None:
+        targets: list[tuple[str, Callable[[], None]]] = [("timers", self._timer_loop)]
+        if self.shared:
+            targets += [("lease", self._lease_loop), ("follow", self._follow_loop)]
+            self._lease_step()  # become active at once when the lease is free
+        else:
+            self._set_role("active")
+        for name, fn in targets:
+            t = threading.Thread(target=fn, name=f"centre-{name}", daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=3)
+        with self.lock:
+            if self.lease is not None:
+                self.lease.release()  # a clean stop hands over at once, not after the TTL
+                self.lease.close()
+            self.role = "stopped"
+            self.store.close()
+            if self.access_log is not None:
+                self.access_log.close()
+
+    def _set_role(self, role: str) -> None:
+        if role != self.role:
+            log.warning("node %s is now %s", self.node_id, role)
+            self.role_changes.append((time.monotonic(), role))
+        self.role = role
+
+    def _lease_loop(self) -> None:
+        while not self._stop.wait(RENEW_EVERY_S if self.role == "active" else POLL_EVERY_S):
+            self._lease_step()
+
+    def _lease_step(self) -> None:
+        assert self.lease is not None and isinstance(self.store, PostgresEventStore)
+        try:
+            if self.role == "active":
+                if self.lease.renew():
+                    self._last_renew = time.monotonic()
+                else:
+                    self._demote("lease taken over or run out")
+                return
+            epoch = self.lease.try_acquire()
+            if epoch is None:
+                return
+            with self.lock:
+                self.store.resync()
+                self.engine.catch_up()
+                self.store.epoch = epoch
+                self._last_renew = time.monotonic()
+                self._dirty = False
+                self._set_role("active")
+                self._resume_simulation()
+        except StoreUnavailable as exc:
+            if self.role == "active" and time.monotonic() - self._last_renew > self.lease.ttl_s:
+                self._demote(f"database unreachable for longer than the lease ({exc})")
+
+    def _demote(self, why: str) -> None:
+        with self.lock:
+            if isinstance(self.store, PostgresEventStore):
+                self.store.epoch = None
+            log.warning("node %s gives up the active role: %s", self.node_id, why)
+            self._set_role("standby")
+
+    def _resume_simulation(self) -> None:
+        sim = self.service.sim
+        if sim is None:
+            return
+        now = self.clock.now()
+        for state in self.engine.running_alarms():
+            sim.resume(state.id, now)
+
+    def _follow_loop(self) -> None:
+        listener = None
+        while not self._stop.is_set():
+            try:
+                if listener is None or listener.closed or listener.broken:
+                    listener = pg_connect(str(self.store.url))  # type: ignore[attr-defined]
+                    listener.execute(f"LISTEN {CHANNEL}")
+                # NOTIFY is only a doorbell: whatever it says, the table is read; the timeout
+                # makes a missed notification cost at most this long.
+                for _ in listener.notifies(timeout=0.5, stop_after=1):
+                    pass
+                if self.role != "active" or self._dirty:
+                    with self.lock:
+                        if self.role != "active":
+                            self.engine.catch_up()
+                        else:
+                            self._settle()
+            except (StoreUnavailable, OSError, Exception) as exc:
+                if listener is not None:
+                    with contextlib.suppress(Exception):
+                        listener.close()
+                listener = None
+                if not isinstance(exc, StoreUnavailable):
+                    log.warning("follower: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+                self._stop.wait(0.3)
+        if listener is not None:
+            listener.close()
+
+    def _timer_loop(self) -> None:
+        while not self._stop.wait(TICK_EVERY_S):
+            if self.role != "active":
+                continue
+            try:
+                with self.lock:
+                    if self.role != "active":
+                        continue
+                    self._settle()
+                    now = self.clock.now()
+                    if self.service.sim is not None:
+                        with acting.acting(acting.RESPONDER):
+                            self.service.sim.run_due(now)
+                    with acting.acting(acting.SYSTEM):
+                        self.engine.tick()
+            except (StoreUnavailable, LeaseLost) as exc:
+                self._dirty = True
+                log.warning("timers paused: %s", exc)
+            except EngineError as exc:
+                log.error("timer step refused: %s", exc)
