@@ -79,40 +79,80 @@ def eligible_responders(
     A responder can appear under several positions (GPS, home, work); each counts only
     where it is valid now, and the nearest valid one wins.
     """
-    tree = registry.s_tree
-    n_slots = len(registry.s_resp)
-    empty = np.empty(0, np.int64)
-    if tree is None or n_slots == 0:
-        return empty, empty, np.empty(0)
-    today = local_day(t)
-    epoch = t.timestamp()
-    if open_now is None:
-        open_now = open_flags(registry, t)
-    k = min(n_slots, max(4 * want, 64))
-    while True:
-        dist, slot = tree.query((x, y), k=k, distance_upper_bound=config.max_radius_m)
-        # Sorted ascending with inf padding past the maximum radius: count, don't mask.
-        n_found = int(np.searchsorted(np.atleast_1d(dist), np.inf))
-        dist, slot = np.atleast_1d(dist)[:n_found], np.atleast_1d(slot)[:n_found]
-        resp = registry.s_resp[slot]
-        ok = registry.r_active[resp] & (registry.r_cert_day[resp] >= today) & ~busy[resp]
-        if extra_mask is not None:
-            ok &= extra_mask[resp]
-        gps_age = epoch - registry.r_gps_epoch[resp]
-        gps_fresh = gps_age <= config.gps_stale_after_s  # NaN (no fix) compares False
-        is_gps = registry.s_kind[slot] == SLOT_GPS
-        # A fresh fix says where someone is; their registered addresses don't count then.
-        ok &= np.where(is_gps, gps_fresh, ~gps_fresh)
-        ok &= (is_gps | open_now[registry.s_window[slot]]) & open_now[registry.r_avail[resp]]
-        keep = np.flatnonzero(ok)
-        # Sorted by distance already; first occurrence per responder is its nearest slot.
-        _, first = np.unique(resp[keep], return_index=True)
-        keep = keep[np.sort(first)]
-        # Fewer slots than asked for within the maximum radius: there are no more to find.
-        exhausted = n_found < k or k >= n_slots
-        if len(keep) >= want or exhausted:
-            return resp[keep].astype(np.int64), slot[keep].astype(np.int64), dist[keep]
-        k = min(n_slots, k * 4)
+    # Live GPS fixes are written under this lock (registry/live_positions.py): one
+    # consistent view of tree, positions and the slots that moved since the tree was built.
+    with registry.positions_lock:
+        tree = registry.s_tree
+        n_slots = len(registry.s_resp)
+        empty = np.empty(0, np.int64)
+        if tree is None or n_slots == 0:
+            return empty, empty, np.empty(0)
+        today = local_day(t)
+        epoch = t.timestamp()
+        if open_now is None:
+            open_now = open_flags(registry, t)
+        k = min(n_slots, max(4 * want, 64))
+        moved = (
+            _moved_within(registry, x, y, config.max_radius_m) if len(registry.s_moved) else None
+        )
+        while True:
+            dist, slot = tree.query((x, y), k=k, distance_upper_bound=config.max_radius_m)
+            # Sorted ascending with inf padding past the maximum radius: count, don't mask.
+            n_found = int(np.searchsorted(np.atleast_1d(dist), np.inf))
+            dist, slot = np.atleast_1d(dist)[:n_found], np.atleast_1d(slot)[:n_found]
+            # Fewer slots than asked for within the maximum radius: there are no more to find.
+            exhausted = n_found < k or k >= n_slots
+            if moved is not None:
+                # The tree is complete up to its farthest hit (or the maximum radius).
+                reach = config.max_radius_m if exhausted else float(dist[-1])
+                dist, slot = _with_moved(registry, dist, slot, *moved, reach)
+            resp = registry.s_resp[slot]
+            ok = registry.r_active[resp] & (registry.r_cert_day[resp] >= today) & ~busy[resp]
+            if extra_mask is not None:
+                ok &= extra_mask[resp]
+            gps_age = epoch - registry.r_gps_epoch[resp]
+            gps_fresh = gps_age <= config.gps_stale_after_s  # NaN (no fix) compares False
+            is_gps = registry.s_kind[slot] == SLOT_GPS
+            # A fresh fix says where someone is; their registered addresses don't count then.
+            ok &= np.where(is_gps, gps_fresh, ~gps_fresh)
+            ok &= (is_gps | open_now[registry.s_window[slot]]) & open_now[registry.r_avail[resp]]
+            keep = np.flatnonzero(ok)
+            # Sorted by distance already; first occurrence per responder is its nearest slot.
+            _, first = np.unique(resp[keep], return_index=True)
+            keep = keep[np.sort(first)]
+            if len(keep) >= want or exhausted:
+                return resp[keep].astype(np.int64), slot[keep].astype(np.int64), dist[keep]
+            k = min(n_slots, k * 4)
+
+
+def _moved_within(
+    registry: Registry, x: float, y: float, radius: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Slots that moved since the tree was built (live GPS), within `radius` of where they
+    are now: (slot, distance). Measured directly, once per search: a few thousand."""
+    moved = registry.s_moved
+    dx, dy = registry.s_x[moved] - x, registry.s_y[moved] - y
+    d2 = dx * dx + dy * dy
+    near = np.flatnonzero(d2 <= radius * radius)
+    return moved[near], np.sqrt(d2[near])
+
+
+def _with_moved(
+    registry: Registry,
+    dist: np.ndarray,
+    slot: np.ndarray,
+    moved_slot: np.ndarray,
+    moved_dist: np.ndarray,
+    reach: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Tree hits without the out-of-date entries of moved slots, plus the moved slots up
+    to `reach` where they are now, sorted by distance again."""
+    keep = ~registry.s_moved_mask[slot]
+    near = moved_dist <= reach
+    dist = np.concatenate((dist[keep], moved_dist[near]))
+    slot = np.concatenate((slot[keep], moved_slot[near]))
+    order = np.argsort(dist, kind="stable")
+    return dist[order], slot[order]
 
 
 def choose_radius(distances: np.ndarray, config: AlertConfig) -> float:
@@ -220,22 +260,27 @@ def select(
     """The complete selection for an alert at RD point (x, y) at time t."""
     want = max(config.wanted_responders, config.max_responders)
     open_now = open_flags(registry, t)
-    resp, slot, dist = eligible_responders(
-        registry, x, y, t, busy, config, want, extra_mask, open_now
-    )
-    radius = choose_radius(dist, config)
-    inside = dist <= radius
-    resp, slot, dist = resp[inside], slot[inside], dist[inside]
-    eligible_in_reach = len(resp)
-    resp, slot, dist = (
-        resp[: config.max_responders],
-        slot[: config.max_responders],
-        dist[: config.max_responders],
-    )
+    # The chosen slots' positions are read under the same lock as their distances: a GPS
+    # fix arriving in between must not put a responder somewhere else than measured.
+    with registry.positions_lock:
+        resp, slot, dist = eligible_responders(
+            registry, x, y, t, busy, config, want, extra_mask, open_now
+        )
+        radius = choose_radius(dist, config)
+        inside = dist <= radius
+        resp, slot, dist = resp[inside], slot[inside], dist[inside]
+        eligible_in_reach = len(resp)
+        resp, slot, dist = (
+            resp[: config.max_responders],
+            slot[: config.max_responders],
+            dist[: config.max_responders],
+        )
+        sx, sy = registry.s_x[slot], registry.s_y[slot]
+        slat, slon = registry.s_lat[slot], registry.s_lon[slot]
     aed_idx, aed_dist = nearest_aeds(registry, x, y, t, config, open_now, aeds_out_of_service)
     roles = assign_roles(
-        registry.s_x[slot],
-        registry.s_y[slot],
+        sx,
+        sy,
         dist,
         registry.a_x[aed_idx],
         registry.a_y[aed_idx],
@@ -260,7 +305,7 @@ def select(
         # Ids decoded in one go: per-item access to the compact id column costs ~1 µs each.
         for r, rid, d, la, lo, a in zip(
             resp.tolist(), registry.r_ids[resp].tolist(), dist.tolist(),
-            registry.s_lat[slot].tolist(), registry.s_lon[slot].tolist(), roles.tolist(),
+            slat.tolist(), slon.tolist(), roles.tolist(),
             strict=True,
         )
     )  # fmt: skip

@@ -3,6 +3,10 @@
 One Qt event loop for the whole process, driven by qasync (QtWebEngine cannot run a
 second one): `main()` runs `loop.run_until_complete(run(...))` once, and `run` waits for
 an asyncio.Event that `app.aboutToQuit` sets.
+
+`zesminuten --service URL[,URL2] --token-file F` makes the console a workstation of the
+centre's shared service (issue 11): no registry or event store is opened here; without
+`--service` the console embeds the engine, as on a single workstation.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -25,7 +29,11 @@ if TYPE_CHECKING:
 
     from .funnel import MessageFunnel
     from .main_window import MainWindow
+    from .registry_setup import RegistryInfo
+    from .remote import RemoteBackend
     from .startup import Preload
+
+    Backend = LocalService | RemoteBackend
 
 log = logging.getLogger("zesminuten.console")
 
@@ -55,7 +63,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         "network use; default off (the map is offline). Also ZESMINUTEN_TILE_URL.")
     parser.add_argument("--training", action="store_true",
                         help="training console: trainer-run scenarios, its own event store, no real alerts")
-    return parser.parse_args(argv)
+    parser.add_argument("--service", metavar="URL[,URL2]",
+                        help="the dispatch centre's shared service (zesminuten-engine serve), its nodes in "
+                        "the order to try them; no local registry or event store is opened then")
+    parser.add_argument("--token-file", type=Path, metavar="FILE",
+                        help="this workstation's token for --service: the token on one line, or a tokens "
+                        "JSON file with one entry (keep it chmod 600)")
+    args = parser.parse_args(argv)
+    if args.token_file is not None and not args.service:
+        parser.error("--token-file goes with --service")
+    if args.service and args.training:
+        parser.error("--training runs on its own store, not on --service")
+    return args
 
 
 # The map is a 2D page: Chromium's GPU compositing buys nothing visible, and its GPU
@@ -104,7 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     region = use_region(args.region)  # its own data folder, before any file is opened
     try:
-        loading = preload(args.registry, region)  # before Qt: the registry loads while Qt and the map start
+        # Before Qt: the registry loads while Qt and the map start (none on --service).
+        loading = preload(args.registry, region, embedded=not args.service)
     except EngineError as exc:
         print(f"zesminuten: {exc}", file=sys.stderr)
         return 2
@@ -158,7 +178,13 @@ async def run(app: QApplication, args: argparse.Namespace, loading: Preload | No
         schedule_screenshot(window, args.screenshot, args.after)
     await quitting.wait()
     window.map_view.close()
+    if args_remote(args):
+        service.close()  # the stream and health threads; the service itself runs on
     return 0
+
+
+def args_remote(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "service", None))
 
 
 def build(
@@ -167,16 +193,19 @@ def build(
     translations: object,
     config: AlertConfig | None = None,
     preloaded: Preload | None = None,
-) -> tuple[MainWindow, LocalService]:
-    """The service over the registry and event store `args` name, and the main window.
-    `config` overrides the alerting rules' defaults (the benchmark alerts 100);
-    `preloaded` is what `preload()` started (else it starts here)."""
+) -> tuple[MainWindow, Any]:
+    """The backend `args` name (the embedded engine over its registry and event store, a
+    LocalService, or the centre's service with --service, a RemoteBackend: typed Any so
+    callers that build the embedded one, like the benchmark, may use its engine), and the
+    main window. `config` overrides the
+    alerting rules' defaults (the benchmark alerts 100; embedded only); `preloaded` is
+    what `preload()` started (else it starts here)."""
     from PySide6.QtCore import QTimer
 
     from alert_engine.geo import point_rd
     from alert_engine.paths import default_event_store_path
 
-    from .backend import Settings, connect
+    from .backend import Settings, connect, parse_service_urls
     from .i18n import Translations
     from .main_window import MainWindow
     from .map.bridge import MapView
@@ -185,24 +214,40 @@ def build(
     from .startup import preload, settle_after_start
 
     region = REGIONS[getattr(args, "region", "denhaag")]
-    loading = preloaded or preload(args.registry, region)
+    remote = args_remote(args)
+    loading = preloaded or preload(args.registry, region, embedded=not remote)
     try:
         # QtWebEngine starts its processes and loads the page while the registry still loads.
         map_view = MapView(tile_url=getattr(args, "tiles", None))
         # pyproj makes a transformer per thread (~80 ms): the GUI thread's now, while it waits.
         point_rd(*DEFAULT_CENTER)
+        info: RegistryInfo | None
         try:
-            registry, info = loading.registry.result()
+            registry, info = loading.registry.result()  # (None, None) on --service
             address_book = loading.addresses.result()
         except BaseException:
             map_view.deleteLater()
             raise
 
-        simulate = info.synthetic and not args.no_simulation
-        # The motorway index is built once the window is up (after_start); the first exclusion
-        # check waits for it should it come sooner.
-        motorways = cast("MotorwayIndex", loading.motorways)
-        service = connect(Settings(args.events, simulate, config), registry, motorways)
+        service: Backend
+        if remote:
+            # The service simulates (or not) and has the registry; this console only shows.
+            from .remote import RemoteBackend
+
+            service = connect(Settings(service=parse_service_urls(args.service), token_file=args.token_file),
+                              translate=remote_translate)
+            assert isinstance(service, RemoteBackend)
+            service.idle = keep_painting
+            # The DEMO badge and the registry line, if the service says (see remote_registry_info).
+            simulate = bool(service.service_info.get("simulate"))
+            info = remote_registry_info(service)
+        else:
+            assert info is not None
+            simulate = info.synthetic and not args.no_simulation
+            # The motorway index is built once the window is up (after_start); the first exclusion
+            # check waits for it should it come sooner.
+            motorways = cast("MotorwayIndex", loading.motorways)
+            service = connect(Settings(args.events, simulate, config), registry, motorways)
         assert isinstance(translations, Translations)
         window = MainWindow(
             service,
@@ -218,13 +263,16 @@ def build(
             map_view.push([{"op": "center", "lat": region.centre[0], "lon": region.centre[1], "zoom": 12}])
         window.intake.set_language(translations.language)
         window.action_panel.set_language(translations.language)
-        from .testalarm.menu import install_test_alarm_menu
+        if not remote:
+            # Test alarms (ExerciseAlarms) are not offered by the centre's service yet: a
+            # remote console shows no menu rather than one whose every item fails.
+            from .testalarm.menu import install_test_alarm_menu
 
-        install_test_alarm_menu(window, service, funnel)  # "Proefalarm", before Help
+            install_test_alarm_menu(window, service, funnel)  # type: ignore[arg-type]  # "Proefalarm", before Help
         from .review.menu import install_review_menu
 
         window.review_menu = install_review_menu(  # type: ignore[attr-defined]
-            window, service, funnel, Path(args.events or default_event_store_path("live"))
+            window, service, funnel, None if remote else Path(args.events or default_event_store_path("live"))
         )
         QTimer.singleShot(0, loading.after_start)  # the first turn of the event loop: window up
     except BaseException:
@@ -232,6 +280,46 @@ def build(
         raise
     settle_after_start()
     return window, service
+
+
+def remote_registry_info(service: RemoteBackend) -> RegistryInfo | None:
+    """The service's registry for the header, when its /v1/health describes it
+    (`"registry": {"synthetic", "region", "responders", "aeds"}`); None when it does not."""
+    from urllib.parse import urlsplit
+
+    from .registry_setup import RegistryInfo
+
+    about = service.service_info.get("registry")
+    if not isinstance(about, dict):
+        return None
+    where = urlsplit(service.urls[0]).netloc or service.urls[0]
+    return RegistryInfo(path=Path(where), responders=int(about.get("responders") or 0),
+                        aeds=int(about.get("aeds") or 0), synthetic=bool(about.get("synthetic")),
+                        region=str(about.get("region") or ""))
+
+
+def remote_translate(text: str) -> str:
+    """The remote backend's texts (marked in console/remote.py) in the chosen language."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("RemoteBackend", text)
+
+
+def keep_painting() -> None:
+    """While a command waits for the centre's service (up to its retry time), keep the
+    window painting and its timers running (the header then shows "reconnecting"), but
+    take no clicks or keys: a second command must not start inside the first."""
+    import asyncio
+
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    try:
+        if asyncio.current_task() is not None:
+            return  # inside a coroutine step: a nested loop would run another task's step in it
+    except RuntimeError:
+        pass  # no running asyncio loop: nothing to collide with
+    QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
 
 def show_startup_error(text: str) -> None:
@@ -260,7 +348,7 @@ def fit_to_screen(window: MainWindow) -> None:
     window.move(room.topLeft())
 
 
-def place_demo_incident(service: LocalService, window: MainWindow, funnel: MessageFunnel) -> str | None:
+def place_demo_incident(service: Backend, window: MainWindow, funnel: MessageFunnel) -> str | None:
     """A call in Zoetermeer centre, ambulance out, alert sent: an alarm in progress."""
     from alert_engine.api.commands import CallerInstruction, DispatchAmbulance, TriggerAlert
     from alert_engine.errors import EngineError

@@ -41,3 +41,9 @@ NOTICE = {  # notice bar: background, border
 }
 ATTENTION = "#ffd54a"  # pulsing row of an unseen new call
 DEMO_BADGE = "#ff8f00"
+# Connection to the centre's service (header badge): background, text.
+CONNECTION_BADGE = {
+    "connected": ("#2e7d32", "#ffffff"),  # green: commands go out
+    "reconnecting": ("#ffb300", "#1d1d1d"),  # amber: nothing goes out, retrying
+    "read_only": ("#ffffff", "#7f1d1d"),  # white on the red strip: only a standby answers, commands off
+}

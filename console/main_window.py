@@ -83,6 +83,9 @@ class MainWindow(QMainWindow):
         self.translations = translations
         self._current: str | None = None
         self._own_calls: set[str] = set()  # created here: selected, not "unseen"
+        # The remote backend's connection ("connected", ...); None: embedded, always writable.
+        self.connection: str | None = None
+        self._connection_detail = ""
         now = service.now
 
         # -- models, fed by the coalesced event batches ---------------------------------
@@ -119,6 +122,7 @@ class MainWindow(QMainWindow):
         self._pulse_timer = self._timer(PULSE_MS, self.queue_model.pulse)
         self.retranslate()
         self.select_incident(None)
+        self.sync_connection()
 
     # -- construction ---------------------------------------------------------------------
     def _timer(self, ms: int, slot: Any) -> QTimer:
@@ -242,7 +246,8 @@ class MainWindow(QMainWindow):
         # Coverage: the white spots (no 24/7 AED within 500 m) as a layer over the map.
         self.white_spots_action = self._action(self.go_menu, self._toggle_white_spots)
         self.white_spots_action.setCheckable(True)
-        self.white_spots_action.setEnabled(hasattr(self.service, "white_spots"))
+        # The centre's service has no coverage layer (yet): a remote console leaves it out.
+        self.white_spots_action.setVisible(hasattr(self.service, "white_spots"))
 
         self.language_menu = bar.addMenu("Taal / Language")
         group = QActionGroup(self)
@@ -353,6 +358,31 @@ class MainWindow(QMainWindow):
             self.service.pump()
         except Exception as exc:  # one bad simulated step must not stop the clock
             self.funnel.report(exc)
+        self.sync_connection()
+
+    # -- the centre's service -------------------------------------------------------------
+    def sync_connection(self) -> None:
+        """Show the remote backend's connection in the header, and switch commands off
+        while no active node can take them (a command would only fail after retrying)."""
+        word = getattr(self.service, "connection", None)
+        describe = getattr(self.service, "describe", None)
+        detail = describe() if callable(describe) else ""
+        if word == self.connection and detail == self._connection_detail:
+            return
+        changed = word != self.connection
+        self.connection = word
+        self._connection_detail = detail
+        self.header.set_connection(word, detail)
+        if changed:
+            if word is not None:
+                log.info("centre service: %s", word)
+            self.set_commands_enabled(word in (None, "connected"))
+
+    def set_commands_enabled(self, enabled: bool) -> None:
+        self.intake.set_writable(enabled)
+        self.action_panel.set_writable(enabled)
+        self.caller.set_writable(enabled)
+        self.live.set_writable(enabled)
 
     # -- map ------------------------------------------------------------------------------
     def _map_clicked(self, lat: float, lon: float) -> None:

@@ -105,17 +105,21 @@ class Preload:
     gazetteer: Gazetteer
     motorways: LazyMotorways = field(default_factory=LazyMotorways)
     addresses: Future[Any] = field(default_factory=lambda: _done(None))
+    # On the centre's service the exclusion check (and its motorway map) runs there.
+    motorways_wanted: bool = True
 
     def after_start(self) -> None:
         """The window is up: build the motorway and address indexes in the background,
         then switch the garbage collector back on (see `preload`)."""
-        self.motorways.start()
+        if self.motorways_wanted:
+            self.motorways.start()
         threading.Thread(target=self._build_then_collect, name="after-start", daemon=True).start()
 
     def _build_then_collect(self) -> None:
         try:
             self.gazetteer.build_now()  # type: ignore[attr-defined]
-            self.motorways.index()
+            if self.motorways_wanted:
+                self.motorways.index()
         finally:
             # Their ~100,000 objects are long-lived too: frozen, they never cost a collection
             # (collected young, they cost GUI-thread pauses of 30-50 ms, measured).
@@ -129,8 +133,10 @@ def _done(value: Any) -> Future[Any]:
     return future
 
 
-def preload(registry_path: Path | None, region: Region | None = None) -> Preload:
-    """Start loading the registry; call it before PySide6 is imported.
+def preload(registry_path: Path | None, region: Region | None = None, *, embedded: bool = True) -> Preload:
+    """Start loading the registry; call it before PySide6 is imported. `embedded=False`
+    (the console on the centre's service): no registry or motorway map here, the service
+    has them; the address book and place names still load, the intake needs them.
 
     The cyclic garbage collector is off from here until the indexes built after the start
     are done (`Preload.after_start`): the start creates hundreds of thousands of
@@ -141,13 +147,22 @@ def preload(registry_path: Path | None, region: Region | None = None) -> Preload
         raise InvalidInput(f"{registry_path}: no such registry file")  # at once, before any window
     gc.disable()
     from .regions import REGIONS, open_address_book
-    from .registry_setup import open_registry  # the registry package: numpy, scipy, pyproj
 
     where = region or REGIONS["denhaag"]
+    addresses: Future[Any] = _in_thread("addresses", lambda: open_address_book(where))
+    if not embedded:
+        # Imported now for the same reason as the engine below.
+        import alert_engine.service
+
+        from . import remote  # noqa: F401
+
+        return Preload(_done((None, None)), _background_gazetteer(where.centre), addresses=addresses,
+                       motorways_wanted=False)
+    from .registry_setup import open_registry  # the registry package: numpy, scipy, pyproj
+
     registry: Future[tuple[Registry, RegistryInfo]] = _in_thread(
         "registry", lambda: open_registry(registry_path, where.registry_region)
     )
-    addresses: Future[Any] = _in_thread("addresses", lambda: open_address_book(where))
     # The rest of the engine imports no Qt: import it now, while SQLite reads, and before
     # PySide6, whose import hook reads the source of every module imported after it.
     import alert_engine.eventlog.store

@@ -569,6 +569,33 @@ GLOSSARY: dict[str, str] = {
     "Notitie vastgelegd bij T+{0}.": "Note recorded at T+{0}.",
     "Rapport opgeslagen: {0} en {1}": "Report saved: {0} and {1}",
     "Rapport opgeslagen: {0}": "Report saved: {0}",
+    # -- issue 11: the console on the centre's shared service -----------------------------
+    "Meldkamerservice: verbonden": "Centre service: connected",
+    "Meldkamerservice: opnieuw verbinden…": "Centre service: reconnecting…",
+    "Meldkamerservice: alleen-lezen": "Centre service: read-only",
+    "{0} (sinds {1})": "{0} (since {1})",
+    "Opdrachten gaan naar de actieve server; alle werkplekken zien hetzelfde.":
+        "Commands go to the active server; every workstation sees the same.",
+    "Geen verbinding met de meldkamerservice. De console probeert het steeds opnieuw; opdrachten staan uit tot de verbinding terug is.":
+        "No connection to the centre service. The console keeps trying; commands are off until the connection is back.",
+    "Alleen een reserve-server antwoordt: meldingen zijn te zien, opdrachten staan uit tot een actieve server antwoordt.":
+        "Only a standby server answers: incidents can be seen, commands are off until an active server answers.",
+    "Geen verbinding met een actieve meldkamerservice: opdrachten staan uit tot de verbinding terug is.":
+        "No connection to an active centre service: commands are off until the connection is back.",
+    "Geen verbinding met een actieve meldkamerservice: de melding kan al worden ingevuld; aanmaken kan zodra de verbinding terug is.":
+        "No connection to an active centre service: the call can be filled in already; it can be created once the connection is back.",
+    "Wijzigingen in melding {0} zijn niet vastgelegd: geen verbinding met de meldkamerservice. Voer ze opnieuw in zodra de kop 'verbonden' toont.":
+        "Changes to incident {0} were not recorded: no connection to the centre service. Enter them again once the header shows 'connected'.",
+    "Geen meldkamerservice bereikbaar op {0}. Controleer het netwerk en --service.":
+        "No centre service reachable at {0}. Check the network and --service.",
+    "Geen verbinding met de meldkamerservice: de opdracht is na {0} s opnieuw proberen niet bevestigd. Controleer de melding zodra de kop weer 'verbonden' toont, en geef de opdracht dan opnieuw.":
+        "No connection to the centre service: the command was not confirmed after retrying for {0} s. Check the incident once the header shows 'connected' again, then give the command again.",
+    "Geen verbinding met de meldkamerservice.": "No connection to the centre service.",
+    "De meldkamerservice weigert het token van deze werkplek (401). Controleer het tokenbestand (--token-file).":
+        "The centre service refuses this workstation's token (401). Check the token file (--token-file).",
+    "De vorige opdracht wordt nog verstuurd; probeer het zo opnieuw.":
+        "The previous command is still being sent; try again in a moment.",
+    "De meldkamerservice gaf een fout ({0}): {1}": "The centre service reported an error ({0}): {1}",
 }
 
 # The same Dutch word meaning different things in different places.

@@ -20,10 +20,12 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import AlertRefused, EngineError, IllegalTransition, InvalidInput, UnknownIncident
+from ..eventlog.jsonl import build_export, records_from_store
+from ..eventlog.keys import load_chain_key
 from ..events import Event
 from ..exclusion import CallFacts, verdict_data
 from . import bodies
@@ -36,6 +38,10 @@ KEEPALIVE_S = 10.0  # the contract asks for a comment line at least every 15 s
 
 
 class Unauthorized(Exception):
+    pass
+
+
+class Forbidden(Exception):
     pass
 
 
@@ -92,6 +98,10 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
     async def unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
         return _error(401, "missing or unknown bearer token", "Authorization", {"WWW-Authenticate": "Bearer"})
 
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
+        return _error(403, str(exc), "Authorization")
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
@@ -138,7 +148,12 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
     # -- the contract's endpoints --------------------------------------------------------
     @app.get("/v1/health", summary="role of this node and the last seq it has")
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "role": node.role, "last_seq": node.last_seq, "node": node.node_id}
+        return {"status": "ok", "role": node.role, "last_seq": node.last_seq, "node": node.node_id,
+                "simulate": node.service.sim is not None, "registry": node.registry_info}
+
+    @app.get("/v1/whoami", summary="the workstation and person this token stands for")
+    async def whoami(who: Who) -> dict[str, str]:
+        return {"workstation": who.workstation, "user": who.user, "role": who.role}
 
     @app.post("/v1/calls", status_code=201, summary="a new 112 call (contract: a `call` entry)")
     async def new_call(entry: Annotated[bodies.CallEntry, Body()], who: Who, key: Key = None) -> dict[str, Any]:
@@ -168,7 +183,7 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
             if isinstance(entry, bodies.ConfirmAedReady):
                 return replay(node.engine.confirm_aed_ready(entry.aed))
             node.engine.state(incident)  # 404 before anything else
-            cmd = bodies.command_of(incident, entry, who.user)
+            cmd = bodies.command_of(incident, entry, who.user, node.clock.now())
             assert cmd is not None
             return replay(node.service.execute(cmd))
 
@@ -228,6 +243,32 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
             except TimeoutError:
                 yield ": keep-alive\n\n"
 
+    @app.get("/v1/export", summary="the log (or one incident) as a tamper-evident JSON Lines export",
+             response_class=PlainTextResponse)
+    async def export(who: Who, incident: Annotated[str | None, Query(max_length=64)] = None,
+                     full: bool = False, reason: Annotated[str, Query(max_length=200)] = "") -> PlainTextResponse:
+        """Redacted unless `full` (as `export-events`); recorded in the access log first."""
+        if incident is not None:
+            node.query(lambda: node.engine.state(incident))
+
+        def work() -> tuple[str, Any]:
+            with node.lock:
+                records = records_from_store(node.store, incident)
+                report = node.store.verify()
+                head = node.store.head()  # type: ignore[attr-defined]
+                keyed = bool(getattr(node.store, "signed", False))
+            text, result = build_export(records, scope=incident or "*", redact=not full, keyed=keyed,
+                                        store_head=head, source_integrity="ok" if report.ok else "broken",
+                                        key=load_chain_key())
+            for inc, chain_head in result.heads.items():
+                node.note_access(who, inc, "export", action="export", reason=reason,
+                                 details={"redacted": not full, "chain_head": chain_head, "export_head": result.head})
+            return text, result
+
+        text, result = await run_in_threadpool(work)
+        return PlainTextResponse(text, media_type="application/jsonl",
+                                 headers={"X-Export-Head": result.head})
+
     # -- what the console needs beyond the contract -----------------------------------------
     @app.get("/v1/config", summary="the alert configuration this service runs with")
     async def config(who: Who) -> dict[str, Any]:
@@ -247,6 +288,27 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
                    radius_m: Annotated[float, Query(gt=0, le=10_000)] = 1000) -> list[dict[str, Any]]:
         found = node.query(lambda: node.service.aeds_near(lat, lon, radius_m))
         return [asdict(a) for a in found]
+
+    # -- live responder positions (the responder apps, through their gateway) ------------------
+    def _fixes(who: Caller, items: list[tuple[str, bodies.PositionFix]]) -> dict[str, Any]:
+        if who.role != "responder_gateway":
+            raise Forbidden("only the responder gateway reports positions")
+        now = node.clock.now()
+        result = node.report_positions([(rid, f.lat, f.lon, f.time or now) for rid, f in items])
+        return {"applied": result.applied,
+                "refused": [{"item": r.item, "responder": r.responder_id, "reason": r.reason} for r in result.refused]}
+
+    @app.post("/v1/responders/{responder}/position", summary="a responder app's GPS fix")
+    async def position(responder: str, fix: Annotated[bodies.PositionFix, Body()], who: Who) -> JSONResponse:
+        answer = await run_in_threadpool(_fixes, who, [(responder, fix)])
+        if answer["refused"]:
+            return _error(422, answer["refused"][0]["reason"], "position")
+        return JSONResponse(answer)
+
+    @app.post("/v1/responders/positions", summary="GPS fixes of many responders in one request")
+    async def positions(batch: Annotated[bodies.PositionBatch, Body()], who: Who) -> dict[str, Any]:
+        result: dict[str, Any] = await run_in_threadpool(_fixes, who, [(p.responder, p) for p in batch.positions])
+        return result
 
     @app.get("/v1/alert-blocker/{incident}", summary="why an alert cannot be sent now (or null)")
     async def blocker(incident: str, who: Who) -> dict[str, Any]:

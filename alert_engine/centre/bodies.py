@@ -8,6 +8,7 @@ the command), and the same models document the API at /docs.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -154,7 +155,7 @@ class PositionBatch(Body):
     positions: Annotated[list[PositionBatchItem], Field(min_length=1, max_length=10_000)]
 
 
-def command_of(incident: str, entry: Any, user: str) -> c.Command | None:
+def command_of(incident: str, entry: Any, user: str, now: datetime | None = None) -> c.Command | None:
     """The typed engine command for a `do` entry (None for confirm_aed_ready, which names
     an AED, not an incident's command)."""
     match entry:
@@ -186,7 +187,7 @@ def command_of(incident: str, entry: Any, user: str) -> c.Command | None:
             changes = entry.model_dump(exclude={"do"}, exclude_none=True)
             return c.UpdateCall(incident, changes)
         case Annotate():
-            return c.Annotate(incident, user, entry.text, entry.at)
+            return c.Annotate(incident, user, entry.text, entry.at or now)
     return None
 
 
@@ -212,5 +213,5 @@ DO_WORDS = {
     "oversupply_feedback": "oversupply_feedback", "update_call": "update_call", "annotate": "annotate",
 }
 _ARG_NAMES = {
-    name: [f for f in kind.__dataclass_fields__ if f != "incident"] for name, kind in c.COMMAND_TYPES.items()
+    name: [f.name for f in fields(kind) if f.name != "incident"] for name, kind in c.COMMAND_TYPES.items()
 }

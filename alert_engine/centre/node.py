@@ -26,8 +26,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+
+import psycopg
 
 from .. import actor as acting
 from ..clock import Clock
@@ -36,6 +39,7 @@ from ..errors import EngineError, InvalidInput
 from ..eventlog.store import EventStore, SqliteEventStore
 from ..events import Event
 from ..exclusion.motorway import MotorwayIndex
+from ..registry.live_positions import Applied, LivePositions, PositionFix
 from ..registry.table import Registry
 from ..review.access_log import AccessLog
 from ..service import LocalService
@@ -47,6 +51,8 @@ from .tokens import Caller
 log = logging.getLogger("zesminuten.centre")
 T = TypeVar("T")
 TICK_EVERY_S = 0.2
+POSITIONS_FLUSH_S = 0.5   # fixes reach PostGIS in batches (100+ rows per statement at 200/s)
+MAX_UNSAVED = 50_000      # while the database is away, the newest fixes are kept for it
 
 
 class NotActive(EngineError):
@@ -79,8 +85,12 @@ class CentreNode:
         simulate: bool = False,
         access_log: AccessLog | None = None,
         lease_ttl_s: float = TTL_S,
+        registry_info: dict[str, Any] | None = None,
     ) -> None:
         self.node_id = node_id
+        # What the consoles show about the registry (the DEMO badge, "synthetic registry").
+        self.registry_info = {"responders": registry.n_responders, "aeds": registry.n_aeds, "synthetic": False,
+                              "region": "", **(registry_info or {})}
         self.clock = clock
         self.access_log = access_log
         self.shared = str(store).startswith(("postgresql://", "postgres://"))
@@ -105,6 +115,10 @@ class CentreNode:
         self._changed: asyncio.Event | None = None
         self._log: list[Published] = []
         self.role_changes: list[tuple[float, str]] = []
+        # GPS fixes from the responder apps, applied in place; the next selection uses them.
+        self.positions = LivePositions(registry, clock)
+        self._unsaved: list[PositionFix] = []
+        self._unsaved_lock = threading.Lock()
         with self.lock:
             self._publish([e for e in self.store.read() if e.seq <= self.engine.last_seq], wake=False)
             self.engine.subscribe(self._publish)
@@ -178,14 +192,60 @@ class CentreNode:
         self.engine.catch_up()
         self._dirty = False
 
-    def note_access(self, caller: Caller, incident: str, what: str) -> None:
+    def report_positions(self, fixes: Sequence[tuple[str, float, float, datetime]]) -> Applied:
+        """Apply GPS fixes to this node's registry at once (the next selection uses them);
+        on PostgreSQL they are also written to PostGIS in the background, so a node that
+        takes over starts from them."""
+        batch = [PositionFix(*f) for f in fixes]
+        result = self.positions.apply(batch)
+        if self.shared and result.applied_items:
+            with self._unsaved_lock:
+                self._unsaved.extend(batch[i] for i in result.applied_items)
+        return result
+
+    def _position_loop(self) -> None:
+        from .pg_registry import write_positions
+
+        conn = None
+        while not self._stop.wait(POSITIONS_FLUSH_S):
+            with self._unsaved_lock:
+                batch, self._unsaved = self._unsaved, []
+            if not batch:
+                continue
+            try:
+                if conn is None or conn.closed or conn.broken:
+                    conn = pg_connect(str(self.store.url))  # type: ignore[attr-defined]
+                write_positions(conn, batch)
+            except (StoreUnavailable, psycopg.Error) as exc:
+                conn = None
+                with self._unsaved_lock:  # kept for the next try; newest-wins makes a retry harmless
+                    self._unsaved[:0] = batch[-MAX_UNSAVED:]
+                log.warning("positions not saved yet: %s", str(exc).splitlines()[0] if str(exc) else exc)
+        if conn is not None:
+            conn.close()
+
+    def _load_recent_positions(self) -> None:
+        """A node taking over applies the fixes the old active node saved."""
+        from .pg_registry import recent_positions
+
+        since = self.clock.now() - timedelta(seconds=self.config.gps_stale_after_s)
+        try:
+            with pg_connect(str(self.store.url)) as conn:  # type: ignore[attr-defined]
+                fixes = recent_positions(conn, since)
+        except (StoreUnavailable, psycopg.Error) as exc:
+            log.warning("recent positions not loaded: %s", exc)
+            return
+        self.positions.apply(fixes)
+
+    def note_access(self, caller: Caller, incident: str, what: str, action: str = "open", reason: str = "",
+                    details: dict[str, Any] | None = None) -> None:
         """NEN 7513: who read which incident through the service, from which workstation."""
         if self.access_log is None:
             return
         try:
-            self.access_log.append(caller.user, "open", incident, "live dispatch (centre service)",
+            self.access_log.append(caller.user, action, incident, reason or "live dispatch (centre service)",
                                    source=f"service:{self.node_id}",
-                                   details={"read": what, "workstation": caller.workstation})
+                                   details={"read": what, "workstation": caller.workstation, **(details or {})})
         except EngineError as exc:  # the log must not take the service down; it says so loudly
             log.error("access log entry failed: %s", exc)
 
@@ -193,10 +253,12 @@ class CentreNode:
     def start(self) -> None:
         targets: list[tuple[str, Callable[[], None]]] = [("timers", self._timer_loop)]
         if self.shared:
-            targets += [("lease", self._lease_loop), ("follow", self._follow_loop)]
+            targets += [("lease", self._lease_loop), ("follow", self._follow_loop),
+                        ("positions", self._position_loop)]
             self._lease_step()  # become active at once when the lease is free
         else:
             self._set_role("active")
+        self.positions.start()
         for name, fn in targets:
             t = threading.Thread(target=fn, name=f"centre-{name}", daemon=True)
             t.start()
@@ -206,6 +268,7 @@ class CentreNode:
         self._stop.set()
         for t in self._threads:
             t.join(timeout=3)
+        self.positions.stop()
         with self.lock:
             if self.lease is not None:
                 self.lease.release()  # a clean stop hands over at once, not after the TTL
@@ -245,6 +308,7 @@ class CentreNode:
                 self._dirty = False
                 self._set_role("active")
                 self._resume_simulation()
+            self._load_recent_positions()
         except StoreUnavailable as exc:
             if self.role == "active" and time.monotonic() - self._last_renew > self.lease.ttl_s:
                 self._demote(f"database unreachable for longer than the lease ({exc})")

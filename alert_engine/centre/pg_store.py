@@ -163,23 +163,16 @@ class PostgresEventStore:
         request = acting.current()
         db = self._conn()
         try:
-            with db.transaction():
-                # Lock the lease row first: a takeover waits for this commit, and a stale
-                # epoch is refused before the sequence is even looked at.
-                lease = db.execute("SELECT epoch, expires_at > clock_timestamp() FROM leader_lease "
-                                   "WHERE id = 1 FOR SHARE").fetchone()
-                if lease is None or int(lease[0]) != self.epoch or not lease[1]:
-                    raise LeaseLost(f"leader lease lost (epoch {self.epoch}, now {lease[0] if lease else '?'})")
-                (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone() or (0,)
-                if int(last) + 1 != self._next:
-                    raise StoreConflict(f"the centre's log holds events up to {last} that this node did not "
-                                        "write; nothing was saved")
+            # One pipelined round trip: the guard (lease epoch, sequence), the rows, the head,
+            # the idempotency key and the doorbell; any refusal rolls all of it back.
+            with db.transaction(), db.pipeline():
+                db.execute("SELECT events_append_guard(%s, %s)", (self.epoch, self._next))
                 with db.cursor() as cur:
                     cur.executemany(
                         "INSERT INTO events (seq, incident, type, time, body, prev, hash, ghash, epoch) "
                         "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", rows)
-                db.execute("UPDATE store_meta SET value = %s WHERE key = 'head_seq'", (str(rows[-1][0]),))
-                db.execute("UPDATE store_meta SET value = %s WHERE key = 'head_hash'", (g,))
+                db.execute("UPDATE store_meta SET value = CASE key WHEN 'head_seq' THEN %s ELSE %s END "
+                           "WHERE key IN ('head_seq', 'head_hash')", (str(rows[-1][0]), g))
                 if request.request_key:
                     db.execute("INSERT INTO requests VALUES (%s, %s, %s, %s)",
                                (request.request_key, request.request_hash, rows[0][0], rows[-1][0]))
@@ -187,6 +180,8 @@ class PostgresEventStore:
         except psycopg.errors.RaiseException as exc:
             if exc.sqlstate == schema.STALE_EPOCH:
                 raise LeaseLost(f"leader lease lost: {_first_line(exc)}") from None
+            if exc.sqlstate == schema.SEQUENCE_MOVED:
+                raise StoreConflict(f"{_first_line(exc)}; nothing was saved") from None
             raise
         except psycopg.errors.UniqueViolation:
             raise StoreConflict("another node wrote the same sequence number; nothing was saved") from None
@@ -228,6 +223,10 @@ class PostgresEventStore:
 
     def head(self) -> tuple[int, str]:
         return self._next - 1, self._ghead
+
+    @property
+    def signed(self) -> bool:
+        return self._meta().get("keyed") == "1"
 
     def rows(self) -> Iterable[tuple[int, str, str, str, str]]:
         """(seq, incident, body, prev, hash) in seq order: what an export carries."""

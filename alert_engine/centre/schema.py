@@ -95,5 +95,26 @@ EVENT_MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
         FOR EACH STATEMENT EXECUTE FUNCTION events_append_only();
     """,
+    # 2: the writer's checks in one call, so an append is one pipelined round trip.
+    """
+    CREATE FUNCTION events_append_guard(want_epoch bigint, next_seq bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+    DECLARE l leader_lease%ROWTYPE; last bigint;
+    BEGIN
+        -- Lock the lease row first: a takeover waits for this commit, and a stale epoch
+        -- is refused before the sequence is even looked at.
+        SELECT * INTO l FROM leader_lease WHERE id = 1 FOR SHARE;
+        IF want_epoch IS DISTINCT FROM l.epoch OR l.expires_at < clock_timestamp() THEN
+            RAISE EXCEPTION 'stale leader epoch % (current %, lease until %)', want_epoch, l.epoch, l.expires_at
+                USING ERRCODE = 'ZS001';
+        END IF;
+        SELECT COALESCE(MAX(seq), 0) INTO last FROM events;
+        IF last + 1 <> next_seq THEN
+            RAISE EXCEPTION 'the log holds events up to % that this node did not write', last
+                USING ERRCODE = 'ZS003';
+        END IF;
+    END $$;
+    """,
 )
 STALE_EPOCH = "ZS001"
+SEQUENCE_MOVED = "ZS003"

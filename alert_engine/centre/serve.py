@@ -57,18 +57,19 @@ def _listen(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def load_registry(spec: str) -> Registry:
+def load_registry(spec: str) -> tuple[Registry, dict[str, Any]]:
+    """The registry and what the consoles show about it (synthetic? which region?)."""
     if spec == "demo" or spec.startswith("demo:"):
         from ..registry.demo import generate_set
 
         region = spec.partition(":")[2] or "denhaag"
-        return generate_set(region, 1).registry()
+        return generate_set(region, 1).registry(), {"synthetic": True, "region": region}
     path = Path(spec)
     if path.suffix.lower() == ".json":
         from ..scenario.loader import load_scenario
 
         scenario = load_scenario(path)
-        return Registry.from_records(scenario.responders, scenario.aeds)
+        return Registry.from_records(scenario.responders, scenario.aeds), {"synthetic": False, "region": ""}
     if not path.is_file():
         raise InvalidInput(f"--registry: {path}: no such registry store or scenario file")
     from ..registry.store import RegistryStore
@@ -76,7 +77,9 @@ def load_registry(spec: str) -> Registry:
     with RegistryStore(path) as store:
         if not store.counts().responders:
             raise InvalidInput(f"--registry: {path}: the registry store holds no responders")
-        return store.load_registry()
+        meta = store.metadata()
+        info = {"synthetic": meta.get("synthetic", "") in ("yes", "mixed"), "region": meta.get("region", "")}
+        return store.load_registry(), info
 
 
 def load_config(path: Path | None) -> AlertConfig | None:
@@ -92,6 +95,21 @@ def load_config(path: Path | None) -> AlertConfig | None:
     config = AlertConfig(**raw)
     config.validate(str(path))
     return config
+
+
+def shared_registry(url: str, seed: Registry, info: dict[str, Any]) -> Registry:
+    """On PostgreSQL the registry lives in PostGIS: `--registry` seeds an empty one; every
+    node then loads the same registry from the database into its in-memory index."""
+    from .pg_registry import ensure_registry_schema, load_registry, responder_count, save_registry
+    from .pg_store import connect
+
+    with connect(url) as conn:
+        ensure_registry_schema(conn)
+        if responder_count(conn) == 0:
+            log.warning("the centre's registry is empty: loading %d responders and %d AEDs from --registry",
+                        seed.n_responders, seed.n_aeds)
+            save_registry(conn, seed, metadata={k: str(v) for k, v in info.items()})
+        return load_registry(conn)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -117,7 +135,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     tokens = TokenBook.load(args.tokens)
     if readable_by_others(args.tokens):
         log.warning("%s can be read by other users of this machine: chmod 600 it", args.tokens)
-    registry = load_registry(args.registry)
+    registry, registry_info = load_registry(args.registry)
+    if args.store.startswith(("postgresql://", "postgres://")):
+        registry = shared_registry(args.store, registry, registry_info)
     motorways: Any = None
     if not args.no_motorways:
         from ..exclusion.motorway import default_index
@@ -126,7 +146,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     node_id = args.node_id or f"{socket.gethostname()}:{port}"
     access = AccessLog(args.access_log or data_dir() / f"access-{node_id.replace(':', '-')}.sqlite")
     node = CentreNode(registry, args.store, SystemClock(), config=load_config(args.config), motorways=motorways, node_id=node_id,
-                      simulate=args.simulate, access_log=access)
+                      simulate=args.simulate, access_log=access, registry_info=registry_info)
     log.info("node %s: %d responders, %d AEDs, %d events; %d tokens", node_id, registry.n_responders,
              registry.n_aeds, node.last_seq, len(tokens))
     app = create_app(node, tokens)

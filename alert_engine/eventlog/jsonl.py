@@ -209,9 +209,10 @@ def records_from_events(events: Iterable[Event]) -> list[ChainedRecord]:
 
 
 def records_from_store(store: EventStore, incident: str | None = None) -> list[ChainedRecord]:
-    """The store's own bodies and hashes (SQLite); fresh chains for a store without them."""
-    if isinstance(store, SqliteEventStore):
-        rows = [r for r in store.rows() if incident is None or r[1] == incident]
+    """The store's own bodies and hashes (SQLite, PostgreSQL); fresh chains for a store without them."""
+    stored_rows = getattr(store, "rows", None)
+    if callable(stored_rows):
+        rows = [r for r in stored_rows() if incident is None or r[1] == incident]
         return [ChainedRecord(i, seq, inc, body, prev, digest) for i, (seq, inc, body, prev, digest) in enumerate(rows, 1)]
     return records_from_events(store.read(incident))
 

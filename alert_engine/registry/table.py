@@ -9,6 +9,7 @@ registry holds a few MB of text instead of ~750,000 Python strings and a dict.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -299,6 +300,12 @@ class Registry:
         self.s_window = self._codes(responders.slot_window)
         self.s_gps_epoch = np.asarray(responders.slot_gps_epoch, dtype=float)
         self.s_tree = cKDTree(slots_xy) if len(self.s_x) else None
+        # Live GPS fixes (registry/live_positions.py) move slots after the tree was built:
+        # selection skips the out-of-date tree entries of `s_moved` (also a mask) and
+        # measures those slots where they are now. Writers and selection hold the lock.
+        self.s_moved = np.empty(0, np.int64)
+        self.s_moved_mask = np.zeros(len(self.s_x), dtype=bool)
+        self.positions_lock = threading.RLock()
         # Latest GPS fix per responder: a fresh fix overrides the registered addresses.
         self.r_gps_epoch = np.full(len(self.r_ids), np.nan)
         gps = self.s_kind == SLOT_GPS

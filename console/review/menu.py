@@ -19,8 +19,11 @@ class ReviewMenu(QObject):
     """Keeps the review windows alive (a window without an owner would be collected)."""
 
     def __init__(
-        self, window: QMainWindow, service: IncidentService, funnel: MessageFunnel, store_path: Path
+        self, window: QMainWindow, service: IncidentService, funnel: MessageFunnel, store_path: Path | None
     ) -> None:
+        """`store_path`: the live event store; None on the centre's service, whose store is
+        not on this workstation (the selected-incident review, which verifies the store's
+        hash chain, is left out there; a JSONL file can still be reviewed)."""
         super().__init__(window)
         self.window = window
         self.service = service
@@ -33,6 +36,7 @@ class ReviewMenu(QObject):
         self.file_action = self._add(self.review_file)
         self.menu.addSeparator()
         self.log_action = self._add(self.show_access_log)
+        self.incident_action.setVisible(store_path is not None)
         self.retranslate()
         # A runtime language switch reaches the menu as a LanguageChange event.
         self.menu.installEventFilter(self)
@@ -55,6 +59,8 @@ class ReviewMenu(QObject):
 
     def review_selected(self) -> None:
         incident = getattr(self.window, "current_incident", None)
+        if self.store_path is None:
+            return  # the action is hidden then; a stray call does nothing
         if not incident:
             self.funnel.warning(
                 QCoreApplication.translate(
@@ -104,7 +110,7 @@ class ReviewMenu(QObject):
 
 
 def install_review_menu(
-    window: QMainWindow, service: IncidentService, funnel: MessageFunnel, store_path: Path
+    window: QMainWindow, service: IncidentService, funnel: MessageFunnel, store_path: Path | None
 ) -> ReviewMenu:
     """Add the review menu before Help in the live window's menu bar."""
     menu = ReviewMenu(window, service, funnel, store_path)

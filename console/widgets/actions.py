@@ -81,6 +81,8 @@ class ActionPanel(QWidget):
         self._confirm = confirm
         self._incident: str | None = None
         self._language = "nl"
+        # False while the centre's service cannot take commands (remote backend offline).
+        self._writable = True
         self.setStyleSheet(_STYLE)
 
         self.title = QLabel()
@@ -159,10 +161,20 @@ class ActionPanel(QWidget):
         self._language = "en" if language == "en" else "nl"
         self.refresh()
 
+    def set_writable(self, writable: bool) -> None:
+        """Commands on or off: off while the centre's service cannot take them (the
+        buttons say why instead of failing after a wait)."""
+        if writable != self._writable:
+            self._writable = writable
+            self.refresh()
+
     def refresh(self) -> None:
         """Re-read the incident and the engine's alert blocker; enable what is possible now."""
         incident = self._incident
         state = attempt(self._funnel, self._service.state, incident) if incident else None
+        if not self._writable:
+            self._show_offline(state)
+            return
         blocker = attempt(self._funnel, self._service.alert_blocker, incident) if state else "unknown_incident"
         self.title.setText(
             self.tr("Melding {0}").format(incident) if state else self.tr("Geen melding geselecteerd")
@@ -189,6 +201,23 @@ class ActionPanel(QWidget):
         )
         self.close_button.setEnabled(is_open)
 
+    def _show_offline(self, state: IncidentState | None) -> None:
+        """No command can reach the service: every move off, and the reason where the
+        alert blocker is normally explained."""
+        incident = self._incident
+        self.title.setText(self.tr("Melding {0}").format(incident) if state else self.tr("Geen melding geselecteerd"))
+        self.units_label.setText(self._units_text(state))
+        for widget in (self.unit_edit, self.dispatch_button, self.alert_button, self.cancel_button,
+                       self.arrived_button, self.close_button):
+            widget.setEnabled(False)
+        why = self.tr("Geen verbinding met een actieve meldkamerservice: opdrachten staan uit tot de "
+                      "verbinding terug is.")
+        self.alert_button.setToolTip(why)
+        self.blocker_label.setText(why)
+        self.blocker_label.setProperty("blocked", "true")
+        self.blocker_label.style().unpolish(self.blocker_label)
+        self.blocker_label.style().polish(self.blocker_label)
+
     # -- commands ------------------------------------------------------------------------
     @Slot()
     def dispatch_ambulance(self) -> None:
@@ -198,6 +227,9 @@ class ActionPanel(QWidget):
     @Slot()
     def trigger_alert(self) -> None:
         if self._incident is None:
+            return
+        if not self._writable:
+            self._funnel.warning(self.alert_button.toolTip(), incident=self._incident, cause="offline")
             return
         if not self.alert_button.isEnabled():
             # Tied to the incident and its blocker: the bar drops it once the blocker is gone.

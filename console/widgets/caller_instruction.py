@@ -78,6 +78,7 @@ class CallerInstructionPanel(QFrame):
         self._now = now or service.now
         self._incident: str | None = None
         self._state: IncidentState | None = None
+        self._writable = True  # False while the centre's service cannot take commands
         self.setObjectName("callerInstruction")
         self.setFrameShape(QFrame.Shape.StyledPanel)
 
@@ -174,6 +175,10 @@ class CallerInstructionPanel(QFrame):
         self._state = self._service.state(incident) if incident is not None else None
         self._render()
 
+    def set_writable(self, writable: bool) -> None:
+        self._writable = writable
+        self._render()
+
     def on_events(self, events: Sequence[Event]) -> None:
         if self._incident is not None and any(e.incident == self._incident for e in events):
             self._state = self._service.state(self._incident)
@@ -204,7 +209,7 @@ class CallerInstructionPanel(QFrame):
     # -- rendering --------------------------------------------------------------------
     def _render(self) -> None:
         s = self._state
-        moves = allowed_moves(s)
+        moves = allowed_moves(s) if self._writable else frozenset()
         self.start_action.setEnabled("instructing" in moves)
         self.handover_action.setEnabled("handed_over" in moves)
         self.end_action.setEnabled("ended" in moves)

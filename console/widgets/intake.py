@@ -82,6 +82,9 @@ class IntakePanel(QWidget):
         self._draft: Draft | None = None  # a half-entered new call while another incident is shown
         self._dirty: set[str] = set()  # update mode: facts changed but not yet sent
         self._loading = False
+        # False while the centre's service cannot take commands: the form still takes a
+        # call (the caller keeps talking), but creating it and sending changes wait.
+        self._writable = True
 
         self.header = QLabel()
         self.header.setObjectName("intakeHeader")
@@ -161,11 +164,29 @@ class IntakePanel(QWidget):
         self.location.address_edit.selectAll()
         self.newCallStarted.emit()
 
+    def set_writable(self, writable: bool) -> None:
+        """Commands on or off (the remote backend's connection); changes typed meanwhile
+        are kept and sent once commands are on again."""
+        self._writable = writable
+        self.override.set_writable(writable)
+        self._enable_create(self.location.location is not None)
+        if writable:
+            self.send_changes()
+
+    def _enable_create(self, located: bool) -> None:
+        self.create_button.setEnabled(self._incident is None and located and self._writable)
+        self.create_button.setToolTip("" if self._writable else self.tr(
+            "Geen verbinding met een actieve meldkamerservice: de melding kan al worden ingevuld; "
+            "aanmaken kan zodra de verbinding terug is."))
+
     @Slot()
     def submit(self) -> None:
         """Ctrl+Enter: create the incident (new mode) or record pending changes (update mode)."""
         if self._incident is not None:
             self.send_changes()
+            return
+        if not self._writable:
+            self._funnel.warning(self.create_button.toolTip(), incident=None, cause="offline")
             return
         self.location.commit_pending()  # text typed and Ctrl+Enter at once: look it up first
         facts = attempt(self._funnel, self.facts)
@@ -222,6 +243,11 @@ class IntakePanel(QWidget):
         if self._incident is None and incident is not None:
             self._draft = self._take_draft() if self.has_draft else None
         self.send_changes()
+        if self._dirty and not self._writable and self._incident is not None:
+            # Offline the changes could not go out, and this form is about to show another call.
+            self._funnel.warning(self.tr(
+                "Wijzigingen in melding {0} zijn niet vastgelegd: geen verbinding met de meldkamerservice. "
+                "Voer ze opnieuw in zodra de kop 'verbonden' toont.").format(self._incident), incident=None)
         state = attempt(self._funnel, self._service.state, incident) if incident is not None else None
         self._loading = True
         try:
@@ -252,15 +278,15 @@ class IntakePanel(QWidget):
         facts = attempt(self._funnel, self.facts)
         verdict = attempt(self._funnel, self._service.preview, facts) if facts is not None else None
         self.checklist.show_verdict(verdict)
-        self.create_button.setEnabled(self._incident is None and facts is not None)
+        self._enable_create(facts is not None)
         self.motorwayHit.emit(verdict.motorway if verdict is not None else None)
 
     @Slot()
     def send_changes(self) -> None:
         """Update mode: record the facts the dispatcher changed since the last send."""
         self._commit_timer.stop()
-        if self._incident is None or not self._dirty:
-            return
+        if self._incident is None or not self._dirty or not self._writable:
+            return  # offline: the changes stay pending (set_writable sends them)
         state = attempt(self._funnel, self._service.state, self._incident)
         facts = attempt(self._funnel, self.facts)
         if state is None or facts is None:
@@ -303,7 +329,7 @@ class IntakePanel(QWidget):
             self.locationPicked.emit(*point)
         if self._incident is None:
             self.locationResolved.emit(self.location.resolution if point is not None else None)
-        self.create_button.setEnabled(self._incident is None and point is not None)
+        self._enable_create(point is not None)
         self._changed("lat")
         self._changed("lon")
 

@@ -106,6 +106,7 @@ class LivePanel(QWidget):
         self.aed_model = aeds
         self._incident: str | None = None
         self._state: IncidentState | None = None
+        self._writable = True  # False while the centre's service cannot take commands
         self.counters = Counters.of(None, service.config)
 
         self.title = QLabel(self)
@@ -190,6 +191,10 @@ class LivePanel(QWidget):
     def focus_aed(self, aed: str) -> bool:
         return self._focus(self.aed_view, self.aed_proxy, self.aed_model, aed, 1)
 
+    def set_writable(self, writable: bool) -> None:
+        self._writable = writable
+        self._render()
+
     def counter_text(self, name: str) -> str:
         return self.tiles[name].value.text()
 
@@ -266,7 +271,7 @@ class LivePanel(QWidget):
             self.feedback_button.setEnabled(False)
         else:
             self.feedback_button.setText(self.tr("Meer first responders ter plaatse dan verwacht"))
-            self.feedback_button.setEnabled(True)
+            self.feedback_button.setEnabled(self._writable)
         self.feedback_button.setToolTip(
             self.tr("Legt vast dat er meer first responders ter plaatse waren dan verwacht (terugkoppeling aan de first-responderorganisatie)")
         )

@@ -29,6 +29,7 @@ class OverrideSection(QWidget):
         self._funnel = funnel
         self._ask = reason_asker
         self._incident: str | None = None
+        self._writable = True  # False while the centre's service cannot take commands
         self.button = QPushButton()
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
@@ -55,6 +56,10 @@ class OverrideSection(QWidget):
         self._incident = incident
         self.refresh()
 
+    def set_writable(self, writable: bool) -> None:
+        self._writable = writable
+        self.refresh()
+
     def refresh(self) -> None:
         """Re-read the incident: the button only while the exclusion stands and the call is open."""
         state = None
@@ -62,7 +67,7 @@ class OverrideSection(QWidget):
             state = attempt(self._funnel, self._service.state, self._incident)
         stands = state is not None and state.exclusion_stands and state.is_open
         self.button.setVisible(stands)
-        self.button.setEnabled(stands)
+        self.button.setEnabled(stands and self._writable)
         if state is not None and state.override_reason:
             when = f"{state.overridden_at:%H:%M:%S}" if state.overridden_at else ""
             self.reason_label.setText(self.tr("Uitsluiting overruled om {0}: {1}").format(when, state.override_reason))

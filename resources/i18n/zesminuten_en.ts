@@ -134,6 +134,10 @@
             <translation>An alert can be sent.</translation>
         </message>
         <message>
+            <source>Geen verbinding met een actieve meldkamerservice: opdrachten staan uit tot de verbinding terug is.</source>
+            <translation>No connection to an active centre service: commands are off until the connection is back.</translation>
+        </message>
+        <message>
             <source>{0} burgerhulpverleners en {1} AED's gealarmeerd.</source>
             <translation>{0} citizen responders and {1} AEDs alerted.</translation>
         </message>
@@ -657,6 +661,10 @@ Alert now anyway?</translation>
             <translation>Create the incident (Ctrl+Enter)</translation>
         </message>
         <message>
+            <source>Geen verbinding met een actieve meldkamerservice: de melding kan al worden ingevuld; aanmaken kan zodra de verbinding terug is.</source>
+            <translation>No connection to an active centre service: the call can be filled in already; it can be created once the connection is back.</translation>
+        </message>
+        <message>
             <source>Kies eerst een locatie: adres, coördinaten of een klik op de kaart.</source>
             <translation>Choose a location first: an address, coordinates or a click on the map.</translation>
         </message>
@@ -667,6 +675,10 @@ Alert now anyway?</translation>
         <message>
             <source>De half ingevoerde melding wordt gewist. Weet u het zeker?</source>
             <translation>The half-entered call will be cleared. Are you sure?</translation>
+        </message>
+        <message>
+            <source>Wijzigingen in melding {0} zijn niet vastgelegd: geen verbinding met de meldkamerservice. Voer ze opnieuw in zodra de kop 'verbonden' toont.</source>
+            <translation>Changes to incident {0} were not recorded: no connection to the centre service. Enter them again once the header shows 'connected'.</translation>
         </message>
         <message>
             <source>Nieuwe melding</source>
@@ -1400,6 +1412,33 @@ not in the log</translation>
         </message>
     </context>
     <context>
+        <name>RemoteBackend</name>
+        <message>
+            <source>Geen meldkamerservice bereikbaar op {0}. Controleer het netwerk en --service.</source>
+            <translation>No centre service reachable at {0}. Check the network and --service.</translation>
+        </message>
+        <message>
+            <source>Geen verbinding met de meldkamerservice: de opdracht is na {0} s opnieuw proberen niet bevestigd. Controleer de melding zodra de kop weer 'verbonden' toont, en geef de opdracht dan opnieuw.</source>
+            <translation>No connection to the centre service: the command was not confirmed after retrying for {0} s. Check the incident once the header shows 'connected' again, then give the command again.</translation>
+        </message>
+        <message>
+            <source>Geen verbinding met de meldkamerservice.</source>
+            <translation>No connection to the centre service.</translation>
+        </message>
+        <message>
+            <source>De meldkamerservice weigert het token van deze werkplek (401). Controleer het tokenbestand (--token-file).</source>
+            <translation>The centre service refuses this workstation's token (401). Check the token file (--token-file).</translation>
+        </message>
+        <message>
+            <source>De vorige opdracht wordt nog verstuurd; probeer het zo opnieuw.</source>
+            <translation>The previous command is still being sent; try again in a moment.</translation>
+        </message>
+        <message>
+            <source>De meldkamerservice gaf een fout ({0}): {1}</source>
+            <translation>The centre service reported an error ({0}): {1}</translation>
+        </message>
+    </context>
+    <context>
         <name>ResponderPickDialog</name>
         <message>
             <source>OEFENING – inspelen</source>
@@ -1638,6 +1677,34 @@ not in the log</translation>
         <message>
             <source>DEMO – gesimuleerde hulpverleners</source>
             <translation>DEMO – simulated responders</translation>
+        </message>
+        <message>
+            <source>Meldkamerservice: verbonden</source>
+            <translation>Centre service: connected</translation>
+        </message>
+        <message>
+            <source>Opdrachten gaan naar de actieve server; alle werkplekken zien hetzelfde.</source>
+            <translation>Commands go to the active server; every workstation sees the same.</translation>
+        </message>
+        <message>
+            <source>Meldkamerservice: opnieuw verbinden…</source>
+            <translation>Centre service: reconnecting…</translation>
+        </message>
+        <message>
+            <source>Geen verbinding met de meldkamerservice. De console probeert het steeds opnieuw; opdrachten staan uit tot de verbinding terug is.</source>
+            <translation>No connection to the centre service. The console keeps trying; commands are off until the connection is back.</translation>
+        </message>
+        <message>
+            <source>Meldkamerservice: alleen-lezen</source>
+            <translation>Centre service: read-only</translation>
+        </message>
+        <message>
+            <source>Alleen een reserve-server antwoordt: meldingen zijn te zien, opdrachten staan uit tot een actieve server antwoordt.</source>
+            <translation>Only a standby server answers: incidents can be seen, commands are off until an active server answers.</translation>
+        </message>
+        <message>
+            <source>{0} (sinds {1})</source>
+            <translation>{0} (since {1})</translation>
         </message>
         <message>
             <source>Gesimuleerde burgerhulpverleners beantwoorden de alarmen (start met --no-simulation om dit uit te zetten)</source>

@@ -205,3 +205,61 @@ def test_kill_9_of_the_primary_database_mid_alarm(fresh_cluster: Any, nodes: Any
     assert len(events) == acknowledged + 1
     assert a.post(f"/v1/incidents/{incident}/do", {"do": "caller_instruction", "state": "instructing"},
                   key="after-db-failover").json() == r.json()
+
+
+def test_the_service_log_exported_passes_check_jsonl_and_the_audit(pg_url: str, nodes: Any, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    a = nodes(pg_url, "node-a", "active")
+    incident, sent = alarm(a)
+    a.post(f"/v1/incidents/{incident}/do", {"do": "respond", "responder": sent["responders"][0]["id"],
+                                            "answer": "accept"})
+    a.post(f"/v1/incidents/{incident}/do", {"do": "close"})
+    for full in (False, True):
+        r = a.get("/v1/export", full=str(full).lower(), reason="contract rule 4 test")
+        assert r.status_code == 200, r.text
+        out = tmp_path / f"export-{full}.jsonl"
+        out.write_text(r.text)
+        check = subprocess.run([sys.executable, "-m", "alert_engine.cli", "check-jsonl", str(out), "--expect-head",
+                                r.headers["X-Export-Head"]], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    check_log(log_of(a))
+    # The export is in the node's NEN 7513 access log, with the workstation's person.
+    from alert_engine.review.access_log import AccessLog
+
+    with AccessLog(a.folder / "access-node-a.sqlite") as access:
+        exports = [e for e in access.entries(incident) if e.action == "export"]
+    assert len(exports) == 2 and {e.who for e in exports} == {"A. Jansen"}
+
+
+def test_a_reported_position_is_used_by_the_next_alert_also_after_failover(pg_url: str, nodes: Any) -> None:
+    from datetime import datetime
+
+    from .serving import GATEWAY
+
+    a = nodes(pg_url, "node-a", "active")
+    b = nodes(pg_url, "node-b", "standby")
+    # A responder far from the victim reports a fix 30 m from the next call's location.
+    far = "R000001"
+    here = {"lat": 52.0901, "lon": 4.2801}
+    fix = {**here, "time": datetime.now().astimezone().isoformat()}
+    assert a.post(f"/v1/responders/{far}/position", fix).status_code == 403  # a workstation does not report GPS
+    r = a.post(f"/v1/responders/{far}/position", fix, token=GATEWAY)
+    assert r.status_code == 200 and r.json()["applied"] == 1, r.text
+    bad = a.post("/v1/responders/positions", {"positions": [
+        {"responder": "R-nobody", **fix}, {"responder": far, "lat": 48.85, "lon": 2.35}]}, token=GATEWAY)
+    assert [x["item"] for x in bad.json()["refused"]] == [0, 1]
+    _, sent = alarm(a, lat=here["lat"] + 0.0002, lon=here["lon"])
+    assert sent["responders"][0]["id"] == far
+    # Saved to PostGIS in the background; the node that takes over starts from it.
+    time.sleep(1.5)
+    a.kill()
+    b.wait_health("active", timeout=10)
+    _, sent = alarm(b, lat=here["lat"] + 0.0002, lon=here["lon"], key="again")
+    ids = [r["id"] for r in sent["responders"]]
+    assert far not in ids  # still held by the first, open alarm: never on two alarms
+    r = b.post("/v1/incidents/" + log_of(b)[0].incident + "/do", {"do": "close"})
+    assert r.status_code == 200
+    _, sent = alarm(b, lat=here["lat"] + 0.0002, lon=here["lon"], key="third")
+    assert sent["responders"][0]["id"] == far
