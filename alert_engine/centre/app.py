@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from typing import Annotated, Any
@@ -22,6 +22,7 @@ from fastapi import Body, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import AlertRefused, EngineError, IllegalTransition, InvalidInput, UnknownIncident
 from ..eventlog.jsonl import build_export, records_from_store
@@ -62,6 +63,32 @@ def _field_of(loc: tuple[Any, ...]) -> str:
     if len(parts) > 1 and parts[0] in bodies.DO_WORDS | {"confirm_aed_ready": ""}:
         parts = parts[1:]
     return ".".join(parts) or "body"
+
+
+class RequestLog:
+    """One log line per request: method, route template, status, milliseconds; never a body,
+    a query string or a name. A plain ASGI middleware (BaseHTTPMiddleware costs a task and
+    a copy of every response per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = [0]
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+                route = scope.get("route")
+                log.info("%s %s %s %.1fms", scope["method"], getattr(route, "path", "?"), status[0],
+                         1000 * (time.perf_counter() - start))
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 def caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
@@ -128,16 +155,7 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
         log.error("%s %s: %s", request.method, request.url.path, exc)
         return _error(500, str(exc))
 
-    @app.middleware("http")
-    async def request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # One line per request; the route template, never bodies or query strings, so no
-        # personal data reaches the log.
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "?")
-        log.info("%s %s %s %.1fms", request.method, path, response.status_code, 1000 * (time.perf_counter() - start))
-        return response
+    app.add_middleware(RequestLog)
 
     async def command(who: Caller, key: str | None, method: str, path: str, body: Any,
                       work: Callable[[], Any], replay: Callable[[list[Event]], Any]) -> Any:
@@ -165,9 +183,11 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
                               location_kind=entry.location_kind, location_description=entry.location_description)
             location = {k: getattr(entry, k) for k in ("location_precision", "location_uncertainty_m",
                                                         "location_label")}
+            before = node.engine.last_seq
             incident = node.service.new_call(facts, entry.address, location=location,
                                              call_started=entry.call_started_at, incident=entry.incident)
-            return replay(node.service.events(incident))
+            # The events just committed, from memory: no read back from the database.
+            return replay([Event.from_json(p.json) for p in node.published_after(before) if p.incident == incident])
 
         def replay(events: list[Event]) -> dict[str, Any]:
             return {"incident": events[0].incident if events else entry.incident, "events": _events(events)}
