@@ -104,6 +104,25 @@ Who = Annotated[Caller, Depends(caller)]
 Key = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
+def _offline_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI from the fastapi-offline package: a centre's network has no CDN."""
+    from pathlib import Path
+
+    import fastapi_offline
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    assets = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Zesminuten centre service",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon.png")
+
+
 def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -116,7 +135,9 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
 
     app = FastAPI(title="Zesminuten centre service", version="1",
                   description="The alert engine shared by the workstations of one dispatch centre. "
-                              "Contract: shared/contracts/service-api.md.", lifespan=lifespan)
+                              "Contract: shared/contracts/service-api.md.", lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
+    _offline_docs(app)
 
     app.state.tokens = tokens
 

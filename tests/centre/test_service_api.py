@@ -167,3 +167,17 @@ def test_kill_9_loses_no_answered_event_and_sigterm_stops_cleanly(tmp_path: Path
     finally:
         n.kill()
     assert "Traceback" not in n.log.read_text()
+
+
+def test_the_api_docs_are_served_without_any_outside_address(node: Serve) -> None:
+    import re
+
+    import httpx
+
+    page = httpx.get(f"{node.url}/docs", timeout=5)
+    assert page.status_code == 200
+    assert not re.search(r"(src|href)=[\"']https?://", page.text)  # a centre's network has no CDN
+    for asset in re.findall(r"(?:src|href)=[\"'](/docs-assets/[^\"']+)", page.text):
+        assert httpx.get(f"{node.url}{asset}", timeout=5).status_code == 200
+    spec = httpx.get(f"{node.url}/openapi.json", timeout=5).json()
+    assert {"/v1/calls", "/v1/incidents/{incident}/do", "/v1/stream", "/v1/health"} <= set(spec["paths"])
