@@ -236,6 +236,8 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
 
     @app.get("/v1/incidents", summary="every incident with its phase")
     async def incidents(who: Who) -> list[dict[str, Any]]:
+        await run_in_threadpool(node.note_access, who, "*", "incident list")
+
         def work() -> list[dict[str, Any]]:
             return [{"incident": s.id, "phase": s.phase, "mode": s.mode, "last_seq": s.last_seq}
                     for s in node.engine.states.values()]
