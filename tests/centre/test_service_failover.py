@@ -65,6 +65,7 @@ def log_of(node: Serve) -> list[Event]:
 def check_log(events: list[Event]) -> None:
     assert [e.seq for e in events] == list(range(1, len(events) + 1)), "gap or duplicate in the log"
     assert audit(events, AlertConfig(**QUICK)) == []
+    assert all(e.get("actor") for e in events), "an event without actor (service rule 3)"
     per_incident: dict[str, list[str]] = {}
     for e in events:
         if e.type == "alert_sent":
