@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import heapq
 import math
 import os
 import random
@@ -44,6 +43,7 @@ from alert_engine.events import Event
 from alert_engine.exclusion import CallFacts
 from alert_engine.registry.model import Address, Aed, Responder
 from alert_engine.registry.table import Registry
+from alert_engine.timeline import Timeline
 
 START = datetime(2026, 11, 22, 19, 40, tzinfo=ZoneInfo("Europe/Amsterdam"))
 CENTRE = (52.0601, 4.4932)  # Zoetermeer
@@ -87,23 +87,21 @@ class IncidentScript:
     def __init__(self, engine: Engine, clock: SimClock) -> None:
         self.engine = engine
         self.clock = clock
-        self._plan: list[tuple[float, int, Callable[[], object]]] = []
-        self._n = 0
+        self.timeline = Timeline(clock)
+        # Lapses first at equal times; none after the last command (the bench's log ends there).
+        self.timeline.follow(engine.next_deadline, lambda _t: engine.tick(), order=0)
 
     def at(self, seconds: float, action: Callable[[], object]) -> None:
-        self._n += 1
-        heapq.heappush(self._plan, (seconds, self._n, action))
+        self.timeline.schedule(START + timedelta(seconds=seconds), partial(_tolerant, action), order=1)
 
     def run(self) -> None:
-        while self._plan:
-            seconds, _, action = heapq.heappop(self._plan)
-            target = START + timedelta(seconds=seconds)
-            while (due := self.engine.next_deadline()) is not None and due <= target:
-                self.clock.set(max(due, self.clock.now()))
-                self.engine.tick()
-            self.clock.set(max(target, self.clock.now()))
-            with contextlib.suppress(EngineError):  # e.g. an answer after closing: the script is not the rules
-                action()
+        while self.timeline:
+            self.timeline.step()
+
+
+def _tolerant(action: Callable[[], object]) -> None:
+    with contextlib.suppress(EngineError):  # e.g. an answer after closing: the script is not the rules
+        action()
 
 
 def script_incident(s: IncidentScript, rng: random.Random, incident: str, t0: float,

@@ -14,6 +14,7 @@ from alert_engine.simulation.responders import SimulatedResponders
 from alert_engine.testalarm.plan import ExerciseSchedule, exercise_id, municipalities
 from alert_engine.testalarm.routing import ModeRouter
 from alert_engine.testalarm.summary import summarise, to_csv, to_html
+from alert_engine.timeline import Timeline
 
 from .builders import EVENING, ZOETERMEER, alerted, facts, make_engine, ring_responders
 
@@ -92,12 +93,9 @@ def test_summary_counts_medians_and_exports() -> None:
     sim = SimulatedResponders(engine, rng=np.random.default_rng(3))
     engine.test_alarm("T1", *ZOETERMEER, "Zoetermeer")
     sim.enable("T1")
-    for _ in range(200):
-        due = sim.next_due()
-        if due is None:
-            break
-        clock.set(max(due, clock.now()))
-        sim.run_due(due)
+    timeline = Timeline(clock)
+    timeline.follow(sim.next_due, sim.run_due)
+    timeline.run()
     summary = summarise(engine.store.read(), "T1")
     assert summary.alerted == 10
     assert summary.answered == summary.accepted + summary.declined

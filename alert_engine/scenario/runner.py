@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import heapq
 import time as wallclock
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -32,11 +31,19 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(order=True)
-class _Item:
-    at: float
-    order: int  # ties in file order
-    step: Step = field(compare=False)
+class _PacedClock:
+    """The run's SimClock, moved `pace` wall seconds per simulated second (the crash tests
+    run a scenario slowly, so a kill lands in the middle of it)."""
+
+    def __init__(self, clock: SimClock, pace: float) -> None:
+        self.clock, self.pace = clock, pace
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def set(self, t: datetime) -> None:
+        wallclock.sleep(max(0.0, (t - self.clock.now()).total_seconds() * self.pace))
+        self.clock.set(t)
 
 
 class ScenarioRunner:
@@ -63,7 +70,6 @@ class ScenarioRunner:
         )
         self.pace = pace  # wall seconds per simulated second (crash tests run slowly)
         self.warnings: list[str] = []
-        self._queue: list[_Item] = []
         self.sim = SimulatedResponders(
             self.engine,
             behaviour or BehaviourParams(),
@@ -78,9 +84,6 @@ class ScenarioRunner:
                 out.setdefault(st.incident, set()).add(st.fields["responder"])
         return {k: frozenset(v) for k, v in out.items()}
 
-    def _push(self, item: _Item) -> None:
-        heapq.heappush(self._queue, item)
-
     def run(self, on_events: Callable[[list[Event]], None] | None = None) -> RunResult:
         produced: list[Event] = []
 
@@ -90,35 +93,11 @@ class ScenarioRunner:
                 on_events(events)
 
         self.engine.subscribe(collect)
-        for st in self.scenario.steps:
-            heapq.heappush(self._queue, _Item(st.at, st.order, st))
-        start = self.scenario.start
-        while True:
-            head = start + timedelta(seconds=self._queue[0].at) if self._queue else None
-            due = self.sim.next_due()
-            deadline = self.engine.next_deadline()
-            if head is None and due is None and (deadline is None or not self._anything_open()):
-                break
-            # At equal times: lapse timeouts first, then the script, then simulated people.
-            if deadline is not None and all(t is None or deadline <= t for t in (head, due)):
-                self._advance(deadline)
-                self.engine.tick()
-            elif head is not None and (due is None or head <= due):
-                self._advance(head)
-                self._run_step(heapq.heappop(self._queue).step)
-            else:
-                assert due is not None
-                self._advance(due)
-                self.sim.run_due(due)
+        clock = _PacedClock(self.clock, self.pace) if self.pace > 0 else self.clock
+        steps.world_timeline(
+            clock, self.engine, self.scenario.start, self.scenario.steps, self._run_step, self.sim
+        ).run()  # until no step, no planned answer and no open alert is left
         return RunResult(produced, self.engine, self.warnings + self.sim.warnings)
-
-    def _anything_open(self) -> bool:
-        return any(s.is_open for s in self.engine.states.values())
-
-    def _advance(self, t: Any) -> None:
-        if self.pace > 0:
-            wallclock.sleep(max(0.0, (t - self.clock.now()).total_seconds() * self.pace))
-        self.clock.set(max(t, self.clock.now()))
 
     # -- timeline steps -------------------------------------------------------------------
     def _run_step(self, st: Step) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ..engine import Engine
 from ..events import Event
 from ..exclusion import CallFacts
+from ..timeline import MovableClock, Timeline
+
+if TYPE_CHECKING:
+    from ..simulation.responders import SimulatedResponders
+    from .loader import Step
 
 StepCommand = Callable[[Engine, str, Mapping[str, Any]], list[Event]]
 
@@ -39,3 +46,28 @@ DISPATCHER: dict[str, StepCommand] = {
     "close": lambda e, i, f: e.close(i),
     "oversupply_feedback": lambda e, i, f: e.oversupply_feedback(i, f.get("note", "")),
 }
+
+
+# At equal times: lapse timeouts first, then the script, then simulated people.
+LAPSES, SCRIPT, PEOPLE = 0, 1, 2
+
+
+def world_timeline(
+    clock: MovableClock,
+    engine: Engine,
+    start: datetime,
+    script: Sequence[Step],
+    run: Callable[[Step], object],
+    sim: SimulatedResponders | None,
+) -> Timeline:
+    """The one order a scenario is played in, headless and in training: `run(step)` at
+    each step's `at` (ties in file order, as the contract says), the engine's answer
+    timeouts as they fall due, and the behaviour model's responders."""
+    timeline = Timeline(clock)
+    # The engine has deadlines only while an alarm is open: asked before every step.
+    timeline.follow(engine.next_deadline, lambda _t: engine.tick(), order=LAPSES)
+    for st in sorted(script, key=lambda st: st.order):
+        timeline.schedule(start + timedelta(seconds=st.at), partial(run, st), order=SCRIPT)
+    if sim is not None:
+        timeline.follow(sim.next_due, sim.run_due, order=PEOPLE)
+    return timeline

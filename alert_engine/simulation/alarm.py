@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from ..eventlog.store import MemoryEventStore
 from ..exclusion import CallFacts
 from ..registry.table import Registry
 from ..state import AedState, IncidentState, ResponderState
+from ..timeline import Timeline
 from .behaviour import BehaviourParams
 from .incidents import Alarm
 from .responders import SimulatedResponders
@@ -108,16 +110,14 @@ def run_alarm(
     ]
     if not math.isnan(alarm.called_off_s):
         script.append((alarm.called_off_s, 3, "call_off"))
-    script.sort()  # at equal times: timeouts lapse first, then dispatch, alert, ambulance, close
-    for at, _, what in script:
-        head = t0 + timedelta(seconds=at)
-        # Responders act at or before the dispatcher's next step only if strictly earlier:
-        # at equal times the dispatcher (and a lapse) goes first, as in the scenario runner.
-        while (due := sim.next_due()) is not None and due < head:
-            clock.set(max(due, clock.now()))
-            sim.run_due(due)
-        clock.set(max(head, clock.now()))
-        _do(engine, inc, what, free)
+    # At equal times: timeouts lapse first, then dispatch, alert, ambulance, close; the
+    # responders after the dispatcher's step, as in the scenario runner.
+    timeline = Timeline(clock)
+    for at, rank, what in sorted(script):
+        timeline.schedule(t0 + timedelta(seconds=at), partial(_do, engine, inc, what, free), rank)
+    timeline.follow(sim.next_due, sim.run_due, order=5)  # after every script rank (0-4)
+    while timeline:  # the responders only fill the gaps: the alarm ends with the script
+        timeline.step()
     sent = next((e for e in engine.store.read(inc) if e.type == "alert_sent"), None)
     in_reach = int(sent.get("eligible_in_reach", 0)) if sent is not None else 0
     return engine, outcome(engine.state(inc), alarm, engine.config.response_timeout_s, in_reach)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 import numpy as np
 
 from ..engine import Engine
 from ..errors import EngineError
 from ..events import Event
+from ..timeline import Timeline
 from .behaviour import BehaviourParams, PlannedAction, plan_responses
 
 
@@ -34,10 +34,10 @@ class SimulatedResponders:
         self.not_arrest: set[str] = set()  # incidents that turn out not to be an arrest
         self.enabled: set[str] = set()
         self.warnings: list[str] = []
-        self._due: list[tuple[datetime, int, str, PlannedAction]] = []
-        self._order = itertools.count()
+        # No clock of its own: whoever drives the engine's clock calls run_due (the scenario
+        # runner's timeline follows this one; the live console pumps it with the wall clock).
+        self._due = Timeline()
         self._dropped: set[tuple[str, str]] = set()
-        self.paused = False
         engine.subscribe(self.on_events)
 
     def enable(self, incident: str) -> None:
@@ -77,22 +77,17 @@ class SimulatedResponders:
         for a in plan.actions:
             due = alert.time + timedelta(seconds=a.at_s)
             if after is None or due > after:
-                heapq.heappush(self._due, (due, next(self._order), alert.incident, a))
+                self._due.schedule(due, partial(self.act, alert.incident, a))
 
     def next_due(self) -> datetime | None:
-        return self._due[0][0] if self._due else None
+        return self._due.next_due()
 
     def pending(self) -> int:
         return len(self._due)
 
     def run_due(self, now: datetime) -> int:
         """Play every planned action due at or before `now`; returns how many ran."""
-        ran = 0
-        while self._due and self._due[0][0] <= now and not self.paused:
-            _, _, incident, action = heapq.heappop(self._due)
-            self.act(incident, action)
-            ran += 1
-        return ran
+        return self._due.run_until(now)
 
     def act(self, incident: str, a: PlannedAction) -> None:
         e = self.engine

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import heapq
 import itertools
 import multiprocessing as mp
 import os
@@ -23,6 +22,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from ..config import AlertConfig
 from ..engine import Engine
 from ..files import write_atomically
 from ..registry.table import Registry
+from ..timeline import Timeline
 from .alarm import AlarmOutcome, run_alarm
 from .behaviour import BehaviourParams
 from .incidents import Alarm, IncidentParams, draw_alarms
@@ -62,8 +63,9 @@ def run_chunk(
     """Play `alarms` (sorted by call time) one after another on the shared registry."""
     cpu0 = time.process_time()
     engaged: list[tuple[datetime, np.ndarray]] = []  # busy until the alarm closed
-    checks: list[tuple[datetime, int, Engine, SimClock, str]] = []
-    order = itertools.count()
+    # AED checks of closed alarms, each on its own alarm's engine and clock: no shared clock
+    # to move, only an order (by time, ties as they were planned).
+    checks = Timeline()
     outcomes: list[AlarmOutcome] = []
     alerted: list[np.ndarray] = []
     index = registry.r_index
@@ -71,10 +73,7 @@ def run_chunk(
     free = np.ones(registry.n_responders, dtype=bool)
     for n, alarm in enumerate(alarms, 1):
         alert_at = alarm.call_time + timedelta(seconds=alarm.alert_s)
-        while checks and checks[0][0] <= alert_at:
-            ready, _, old, old_clock, aed = heapq.heappop(checks)
-            old_clock.set(max(ready, old_clock.now()))
-            old.confirm_aed_ready(aed)
+        checks.run_until(alert_at)
         engaged = [(until, idx) for until, idx in engaged if until > alert_at]
         for _, idx in engaged:
             free[idx] = False
@@ -90,7 +89,8 @@ def run_chunk(
         clock = engine.clock
         assert isinstance(clock, SimClock)
         for aed in out.fetched_aeds:
-            heapq.heappush(checks, (closed + AED_READY_AFTER, next(order), engine, clock, aed))
+            ready = closed + AED_READY_AFTER
+            checks.schedule(ready, partial(_confirm_ready, engine, clock, ready, aed))
         alerted.append(np.asarray([index[r] for r in out.alerted_ids], np.int64))
         out.alerted_ids, out.engaged_ids = [], []  # counted; no need to ship them back
         outcomes.append(out)
@@ -98,6 +98,11 @@ def run_chunk(
             progress(n)
     flat = np.concatenate(alerted) if alerted else np.zeros(0, np.int64)
     return ChunkResult(outcomes, flat, [time.process_time() - cpu0])
+
+
+def _confirm_ready(engine: Engine, clock: SimClock, ready: datetime, aed: str) -> None:
+    clock.set(max(ready, clock.now()))
+    engine.confirm_aed_ready(aed)
 
 
 # -- workers ---------------------------------------------------------------------------

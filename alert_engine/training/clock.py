@@ -74,6 +74,10 @@ class TrainingClock:
         self._anchor = _ceil_ms(t)
         self._anchor_wall = self._wall()
 
+    def set(self, t: datetime) -> None:
+        """How a Timeline moves this clock to the next thing due when fast-forwarding."""
+        self.jump_to(t)
+
 
 # Milliseconds are what the event log keeps; the clock never shows more.
 def _floor_ms(t: datetime) -> datetime:

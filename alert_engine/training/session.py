@@ -7,7 +7,6 @@ steps are never executed: they are the model answer the debrief compares with.
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,17 +43,20 @@ class TrainingSession:
         self.clock: TrainingClock = service.clock
         self.start = training.scenario.start
         prefix = self._run_prefix()
-        steps = training.scenario.steps
+        script = training.scenario.steps
         self.ids: dict[str, str] = {
-            st.incident: f"{prefix}-{st.incident}" for st in steps if st.do == "call"
+            st.incident: f"{prefix}-{st.incident}" for st in script if st.do == "call"
         }
         # A training service hands every alert to the behaviour model, so the file's
         # `simulate_responses` steps are implied; as steps they would be jumps to nothing.
         implied = {"simulate_responses"} if service.sim is not None else set()
-        self.world: list[Step] = [st for st in steps if st.do not in DISPATCHER_STEPS | implied]
-        self.model_answer: list[Step] = [st for st in steps if st.do in DISPATCHER_STEPS]
-        self._queue = [(st.at, st.order, st) for st in self.world]
-        heapq.heapify(self._queue)
+        self.world: list[Step] = [st for st in script if st.do not in DISPATCHER_STEPS | implied]
+        self.model_answer: list[Step] = [st for st in script if st.do in DISPATCHER_STEPS]
+        # Played as a scenario run plays them. The training clock runs with the wall; the
+        # timeline only jumps it when fast-forwarding (run_until, jump_to_next).
+        self.timeline = steps.world_timeline(
+            self.clock, service.engine, self.start, self.world, self._run, service.sim
+        )
         self.warnings: list[str] = []
         self.injections: list[Injection] = []
         if service.sim is not None:
@@ -83,47 +85,20 @@ class TrainingSession:
 
     def next_event_time(self) -> datetime | None:
         """When the world next does something: a scripted step, a simulated responder, a lapse."""
-        times = []
-        if self._queue:
-            times.append(self.time_of(self._queue[0][2]))
-        sim = self.service.sim
-        if sim is not None and (due := sim.next_due()) is not None:
-            times.append(due)
-        if any(s.is_open for s in self.service.engine.states.values()):
-            deadline = self.service.engine.next_deadline()
-            if deadline is not None:
-                times.append(deadline)
-        return min(times) if times else None
+        return self.timeline.next_due()
 
     @property
     def world_done(self) -> bool:
         """The scenario's world has nothing more scripted or planned."""
         sim = self.service.sim
-        return not self._queue and (sim is None or sim.next_due() is None)
+        return not self.timeline and (sim is None or sim.next_due() is None)
 
     # -- playing ------------------------------------------------------------------------
     def advance(self) -> int:
-        """Play everything due by now, in time order; returns how many steps ran."""
-        now = self.clock.now()
-        ran = 0
-        engine, sim = self.service.engine, self.service.sim
-        while True:
-            head = self.time_of(self._queue[0][2]) if self._queue else None
-            due = sim.next_due() if sim is not None and not sim.paused else None
-            deadline = engine.next_deadline()
-            candidates = [t for t in (head, due, deadline) if t is not None and t <= now]
-            if not candidates:
-                break
-            first = min(candidates)
-            # At equal times: lapse timeouts first, then the script, then simulated people.
-            if deadline is not None and deadline == first:
-                engine.tick()
-            elif head is not None and head == first:
-                self._run(heapq.heappop(self._queue)[2])
-                ran += 1
-            elif sim is not None:
-                sim.run_due(first)
-        return ran
+        """Play everything due by now, in time order; returns how many scripted steps ran."""
+        before = len(self.timeline)
+        self.timeline.run_until(self.clock.now())
+        return before - len(self.timeline)  # the script never grows: the rest are lapses, people
 
     def jump_to_next(self) -> datetime | None:
         """Skip the quiet time up to the next thing the world does, and play it."""
@@ -137,12 +112,9 @@ class TrainingSession:
 
     def run_until(self, t: datetime) -> None:
         """Fast-forward to `t`, playing each thing on the way at its own time."""
-        while (nxt := self.next_event_time()) is not None and nxt <= t:
-            if nxt > self.clock.now():
-                self.clock.jump_to(nxt)
-            self.advance()
-        if t > self.clock.now():
-            self.clock.jump_to(t)
+        self.timeline.run_until(t)
+        # A jump lands on the next millisecond (the training clock's grain): play what is
+        # due in that sliver too, as advance() on the console's next tick would.
         self.advance()
 
     def _run(self, st: Step) -> None:
