@@ -10,6 +10,7 @@ import pytest
 
 from alert_engine.audit import audit, target_check_missing
 from alert_engine.events import Event
+from alert_engine.exclusion.reasons import finding_text
 from alert_engine.registry.table import Registry
 from alert_engine.scenario.runner import run_scenario
 from alert_engine.training.debrief import expectation
@@ -71,7 +72,7 @@ def test_service_area_is_a_check_not_an_exclusion() -> None:
     training = load_training_scenario(ROOT / "scenarios/training/15_verzorgingsplaats_a12.json")
     events = run_scenario(training.scenario).events
     motorway = next(f for f in of(events, "I1", "exclusion_assessed")[0]["findings"] if f["criterion"] == "motorway")
-    assert motorway["met"] is None and "controleer" in motorway["reason_nl"]
+    assert motorway["met"] is None and "controleer" in finding_text(motorway, "nl")
     assert "dienstweg" in training.expected["explanation"]
 
 

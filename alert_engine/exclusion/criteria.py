@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from ..config import AlertConfig
 from ..errors import InvalidInput
-from ..reason_text import years_en, years_nl
 from .motorway import MotorwayHit, MotorwayIndex, default_index
 from .motorway_criterion import judge_motorway
+from .reasons import render
 
 Criterion = Literal["infant", "suicide", "trauma", "motorway", "violence"]
 CRITERIA: tuple[Criterion, ...] = ("infant", "suicide", "trauma", "motorway", "violence")
@@ -45,12 +45,32 @@ class CallFacts:
 
 @dataclass(frozen=True)
 class Finding:
-    """One criterion's verdict: met (excludes), not met, or None = unknown, check."""
+    """One criterion's verdict: met (excludes), not met, or None = unknown, check. The
+    reason is a code with parameters (exclusion.reasons); its text is rendered on demand."""
 
     criterion: Criterion
     met: bool | None
-    reason_nl: str
-    reason_en: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "nl") -> str:
+        return render(self.code, self.params, lang)
+
+    @property
+    def reason_nl(self) -> str:
+        return self.text("nl")
+
+    @property
+    def reason_en(self) -> str:
+        return self.text("en")
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Finding:
+        """A finding as an event stores it; logs from before reason codes kept the prose."""
+        if "code" in data:
+            return cls(data["criterion"], data["met"], str(data["code"]), dict(data.get("params") or {}))
+        return cls(data["criterion"], data["met"], "text",
+                   {"nl": data.get("reason_nl", ""), "en": data.get("reason_en", "")})
 
 
 @dataclass(frozen=True)
@@ -93,10 +113,10 @@ def assess(
     )
     findings = (
         _infant(facts.patient_age_years, config.min_patient_age_years),
-        _flag("suicide", facts.suicide, *_SUICIDE),
-        _flag("trauma", facts.trauma, *_TRAUMA),
-        Finding("motorway", motorway.met, motorway.reason_nl, motorway.reason_en),
-        _flag("violence", facts.violence, *_VIOLENCE),
+        _flag("suicide", facts.suicide),
+        _flag("trauma", facts.trauma),
+        Finding("motorway", motorway.met, motorway.code, motorway.params),
+        _flag("violence", facts.violence),
     )
     met = tuple(f.criterion for f in findings if f.met is True)
     return ExclusionVerdict(
@@ -108,52 +128,16 @@ def assess(
     )
 
 
-# (reason when met, when not met), Dutch then English.
-_SUICIDE = (
-    "(Poging tot) suïcide",
-    "Geen (poging tot) suïcide gemeld",
-    "(Attempted) suicide",
-    "No (attempted) suicide reported",
-)
-_TRAUMA = (
-    "Ernstig (ongevals)trauma",
-    "Geen ernstig (ongevals)trauma gemeld",
-    "Severe (accident) trauma",
-    "No severe (accident) trauma reported",
-)
-_VIOLENCE = (
-    "Mogelijk onveilige situatie (geweld)",
-    "Geen aanwijzing voor geweld",
-    "Possibly unsafe situation (violence)",
-    "No sign of violence reported",
-)
-
-
-def _flag(
-    criterion: Criterion, met: bool, nl_yes: str, nl_no: str, en_yes: str, en_no: str
-) -> Finding:
-    return Finding(criterion, met, nl_yes if met else nl_no, en_yes if met else en_no)
+def _flag(criterion: Criterion, met: bool) -> Finding:
+    return Finding(criterion, met, f"{criterion}.{'met' if met else 'not_met'}")
 
 
 def _infant(age: float | None, min_age: float) -> Finding:
-    limit_nl, limit_en = years_nl(min_age), years_en(min_age)
     if age is None:
-        return Finding(
-            "infant", None, "Leeftijd onbekend – niet uitgesloten", "Age unknown – not excluded"
-        )
+        return Finding("infant", None, "infant.unknown")
     if age < min_age:
-        return Finding(
-            "infant",
-            True,
-            f"Patiënt jonger dan {limit_nl} ({years_nl(age)})",
-            f"Patient younger than {limit_en} ({years_en(age)})",
-        )
-    return Finding(
-        "infant",
-        False,
-        f"Patiënt is {years_nl(age)} ({limit_nl} of ouder)",
-        f"Patient is {years_en(age)} old ({limit_en} or older)",
-    )
+        return Finding("infant", True, "infant.young", {"age": age, "limit": min_age})
+    return Finding("infant", False, "infant.old_enough", {"age": age, "limit": min_age})
 
 
 def verdict_data(verdict: ExclusionVerdict) -> dict[str, Any]:
@@ -174,7 +158,7 @@ def verdict_from_data(data: Mapping[str, Any]) -> ExclusionVerdict:
     return ExclusionVerdict(
         excluded=bool(data["excluded"]),
         criteria=tuple(data["criteria"]),
-        findings=tuple(Finding(**f) for f in data["findings"]),
+        findings=tuple(Finding.from_data(f) for f in data["findings"]),
         age_unknown=bool(data["age_unknown"]),
         motorway=MotorwayHit(**{k: v for k, v in mw.items() if k in known}) if mw else None,
     )

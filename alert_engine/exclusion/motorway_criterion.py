@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import AlertConfig
-from ..reason_text import metres
 from .motorway import MotorwayHit, MotorwayIndex
+from .reasons import render, road_label
 from .road_notation import RoadMention, Strength, find_road
 
 _MOTORWAY_KIND = re.compile(r"motorway|snelweg|autoweg|motorroad|rijksweg|highway|freeway", re.I)
@@ -29,9 +30,17 @@ _HOME_KINDS = frozenset({"home", "woning", "thuis", "huis", "woonhuis", "house",
 @dataclass(frozen=True)
 class MotorwayJudgement:
     met: bool | None
-    reason_nl: str
-    reason_en: str
+    code: str  # a reason code of exclusion.reasons; the words are rendered when shown
+    params: dict[str, Any]
     hit: MotorwayHit | None
+
+    @property
+    def reason_nl(self) -> str:
+        return render(self.code, self.params, "nl")
+
+    @property
+    def reason_en(self) -> str:
+        return render(self.code, self.params, "en")
 
 
 @dataclass(frozen=True)
@@ -100,65 +109,37 @@ def _at_service_area(said: _Said, hit: MotorwayHit | None, in_zone: bool) -> boo
 
 def _service_area(said: _Said, seen: MotorwayHit | None) -> MotorwayJudgement:
     road = (seen.road if seen else None) or (said.motorway.road if said.motorway else None)
-    where_nl = f"de {road}" if road else "de snelweg"
-    where_en = f"the {road}" if road else "the motorway"
-    return MotorwayJudgement(
-        None,
-        f"Mogelijk verzorgingsplaats langs {where_nl}: parkeerplaats bereikbaar via de "
-        "dienstweg, geen harde uitsluiting – controleer",
-        f"Possibly a service area on {where_en}: its car park is reachable via the service "
-        "road, not a hard exclusion – check",
-        seen or _described(said),
-    )
+    return MotorwayJudgement(None, "motorway.service_area", {"road": road}, seen or _described(said))
 
 
 def _by_geometry(hit: MotorwayHit, said: _Said) -> MotorwayJudgement:
-    distance = metres(hit.distance_m or 0.0)
-    place_nl = f"Locatie ligt {distance} van {_label_nl(hit)}{_near_nl(hit)}"
-    place_en = f"Location is {distance} from {_label_en(hit)}{_near_en(hit)}"
-    levels = hit.grade_separated
-    check_nl = " – viaduct/tunnel: controleer" if levels else " – controleer"
-    check_en = " – viaduct/tunnel: check" if levels else " – check"
+    levels = bool(hit.grade_separated)
+    params: dict[str, Any] = {
+        "distance_m": hit.distance_m or 0.0,
+        "road": _label(hit),
+        "junction": hit.junction,
+        "levels": levels,
+    }
     road = said.motorway
     sure = said.motorway_kind or (road is not None and road.strength is Strength.STRONG)
     doubt = _doubt(hit, said)
     if doubt and not sure:
-        return MotorwayJudgement(
-            None,
-            f"{place_nl}, maar {doubt[0]}{check_nl}",
-            f"{place_en}, but {doubt[1]}{check_en}",
-            hit,
-        )
+        return MotorwayJudgement(None, "motorway.on_map", {**params, "doubt": list(doubt)}, hit)
     if hit.crossing_road and levels:
-        place_nl += f"; {hit.crossing_road} kruist hier"
-        place_en += f"; {hit.crossing_road} crosses here"
-    if not levels:
-        check_nl = check_en = ""
-    return MotorwayJudgement(True, place_nl + check_nl, place_en + check_en, hit)
+        params["crossing_here"] = hit.crossing_road
+    return MotorwayJudgement(True, "motorway.on_map", params, hit)
 
 
-def _doubt(hit: MotorwayHit, said: _Said) -> tuple[str, str] | None:
+def _doubt(hit: MotorwayHit, said: _Said) -> tuple[str, dict[str, Any]] | None:
     if hit.tunnel:
-        return (
-            "de weg ligt hier in een tunnel en de locatie waarschijnlijk erboven",
-            "the road runs in a tunnel here and the location is probably above it",
-        )
+        return ("motorway.doubt.tunnel", {})
     if hit.crossing_road and hit.crossing_nearer:
-        d = metres(hit.crossing_distance_m or 0.0)
-        return (
-            f"{hit.crossing_road} ligt dichterbij ({d}): mogelijk op die weg",
-            f"{hit.crossing_road} is closer ({d}): possibly on that road",
-        )
+        return ("motorway.doubt.crossing_nearer",
+                {"road": hit.crossing_road, "distance_m": hit.crossing_distance_m or 0.0})
     if said.motorway is not None and said.motorway.strength is Strength.NEARBY:
-        return (
-            f"de omschrijving zegt '{said.motorway.text}'",
-            f"the description says '{said.motorway.text}'",
-        )
+        return ("motorway.doubt.described_nearby", {"text": said.motorway.text})
     if said.home:
-        return (
-            f"locatiesoort '{said.kind}' past niet bij een snelweg",
-            f"location kind '{said.kind}' does not fit a motorway",
-        )
+        return ("motorway.doubt.home_kind", {"kind": said.kind})
     return None
 
 
@@ -166,79 +147,29 @@ def _by_description(said: _Said, mapped_here: bool) -> MotorwayJudgement:
     road = said.motorway
     hit = _described(said)
     if road is None:
-        return MotorwayJudgement(
-            True,
-            f"Locatiesoort '{said.kind}': op de snelweg",
-            f"Location kind '{said.kind}': on the motorway",
-            hit,
-        )
+        return MotorwayJudgement(True, "motorway.kind_says", {"kind": said.kind}, hit)
     if road.strength is Strength.NEARBY and not said.motorway_kind:
-        return MotorwayJudgement(
-            None,
-            f"Omschrijving zegt '{road.text}': mogelijk naast of onder de snelweg – controleer",
-            f"Description says '{road.text}': possibly beside or under the motorway – check",
-            hit,
-        )
+        return MotorwayJudgement(None, "motorway.described_nearby", {"text": road.text}, hit)
     if road.strength is Strength.PLAIN and mapped_here and not said.motorway_kind:
-        return MotorwayJudgement(
-            None,
-            f"Omschrijving noemt de {road.road}, maar de kaart plaatst de locatie niet op een "
-            "snelweg – controleer",
-            f"Description names the {road.road}, but the map does not put the location on a "
-            "motorway – check",
-            hit,
-        )
-    post_nl = post_en = ""
-    if road.hectometre is not None:
-        # Posts always show one decimal ("15,0"), so the reason does too.
-        post = f"{road.hectometre:.1f}"
-        side = f" {road.side}" if road.side else ""
-        post_nl = f" (hectometerpaal {post.replace('.', ',')}{side})"
-        post_en = f" (hectometre post {post}{side})"
-    return MotorwayJudgement(
-        True,
-        f"Locatie op snelweg {road.road}{post_nl} volgens omschrijving",
-        f"Location on motorway {road.road}{post_en} according to the description",
-        hit,
-    )
+        return MotorwayJudgement(None, "motorway.described_not_mapped", {"road": road.road}, hit)
+    return MotorwayJudgement(True, "motorway.described_on",
+                             {"road": road.road, "hectometre": road.hectometre, "side": road.side or None}, hit)
 
 
 def _not_met(
     said: _Said, index: MotorwayIndex, lat: float, lon: float, config: AlertConfig
 ) -> MotorwayJudgement:
     if said.road is not None:  # an N-road: only A-roads are motorways
-        return MotorwayJudgement(
-            False,
-            f"Omschrijving noemt de {said.road.road}: provinciale weg, geen snelweg",
-            f"Description names the {said.road.road}: a provincial road, not a motorway",
-            None,
-        )
+        return MotorwayJudgement(False, "motorway.provincial", {"road": said.road.road}, None)
     if index.covers(lat, lon):
         near = index.closest(lat, lon, buffer_m=config.motorway_buffer_m)
         if near is None:
-            return MotorwayJudgement(
-                False, "Niet op of bij een snelweg", "Not on or near a motorway", None
-            )
-        d, limit = metres(near.distance_m or 0.0), metres(near.buffer_m or 0.0)
-        return MotorwayJudgement(
-            False,
-            f"Niet op een snelweg: {_label_nl(near)} ligt op {d} (grens {limit})",
-            f"Not on a motorway: {_label_en(near)} is {d} away (limit {limit})",
-            None,
-        )
+            return MotorwayJudgement(False, "motorway.none_near", {}, None)
+        return MotorwayJudgement(False, "motorway.not_on", {
+            "road": _label(near), "distance_m": near.distance_m or 0.0, "limit_m": near.buffer_m or 0.0}, None)
     if not said.anything:
-        return MotorwayJudgement(
-            None,
-            "Geen snelwegkaart voor deze plek en geen locatieomschrijving – controleer",
-            "No motorway map for this place and no location description – check",
-            None,
-        )
-    return MotorwayJudgement(
-        False,
-        "Geen snelweg in de omschrijving (snelwegkaart alleen voor regio Den Haag)",
-        "No motorway in the description (motorway map covers the The Hague region only)",
-        None,
-    )
+        return MotorwayJudgement(None, "motorway.no_map_no_text", {}, None)
+    return MotorwayJudgement(False, "motorway.not_in_description", {}, None)
 
 
 def _described(said: _Said) -> MotorwayHit:
@@ -251,29 +182,5 @@ def _described(said: _Said) -> MotorwayHit:
     )
 
 
-def _label_nl(hit: MotorwayHit) -> str:
-    if hit.autoweg:
-        name = " ".join(p for p in (hit.name, f"({hit.road})" if hit.road else None) if p)
-        return f"autoweg {name}".strip() + (" (toe-/afrit)" if hit.is_link else "")
-    if hit.road is None:
-        return "een toe-/afrit van een snelweg" if hit.is_link else "een snelweg (rijbaan)"
-    return f"een toe-/afrit van de {hit.road}" if hit.is_link else f"de {hit.road} (rijbaan)"
-
-
-def _label_en(hit: MotorwayHit) -> str:
-    if hit.autoweg:
-        name = " ".join(p for p in (hit.name, f"({hit.road})" if hit.road else None) if p)
-        road = f"the {name} expressway (autoweg)" if name else "an expressway (autoweg)"
-        return f"a slip road of {road}" if hit.is_link else road
-    if hit.road is None:
-        return "a motorway slip road" if hit.is_link else "a motorway carriageway"
-    # "an A12": the letter is read "ay"; "an N11" likewise.
-    return f"an {hit.road} slip road" if hit.is_link else f"the {hit.road} carriageway"
-
-
-def _near_nl(hit: MotorwayHit) -> str:
-    return f", bij {hit.junction}" if hit.junction else ""
-
-
-def _near_en(hit: MotorwayHit) -> str:
-    return f", near {hit.junction}" if hit.junction else ""
+def _label(hit: MotorwayHit) -> dict[str, Any]:
+    return road_label(bool(hit.autoweg), hit.name, hit.road, bool(hit.is_link))

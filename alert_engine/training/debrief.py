@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..events import Event
+from ..exclusion.reasons import finding_text
 from ..scenario.loader import Step
 from .debrief_text import criteria_text, say
 from .library import DISPATCHER_STEPS, TrainingScenario
@@ -192,7 +193,7 @@ def _timeline(events, injections, off, model, lang: str) -> list[TimelineRow]:  
         elif typ == "call_updated":
             rows.append(TimelineRow(t, "world", say(lang, "tl_update", changes=_changes(e["changes"], lang))))
         elif typ == "exclusion_assessed":
-            checks = [f["reason_nl" if lang == "nl" else "reason_en"] for f in e.get("findings", []) if f.get("met") is None]
+            checks = [finding_text(f, lang) for f in e.get("findings", []) if f.get("met") is None]
             if e["excluded"]:
                 text = say(lang, "tl_excluded", criteria=criteria_text(e["criteria"], lang))
             else:
