@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         "alert_engine.review.commands",
         "alert_engine.addresses.commands",
         "alert_engine.centre.serve",
+        "alert_engine.centre.responder_accounts",
     ):
         try:
             mod = __import__(module, fromlist=["register"])

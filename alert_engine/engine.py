@@ -17,7 +17,7 @@ import numpy as np
 from . import actor as acting
 from .clock import Clock, local_day
 from .config import AlertConfig
-from .errors import AlertRefused, IllegalTransition, UnknownIncident
+from .errors import AlertRefused, IllegalTransition, InvalidInput, UnknownIncident
 from .eventlog.store import EventStore
 from .events import Event
 from .exclusion import CallFacts, ExclusionVerdict, assess, verdict_data
@@ -25,9 +25,10 @@ from .exclusion.motorway import MotorwayIndex
 from .geo import point_rd
 from .lifecycle import AED_USED, CANCELLABLE, HOLDING, INSTRUCTION_RUNNING, PENDING, RETURNING
 from .notifications import Channel, Message, alert_text, cancel_text, not_needed_text
+from .registry.model import CHANNELS
 from .registry.table import Registry
 from .selection import select
-from .state import IncidentState, apply
+from .state import IncidentState, apply, message_key
 from .views import figures as views
 
 MODES = ("live", "training", "test")
@@ -543,6 +544,34 @@ class Engine:
             if aed in s.aed_checks:
                 return self._commit([(s.id, "aed_ready_confirmed", {"aed": aed})])
         raise IllegalTransition(f"AED {aed} is not waiting for a check")
+
+    # -- messages to responders (issue 12) ---------------------------------------------------
+    def acknowledge_message(self, incident: str, responder: str, channel: str = "app") -> list[Event]:
+        """The responder's app (or a link in an SMS) says the alert reached them: the real
+        receipt, which stops the fallback to the next channel. Once per responder × channel;
+        a repeat changes nothing."""
+        s = self.state(incident)
+        if channel not in CHANNELS:
+            raise InvalidInput(f"channel: {channel!r} is not one of {', '.join(CHANNELS)}")
+        if responder not in s.responders:
+            raise IllegalTransition(f"responder {responder} was not alerted for incident {incident}")
+        if f"{responder}/{channel}" in s.acknowledgements:
+            return []
+        sent = s.messages.get(message_key(responder, channel, "alert"))
+        # attempt null: the app showed the alarm before (or without) a message on this channel,
+        # e.g. from its open live stream.
+        data = {"responder": responder, "channel": channel, "attempt": sent.attempt if sent else None}
+        return self._commit([(incident, "message_acknowledged", data)])
+
+    def record_messages(self, batch: Sequence[Pending]) -> list[Event]:
+        """What the channel gateways did (message_sent / _delivered / _failed, channel_outage),
+        written like every other fact; the fold refuses a second message on one channel."""
+        allowed = {"message_sent", "message_delivered", "message_failed", "channel_outage"}
+        for incident, typ, _ in batch:
+            if typ not in allowed:
+                raise InvalidInput(f"not a message event: {typ!r}")
+            self.state(incident)
+        return self._commit(batch) if batch else []
 
     # -- time ----------------------------------------------------------------------------
     def next_deadline(self) -> datetime | None:

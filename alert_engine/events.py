@@ -41,6 +41,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "alarm_cancelled": ("by",),
     "incident_closed": (),
     "annotation_added": ("author", "text", "at"),
+    # Issue 12: what the channel gateways did with each message (docs/events.md). `kind` is
+    # alert / cancel / not_needed; `attempt` counts the tries to reach one responder with one
+    # kind of message, across channels (1 = the push at T0, 2 = the SMS fallback, ...).
+    "message_sent": ("responder", "channel", "kind", "attempt"),
+    "message_delivered": ("responder", "channel", "kind", "attempt"),
+    "message_failed": ("responder", "channel", "kind", "attempt", "reason"),
+    "message_acknowledged": ("responder", "channel", "attempt"),
+    "channel_outage": ("channel", "reason"),
 }
 HEADER = ("seq", "time", "incident", "type")
 

@@ -36,6 +36,17 @@ class ResponderState:
     arrived_at: datetime | None = None
     cancelled_at: datetime | None = None
     pseudonym: str = ""
+    # Issue 12: the channels the alert went out on (in order), the first delivery report of
+    # it, and the first acknowledgement by the responder's app (the real receipt).
+    channels: tuple[str, ...] = ()
+    cancel_reason: str = ""
+    delivered_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+
+    @property
+    def reached(self) -> bool:
+        """The alert is known to have reached the responder: their app said so, or they answered."""
+        return self.acknowledged_at is not None or self.answered_at is not None
 
     @property
     def holds_alarm(self) -> bool:
@@ -52,6 +63,39 @@ class AedState:
     state: str = "assigned"
     fetched_at: datetime | None = None
     connected_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageState:
+    """One message to one responder on one channel: what the gateways reported about it."""
+
+    responder: str
+    channel: str
+    kind: str  # alert / cancel / not_needed
+    attempt: int
+    sent_at: datetime
+    why: str = ""
+    delivered_at: datetime | None = None
+    failed_at: datetime | None = None
+    failure: str = ""
+
+    @property
+    def key(self) -> str:
+        return message_key(self.responder, self.channel, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """A channel this alarm stopped relying on (its provider failed or stayed silent)."""
+
+    channel: str
+    since: datetime
+    reason: str  # "errors" or "unacknowledged"
+
+
+def message_key(responder: str, channel: str, kind: str) -> str:
+    """One message per responder × channel × kind in an incident (the idempotency key's core)."""
+    return f"{responder}/{channel}/{kind}"
 
 
 def _frozen(d: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -89,6 +133,10 @@ class IncidentState:
     closed_at: datetime | None = None
     aed_checks: tuple[str, ...] = ()
     annotations: tuple[Mapping[str, Any], ...] = ()
+    # Issue 12: messages by message_key, acknowledgements by "responder/channel", outages by channel.
+    messages: Mapping[str, MessageState] = field(default_factory=dict)
+    acknowledgements: Mapping[str, datetime] = field(default_factory=dict)
+    outages: Mapping[str, Outage] = field(default_factory=dict)
     last_seq: int = 0
     last_time: datetime | None = None
 
@@ -316,7 +364,8 @@ def _cancellation_sent(s: IncidentState, e: Event) -> IncidentState:
     for rid in e["responders"]:
         current = responders[rid]
         responders[rid] = replace(
-            current, state=responder_move(rid, current.state, "cancel"), cancelled_at=e.time
+            current, state=responder_move(rid, current.state, "cancel"), cancelled_at=e.time,
+            cancel_reason=str(e["reason"]),
         )
     target = s.target_met_at
     if e["reason"] == "target_reached" and target is None:
@@ -375,6 +424,76 @@ def _annotation(s: IncidentState, e: Event) -> IncidentState:
     return replace(s, annotations=(*s.annotations, _frozen(dict(e.data))))
 
 
+# -- messages (issue 12) ------------------------------------------------------------------------
+def _alerted(s: IncidentState, e: Event) -> ResponderState:
+    rid = str(e["responder"])
+    current = s.responders.get(rid)
+    if current is None:
+        from .errors import IllegalTransition
+
+        raise IllegalTransition(f"responder {rid} was not alerted for incident {s.id}")
+    return current
+
+
+def _message(s: IncidentState, e: Event) -> MessageState:
+    key = message_key(str(e["responder"]), str(e["channel"]), str(e["kind"]))
+    found = s.messages.get(key)
+    if found is None:
+        from .errors import IllegalTransition
+
+        raise IllegalTransition(f"no {e['kind']} message went to {e['responder']} by {e['channel']} for {s.id}")
+    return found
+
+
+def _message_sent(s: IncidentState, e: Event) -> IncidentState:
+    r = _alerted(s, e)
+    m = MessageState(r.id, str(e["channel"]), str(e["kind"]), int(e["attempt"]), e.time, str(e.get("why", "")))
+    if m.key in s.messages:
+        from .errors import IllegalTransition
+
+        # The policy's promise (never two alerts per responder × incident × channel) held in the fold too.
+        raise IllegalTransition(f"a {m.kind} message to {r.id} by {m.channel} was already sent for {s.id}")
+    responders = s.responders
+    if m.kind == "alert":
+        responders = _frozen({**s.responders, r.id: replace(r, channels=(*r.channels, m.channel))})
+    return replace(s, messages=_frozen({**s.messages, m.key: m}), responders=responders)
+
+
+def _message_delivered(s: IncidentState, e: Event) -> IncidentState:
+    m = _message(s, e)
+    if m.delivered_at is not None:
+        return s
+    responders = s.responders
+    r = s.responders[m.responder]
+    if m.kind == "alert" and r.delivered_at is None:
+        responders = _frozen({**s.responders, r.id: replace(r, delivered_at=e.time)})
+    return replace(s, messages=_frozen({**s.messages, m.key: replace(m, delivered_at=e.time)}),
+                   responders=responders)
+
+
+def _message_failed(s: IncidentState, e: Event) -> IncidentState:
+    m = _message(s, e)
+    failed = replace(m, failed_at=m.failed_at or e.time, failure=m.failure or str(e["reason"]))
+    return replace(s, messages=_frozen({**s.messages, m.key: failed}))
+
+
+def _message_acknowledged(s: IncidentState, e: Event) -> IncidentState:
+    r = _alerted(s, e)
+    key = f"{r.id}/{e['channel']}"
+    if key in s.acknowledgements:
+        return s
+    updated = replace(r, acknowledged_at=r.acknowledged_at or e.time)
+    return replace(s, acknowledgements=_frozen({**s.acknowledgements, key: e.time}),
+                   responders=_frozen({**s.responders, r.id: updated}))
+
+
+def _channel_outage(s: IncidentState, e: Event) -> IncidentState:
+    channel = str(e["channel"])
+    if channel in s.outages:
+        return s
+    return replace(s, outages=_frozen({**s.outages, channel: Outage(channel, e.time, str(e["reason"]))}))
+
+
 _HANDLERS = {
     "call_received": _call_received,
     "call_updated": _call_updated,
@@ -399,4 +518,9 @@ _HANDLERS = {
     "incident_closed": _closed,
     "oversupply_feedback": _feedback,
     "annotation_added": _annotation,
+    "message_sent": _message_sent,
+    "message_delivered": _message_delivered,
+    "message_failed": _message_failed,
+    "message_acknowledged": _message_acknowledged,
+    "channel_outage": _channel_outage,
 }

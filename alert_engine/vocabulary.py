@@ -31,6 +31,11 @@ class EventType(StrEnum):
     ALARM_CANCELLED = "alarm_cancelled"
     INCIDENT_CLOSED = "incident_closed"
     ANNOTATION_ADDED = "annotation_added"
+    MESSAGE_SENT = "message_sent"
+    MESSAGE_DELIVERED = "message_delivered"
+    MESSAGE_FAILED = "message_failed"
+    MESSAGE_ACKNOWLEDGED = "message_acknowledged"
+    CHANNEL_OUTAGE = "channel_outage"
 
 
 class ResponderStatus(StrEnum):
@@ -78,3 +83,17 @@ class Mode(StrEnum):
     LIVE = "live"
     TRAINING = "training"
     TEST = "test"
+
+
+class ChannelName(StrEnum):
+    """How a message reaches a responder (the registry's `channels`), in fallback order."""
+
+    APP = "app"      # push to the responder app (Web Push, or FCM for a native app)
+    SMS = "sms"
+    VOICE = "voice"  # a text-to-speech phone call
+
+
+class MessageKind(StrEnum):
+    ALERT = "alert"
+    CANCEL = "cancel"
+    NOT_NEEDED = "not_needed"  # an accept that came too late (oversupply)

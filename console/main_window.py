@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -30,6 +31,7 @@ from alert_engine.addresses.resolver import Resolution
 from alert_engine.events import Event
 from alert_engine.gazetteer import Gazetteer
 from alert_engine.service import BLOCKER_TEXT, IncidentService
+from alert_engine.views.channels import channels_down
 
 from .feed import CoalescedService, EventFeed
 from .funnel import MessageFunnel
@@ -56,6 +58,8 @@ log = logging.getLogger(__name__)
 PUMP_MS = 250  # time-driven engine work: lapsed alerts, simulated responders
 TICK_MS = 1000  # clocks and ETAs
 PULSE_MS = 600  # attention pulse of an unseen call
+# Events that start or end a channel outage banner (an outage ends with its alarm).
+OUTAGE_EVENTS = frozenset({"channel_outage", "alarm_cancelled", "incident_closed"})
 
 
 class MainWindow(QMainWindow):
@@ -96,6 +100,13 @@ class MainWindow(QMainWindow):
 
         # -- widgets ----------------------------------------------------------------------
         self.header = StatusHeader(now, demo, registry, self)
+        # Issue 12: "SMS-gateway storing" while a running alarm has given up on a channel.
+        self.outage_banner = QLabel(self)
+        self.outage_banner.setObjectName("outageBanner")
+        self.outage_banner.setStyleSheet("background: #b42318; color: white; font-weight: bold;"
+                                         " font-size: 14px; padding: 4px 10px;")
+        self.outage_banner.setVisible(False)
+        self.channels_down: tuple[str, ...] = ()
         self.queue = IncidentQueueView(self.queue_model, self)
         # The panels listen to the service themselves: give them the coalesced batches.
         panels_service = CoalescedService(service, self.feed)
@@ -182,6 +193,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.header)
+        layout.addWidget(self.outage_banner)
         body = QWidget(root)
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(6, 0, 6, 6)
@@ -329,6 +341,17 @@ class MainWindow(QMainWindow):
         if self._current is not None and any(e.incident == self._current for e in events):
             self.header.set_state(self.service.state(self._current))
         self._resolve_notices({e.incident for e in events})
+        if any(e.type in OUTAGE_EVENTS for e in events):
+            self.sync_outages()
+
+    def sync_outages(self) -> None:
+        """Show which channels running alarms have given up on (every console folds the same log)."""
+        self.channels_down = channels_down(self.service.incidents())
+        names = {"app": self.tr("App-push"), "sms": self.tr("SMS"), "voice": self.tr("Spraakoproep")}
+        parts = [self.tr("{0}-gateway storing").format(names[c]) for c in self.channels_down]
+        self.outage_banner.setText(" · ".join(parts) + (
+            self.tr(" – alarmen gaan via het volgende kanaal") if parts else ""))
+        self.outage_banner.setVisible(bool(parts))
 
     def _resolve_notices(self, incidents: set[str]) -> None:
         """Drop notices whose cause is over: all of a closed incident's, and a blocker's
@@ -530,6 +553,7 @@ class MainWindow(QMainWindow):
             action.setText(f"{text}\t{shown}" if shown else text)
         self.queue_model.retranslate()
         self.header.set_state(self.service.state(self._current) if self._current else None)
+        self.sync_outages()
 
     # -- shutdown -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

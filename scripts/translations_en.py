@@ -596,6 +596,13 @@ GLOSSARY: dict[str, str] = {
     "De vorige opdracht wordt nog verstuurd; probeer het zo opnieuw.":
         "The previous command is still being sent; try again in a moment.",
     "De meldkamerservice gaf een fout ({0}): {1}": "The centre service reported an error ({0}): {1}",
+    # -- channel gateways: the outage banner, the test-alarm summary (issue 12) ---------------
+    "App-push": "App push",
+    "SMS": "SMS",
+    "Spraakoproep": "Voice call",
+    "{0}-gateway storing": "{0} gateway outage",
+    " – alarmen gaan via het volgende kanaal": " – alarms go by the next channel",
+    "Ontvangst bevestigd na": "Receipt confirmed after",
 }
 
 # The same Dutch word meaning different things in different places.

@@ -108,7 +108,8 @@ def test_summary_counts_medians_and_exports() -> None:
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["proefalarm", "T1"]
     assert ["Gealarmeerd", "10"] in rows
-    header = rows.index(["pseudoniem", "afstand_m", "status", "antwoord_s", "ter_plaatse_s", "afgemeld_voor_echt_alarm"])
+    header = rows.index(["pseudoniem", "afstand_m", "status", "antwoord_s", "ter_plaatse_s", "afgemeld_voor_echt_alarm",
+                         "kanalen", "ontvangst_bevestigd_s"])
     assert len(rows) - header - 1 == 10
     assert all(row[0].startswith("BHV-") for row in rows[header + 1:])  # pseudonyms, never names
     html = to_html(summary)

@@ -10,6 +10,7 @@ commands with 503 and `Retry-After`.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import time
@@ -29,9 +30,12 @@ from ..eventlog.jsonl import build_export, records_from_store
 from ..eventlog.keys import load_chain_key
 from ..events import Event
 from ..exclusion import CallFacts, verdict_data
-from . import bodies
+from ..testalarm.plan import exercise_id, municipalities
+from ..testalarm.summary import summarise
+from . import bodies, channel_bodies
 from .node import CentreNode, NotActive, request_fingerprint
 from .pg_store import LeaseLost, StoreUnavailable
+from .responder_app import mount_web, responder_router
 from .tokens import Caller, TokenBook
 
 log = logging.getLogger("zesminuten.centre.http")
@@ -357,4 +361,93 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
     async def blocker(incident: str, who: Who) -> dict[str, Any]:
         return {"incident": incident, "blocker": node.query(lambda: node.engine.alert_blocker(incident))}
 
+    _channel_routes(app, node)  # issue 12, the channel gateways: defined at the end of this file
+
+    # -- the responder web app (issue 12): /app/ and /v1/me/... -------------------------------
+    app.include_router(responder_router(node))
+    mount_web(app)
     return app
+
+
+# -- issue 12: the channel gateways' routes (delivery reports, acknowledgements, contacts) ---------
+def _channel_routes(app: FastAPI, node: CentreNode) -> None:
+    """Kept apart from the contract's routes: providers call the receipts webhook with a
+    secret of their own (from the channel configuration, not tokens.json); the responder
+    gateway forwards a native app's acknowledgements and registers its addresses."""
+
+    def gateway_only(who: Caller) -> None:
+        if who.role != "responder_gateway":
+            raise Forbidden("only the responder gateway does this")
+
+    @app.post("/v1/channels/{channel}/receipts", summary="a provider's delivery reports (webhook)")
+    async def receipts(channel: str, body: Annotated[channel_bodies.Receipts | channel_bodies.Receipt, Body()],
+                       authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        dispatcher = node.dispatcher
+        expected = dispatcher.settings.receipts_tokens.get(channel) if dispatcher is not None else None
+        presented = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else ""
+        if not expected or not hmac.compare_digest(expected.encode(), presented.encode()):
+            raise Unauthorized
+        assert dispatcher is not None
+        reports = body.reports if isinstance(body, channel_bodies.Receipts) else [body]
+        events = await run_in_threadpool(dispatcher.receipts, channel, [r.model_dump() for r in reports])
+        return {"recorded": len(events)}
+
+    @app.post("/v1/channels/acknowledgements", summary="a responder app says an alert reached it")
+    async def acknowledge(entry: Annotated[channel_bodies.Acknowledgement, Body()], who: Who) -> dict[str, Any]:
+        gateway_only(who)
+        events = await run_in_threadpool(node.acknowledge_message, entry.responder, entry.incident, entry.channel)
+        return {"events": _events(events)}
+
+    @app.put("/v1/channels/contacts/{responder}", summary="a responder's push subscription and/or phone number")
+    async def contacts(responder: str, entry: Annotated[channel_bodies.Contacts, Body()], who: Who) -> dict[str, Any]:
+        gateway_only(who)
+
+        def work() -> None:
+            if entry.app is not None:
+                node.register_push_subscription(responder, entry.app)
+            if entry.phone is not None:
+                node.register_phone(responder, entry.phone)
+
+        await run_in_threadpool(work)
+        return {"responder": responder, "stored": [k for k in ("app", "phone") if getattr(entry, k) is not None]}
+
+    @app.get("/v1/channels/webpush-key", summary="the VAPID public key the web app subscribes with")
+    async def webpush_key(who: Who) -> dict[str, Any]:
+        return {"public_key": node.vapid_public_key}
+
+    # A municipality's test alarm goes out through the same channels (issue 12, point 4).
+    @app.post("/v1/test-alarms", status_code=201, summary="start a municipality's test alarm (proefalarm)")
+    async def test_alarm(entry: Annotated[channel_bodies.TestAlarm, Body()], who: Who, key: Key = None) -> dict[str, Any]:
+        if who.role != "workstation":
+            raise Forbidden("only a workstation starts a test alarm")
+
+        def work() -> dict[str, Any]:
+            now = node.clock.now()
+            found = next((m for m in municipalities(node.engine.registry, now) if m.name == entry.municipality), None)
+            if found is None:
+                raise InvalidInput("municipality: not a municipality of this centre's registry")
+            incident = entry.incident or exercise_id(found.name, now)
+            return replay(node.engine.test_alarm(incident, found.lat, found.lon, found.name, entry.max_responders))
+
+        def replay(events: list[Event]) -> dict[str, Any]:
+            return {"incident": events[0].incident if events else entry.incident, "events": _events(events)}
+
+        fingerprint = request_fingerprint("POST", "/v1/test-alarms", entry.model_dump(mode="json"))
+        answer, _ = await run_in_threadpool(node.run, who, key, fingerprint, work, replay)
+        result: dict[str, Any] = answer
+        return result
+
+    @app.get("/v1/test-alarms/{incident}/summary", summary="who received, acknowledged and answered a test alarm")
+    async def test_alarm_summary(incident: str, who: Who) -> dict[str, Any]:
+        state = node.query(lambda: node.engine.state(incident))
+        if state.mode != "test":
+            raise InvalidInput("incident: not a test alarm")
+        await run_in_threadpool(node.note_access, who, incident, "test-alarm summary")
+        events = [Event.from_json(p.json) for p in node.published_after(0) if p.incident == incident]
+        summary = summarise(events, incident)
+        return {k: v for k, v in asdict(summary).items() if k != "responders"} | {
+            "started": summary.started.isoformat() if summary.started else None,
+            "responders": [{"pseudonym": r.pseudonym, "distance_m": r.distance_m, "state": r.state,
+                            "channels": list(r.channels), "received": r.received,
+                            "acknowledged_s": r.acknowledged_s, "answer_s": r.answer_s, "arrived_s": r.arrived_s}
+                           for r in summary.responders]}

@@ -33,6 +33,17 @@ from typing import Any, TypeVar
 import psycopg
 
 from .. import actor as acting
+from ..channels.contacts import (
+    APP,
+    PHONE,
+    Directory,
+    LayeredDirectory,
+    MemoryDirectory,
+    phone_number,
+    push_subscription,
+)
+from ..channels.dispatcher import ChannelDispatcher
+from ..channels.settings import ChannelSettings
 from ..clock import Clock
 from ..config import AlertConfig
 from ..errors import EngineError, InvalidInput
@@ -86,6 +97,7 @@ class CentreNode:
         access_log: AccessLog | None = None,
         lease_ttl_s: float = TTL_S,
         registry_info: dict[str, Any] | None = None,
+        channels: ChannelSettings | None = None,
     ) -> None:
         self.node_id = node_id
         # What the consoles show about the registry (the DEMO badge, "synthetic registry").
@@ -93,6 +105,7 @@ class CentreNode:
                               "region": "", **(registry_info or {})}
         self.clock = clock
         self.access_log = access_log
+        self._access_lock = threading.Lock()
         self.shared = str(store).startswith(("postgresql://", "postgres://"))
         self.lease: Lease | None = None
         self.store: EventStore
@@ -119,9 +132,30 @@ class CentreNode:
         self.positions = LivePositions(registry, clock)
         self._unsaved: list[PositionFix] = []
         self._unsaved_lock = threading.Lock()
+        # Issue 12: where each responder can be reached (push subscription, phone number);
+        # shared by all nodes on PostgreSQL, in memory on a single SQLite node.
+        self.contacts: MemoryDirectory | Any
+        if self.shared:
+            from .contacts import PgDirectory
+
+            self.contacts = PgDirectory(str(store))
+        else:
+            self.contacts = MemoryDirectory()
+        self.responder_channels: Directory = self.contacts
         with self.lock:
             self._publish([e for e in self.store.read() if e.seq <= self.engine.last_seq], wake=False)
             self.engine.subscribe(self._publish)
+        # The delivery policy and the gateways run on the active node only; every node has
+        # one, so the node that takes over carries on from the log (channels/dispatcher.py).
+        self.dispatcher: ChannelDispatcher | None = None
+        if channels is not None:
+            directory: Directory = self.contacts
+            if channels.synthetic is not None:
+                if not self.registry_info.get("synthetic"):
+                    raise InvalidInput("synthetic_contacts: only for a synthetic (demo) registry")
+                directory = LayeredDirectory(self.contacts, channels.synthetic)
+            self.dispatcher = ChannelDispatcher(self, channels, directory, clock.now)
+            self.engine.subscribe(self.dispatcher.notice)
 
     # -- the published log (streams) -------------------------------------------------------
     def _publish(self, events: Sequence[Event], wake: bool = True) -> None:
@@ -192,6 +226,53 @@ class CentreNode:
         self.engine.catch_up()
         self._dirty = False
 
+    # -- the responder side (issue 12) ------------------------------------------------------
+    def acknowledge_message(self, responder: str, incident: str, channel: str = "app") -> list[Event]:
+        """The responder's app says the alert reached them (the delivery receipt): one
+        `message_acknowledged` per responder × incident × channel, actor "responder"; a
+        repeat returns []. UnknownIncident / IllegalTransition (not alerted) as the engine says."""
+        return self._write_as(acting.RESPONDER, lambda: self.engine.acknowledge_message(incident, responder, channel))
+
+    def is_active(self) -> bool:
+        return self.role == "active"
+
+    def write_as_system(self, work: Callable[[], list[Event]]) -> list[Event]:
+        """The channel dispatcher's writes: under the engine lock, on the active node only."""
+        return self._write_as(acting.SYSTEM, work)
+
+    def _write_as(self, actor: acting.Actor, work: Callable[[], list[Event]]) -> list[Event]:
+        with self.lock:
+            if self.role != "active":
+                raise NotActive("this node is standby")
+            self._settle()
+            try:
+                with acting.acting(actor):
+                    return work()
+            except (StoreUnavailable, LeaseLost):
+                self._dirty = True
+                raise
+
+    @property
+    def vapid_public_key(self) -> str | None:
+        """The Web Push applicationServerKey the responder web app subscribes with."""
+        gw = self.dispatcher.settings.gateways.get("webpush") if self.dispatcher is not None else None
+        return getattr(gw, "public_key", None)
+
+    def register_push_subscription(self, responder: str, subscription: dict[str, Any]) -> None:
+        """Store the browser's PushSubscription JSON (or `{"fcm_token"}` of a native app), so
+        the push gateway can reach this responder. Any node may take it (shared table)."""
+        self._known_responder(responder)
+        self.contacts.store(responder, APP, push_subscription(subscription))
+
+    def register_phone(self, responder: str, number: str) -> None:
+        """The number SMS and voice alerts go to (E.164)."""
+        self._known_responder(responder)
+        self.contacts.store(responder, PHONE, phone_number(number))
+
+    def _known_responder(self, responder: str) -> None:
+        if not isinstance(responder, str) or self.engine.registry.responder_index(responder) is None:
+            raise InvalidInput("responder: not a responder of this centre's registry")
+
     def report_positions(self, fixes: Sequence[tuple[str, float, float, datetime]]) -> Applied:
         """Apply GPS fixes to this node's registry at once (the next selection uses them);
         on PostgreSQL they are also written to PostGIS in the background, so a node that
@@ -243,9 +324,12 @@ class CentreNode:
         if self.access_log is None:
             return
         try:
-            self.access_log.append(caller.user, action, incident, reason or "live dispatch (centre service)",
-                                   source=f"service:{self.node_id}",
-                                   details={"read": what, "workstation": caller.workstation, **(details or {})})
+            # One SQLite connection, many request threads: a thousand apps opening their
+            # stream at once must not interleave two transactions on it (a 500 each).
+            with self._access_lock:
+                self.access_log.append(caller.user, action, incident, reason or "live dispatch (centre service)",
+                                       source=f"service:{self.node_id}",
+                                       details={"read": what, "workstation": caller.workstation, **(details or {})})
         except EngineError as exc:  # the log must not take the service down; it says so loudly
             log.error("access log entry failed: %s", exc)
 
@@ -259,6 +343,8 @@ class CentreNode:
         else:
             self._set_role("active")
         self.positions.start()
+        if self.dispatcher is not None:
+            self.dispatcher.start()
         for name, fn in targets:
             t = threading.Thread(target=fn, name=f"centre-{name}", daemon=True)
             t.start()
@@ -268,6 +354,8 @@ class CentreNode:
         self._stop.set()
         for t in self._threads:
             t.join(timeout=3)
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
         self.positions.stop()
         with self.lock:
             if self.lease is not None:
@@ -275,6 +363,8 @@ class CentreNode:
                 self.lease.close()
             self.role = "stopped"
             self.store.close()
+            if hasattr(self.contacts, "close"):
+                self.contacts.close()
             if self.access_log is not None:
                 self.access_log.close()
 
@@ -309,6 +399,8 @@ class CentreNode:
                 self._set_role("active")
                 self._resume_simulation()
             self._load_recent_positions()
+            if self.dispatcher is not None:
+                self.dispatcher.wake()  # what the old active node left due is due here now
         except StoreUnavailable as exc:
             if self.role == "active" and time.monotonic() - self._last_renew > self.lease.ttl_s:
                 self._demote(f"database unreachable for longer than the lease ({exc})")

@@ -12,6 +12,7 @@ and `import` write it), a scenario JSON file whose `registry` section is used, o
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import socket
 import sys
@@ -45,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="demo only: simulated responders answer every alert (never on a real centre)")
     p.add_argument("--config", type=Path, default=None,
                    help="JSON object of alert settings (AlertConfig fields), e.g. response_timeout_s")
+    p.add_argument("--channels", type=Path, default=None,
+                   help="JSON channel configuration (push, SMS, voice gateways and the delivery policy; "
+                        "docs/channels.md); without it no message leaves the service")
     p.add_argument("--no-motorways", action="store_true", help="skip the motorway map (faster start, tests)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_serve)
@@ -145,13 +149,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
         motorways = default_index()
     node_id = args.node_id or f"{socket.gethostname()}:{port}"
     access = AccessLog(args.access_log or data_dir() / f"access-{node_id.replace(':', '-')}.sqlite")
+    channels = None
+    if args.channels is not None:
+        from ..channels.settings import load_settings
+
+        channels = load_settings(args.channels)
+        if channels.secrets_in_file and readable_by_others(args.channels):
+            log.warning("%s holds provider credentials and can be read by other users: chmod 600 it", args.channels)
+        log.info("channels: %s", ", ".join(sorted(channels.gateways)) or "none configured")
     node = CentreNode(registry, args.store, SystemClock(), config=load_config(args.config), motorways=motorways, node_id=node_id,
-                      simulate=args.simulate, access_log=access, registry_info=registry_info)
+                      simulate=args.simulate, access_log=access, registry_info=registry_info, channels=channels)
     log.info("node %s: %d responders, %d AEDs, %d events; %d tokens", node_id, registry.n_responders,
              registry.n_aeds, node.last_seq, len(tokens))
     app = create_app(node, tokens)
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning",
                             timeout_graceful_shutdown=3, lifespan="on")
     server = _Server(config)
+    # What start-up loaded (registry, motorway map, the folded log) lives as long as the
+    # process: kept out of the collector's full passes, which would otherwise stop every
+    # thread for tens of milliseconds in the middle of an alert's burst of pushes.
+    gc.collect()
+    gc.freeze()
     server.run()  # uvicorn stops cleanly on SIGTERM/SIGINT: lifespan shutdown releases the lease
     return 0

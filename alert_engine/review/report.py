@@ -62,6 +62,9 @@ class ReportContext:
     generated_at: datetime | None = None
 
 
+QUIET = frozenset({"annotation_added", "message_sent", "message_delivered", "message_acknowledged"})
+
+
 def aliases(state: IncidentState, options: ReportOptions) -> dict[str, str]:
     """Responder id -> what the report calls them: R-01 … in alert order, or the pseudonym."""
     width = max(2, len(str(len(state.responders))))
@@ -91,7 +94,9 @@ def render_report(
     options = options or ReportOptions()
     context = context or ReportContext()
     incident = incident or events[0].incident
-    mine = [e for e in events if e.incident == incident and e.type != "annotation_added"]
+    # One row per message would bury the alarm under hundreds of lines: the report keeps
+    # the failures and outages; the sending itself shows in the per-responder channels.
+    mine = [e for e in events if e.incident == incident and e.type not in QUIET]
     if not mine:
         raise ValueError(f"no events for incident {incident}")
     state = fold(mine, incident)

@@ -81,7 +81,14 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
     "alarm_cancelled": ("Alarm ingetrokken", "#b42318"),
     "incident_closed": ("Melding afgesloten", "#404040"),
     "annotation_added": ("Notitie", "#1f3f75"),
+    "message_sent": ("Bericht verstuurd", "#7b3fa0"),
+    "message_delivered": ("Bericht afgeleverd", "#7b3fa0"),
+    "message_failed": ("Bericht niet afgeleverd", "#b42318"),
+    "message_acknowledged": ("Ontvangst bevestigd", "#1a9e3a"),
+    "channel_outage": ("Kanaalstoring", "#b42318"),
 }
+CHANNEL_NL = {"app": "app", "sms": "sms", "voice": "spraakoproep"}
+OUTAGE_NL = {"errors": "fouten van de aanbieder", "unacknowledged": "geen ontvangstbevestigingen"}
 
 
 def event_label(kind: str) -> str:
@@ -167,4 +174,9 @@ def describe(
         return f"door {e['by']}"
     if t == "annotation_added":
         return f"{e['author']}: {e['text']}"
+    if t in ("message_sent", "message_delivered", "message_failed", "message_acknowledged"):
+        line = f"{who} · {CHANNEL_NL.get(str(e['channel']), str(e['channel']))}"
+        return f"{line} ({e['reason']})" if t == "message_failed" else line
+    if t == "channel_outage":
+        return f"{CHANNEL_NL.get(str(e['channel']), str(e['channel']))}: {OUTAGE_NL.get(str(e['reason']), str(e['reason']))}"
     return ""

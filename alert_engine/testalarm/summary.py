@@ -19,6 +19,7 @@ from ..events import Event
 from ..state import fold
 from ..views.figures import accepted_at
 
+CHANNEL_NL = {"app": "app", "sms": "sms", "voice": "spraak"}
 STATE_NL = {
     "alerted": "geen antwoord",
     "timed_out": "geen antwoord (verlopen)",
@@ -39,6 +40,15 @@ class ResponderOutcome:
     answer_s: float | None  # alert -> accept or decline
     arrived_s: float | None  # alert -> on scene
     taken_for_live: bool  # taken off the exercise by a real alarm
+    # Issue 12: which channels the alert went out on, and when the phone confirmed it
+    # (the app's acknowledgement, or a provider's delivery report as a hint).
+    channels: tuple[str, ...] = ()
+    acknowledged_s: float | None = None
+    delivered_s: float | None = None
+
+    @property
+    def received(self) -> bool:
+        return self.acknowledged_s is not None or self.delivered_s is not None or self.answer_s is not None
 
 
 @dataclass
@@ -47,6 +57,8 @@ class ExerciseSummary:
     municipality: str
     started: datetime | None
     alerted: int = 0
+    received: int = 0       # acknowledged by the app, reported delivered, or answered
+    acknowledged: int = 0   # the app confirmed it (the real receipt)
     answered: int = 0
     accepted: int = 0
     declined: int = 0
@@ -65,6 +77,8 @@ class ExerciseSummary:
             ("Gemeente", self.municipality),
             ("Start", f"{self.started:%d-%m-%Y %H:%M:%S}" if self.started else "–"),
             ("Gealarmeerd", str(self.alerted)),
+            ("Ontvangen", f"{self.received} ({_pct(self.received, self.alerted)})"),
+            ("Ontvangst bevestigd door de app", f"{self.acknowledged} ({_pct(self.acknowledged, self.alerted)})"),
             ("Geantwoord", f"{self.answered} ({_pct(self.answered, self.alerted)})"),
             ("Geaccepteerd", f"{self.accepted} ({_pct(self.accepted, self.alerted)})"),
             ("Geweigerd", str(self.declined)),
@@ -94,8 +108,11 @@ def summarise(events: Sequence[Event], incident: str) -> ExerciseSummary:
         start = r.alerted_at
         answer_s = (r.answered_at - start).total_seconds() if r.answered_at and start else None
         arrived_s = (r.arrived_at - start).total_seconds() if r.arrived_at and start else None
+        ack_s = (r.acknowledged_at - start).total_seconds() if r.acknowledged_at and start else None
+        delivered_s = (r.delivered_at - start).total_seconds() if r.delivered_at and start else None
         out.responders.append(
-            ResponderOutcome(r.id, pseudonyms.get(r.id, r.pseudonym), r.distance_m, r.state, answer_s, arrived_s, r.id in taken)
+            ResponderOutcome(r.id, pseudonyms.get(r.id, r.pseudonym), r.distance_m, r.state, answer_s, arrived_s,
+                             r.id in taken, r.channels, ack_s, delivered_s)
         )
         if answer_s is not None:
             answers.append(answer_s)
@@ -104,6 +121,8 @@ def summarise(events: Sequence[Event], incident: str) -> ExerciseSummary:
         if arrived_s is not None:
             arrivals.append(arrived_s)
     out.alerted = len(s.responders)
+    out.received = sum(1 for r in out.responders if r.received)
+    out.acknowledged = sum(1 for r in out.responders if r.acknowledged_s is not None)
     out.accepted = len(yes)
     out.declined = sum(1 for r in s.responders.values() if r.state == "declined")
     out.answered = out.accepted + out.declined
@@ -126,7 +145,8 @@ def to_csv(summary: ExerciseSummary) -> str:
     for label, value in summary.rows():
         w.writerow([label, value])
     w.writerow([])
-    w.writerow(["pseudoniem", "afstand_m", "status", "antwoord_s", "ter_plaatse_s", "afgemeld_voor_echt_alarm"])
+    w.writerow(["pseudoniem", "afstand_m", "status", "antwoord_s", "ter_plaatse_s", "afgemeld_voor_echt_alarm",
+                "kanalen", "ontvangst_bevestigd_s"])
     for r in summary.responders:
         w.writerow([
             r.pseudonym or r.id,
@@ -135,6 +155,8 @@ def to_csv(summary: ExerciseSummary) -> str:
             "" if r.answer_s is None else f"{r.answer_s:.0f}",
             "" if r.arrived_s is None else f"{r.arrived_s:.0f}",
             "ja" if r.taken_for_live else "nee",
+            "+".join(r.channels),
+            "" if r.acknowledged_s is None else f"{r.acknowledged_s:.0f}",
         ])
     return buf.getvalue()
 
@@ -144,7 +166,8 @@ def to_html(summary: ExerciseSummary) -> str:
     people = "".join(
         f"<tr><td>{escape(r.pseudonym or r.id)}</td><td>{r.distance_m:.0f} m</td>"
         f"<td>{escape(STATE_NL.get(r.state, r.state))}</td><td>{_mmss(r.answer_s)}</td>"
-        f"<td>{_mmss(r.arrived_s)}</td><td>{'ja' if r.taken_for_live else ''}</td></tr>"
+        f"<td>{_mmss(r.arrived_s)}</td><td>{'ja' if r.taken_for_live else ''}</td>"
+        f"<td>{escape(' + '.join(CHANNEL_NL.get(c, c) for c in r.channels))}</td><td>{_mmss(r.acknowledged_s)}</td></tr>"
         for r in summary.responders
     )
     return (
@@ -158,7 +181,8 @@ def to_html(summary: ExerciseSummary) -> str:
         f'<table border="1" cellspacing="0">{rows}</table>'
         "<h2>Per burgerhulpverlener (pseudoniem)</h2>"
         '<table border="1" cellspacing="0"><tr><th>Pseudoniem</th><th>Afstand</th><th>Status</th>'
-        f"<th>Antwoord na</th><th>Ter plaatse na</th><th>Afgemeld (echt alarm)</th></tr>{people}</table>"
+        f"<th>Antwoord na</th><th>Ter plaatse na</th><th>Afgemeld (echt alarm)</th><th>Kanalen</th>"
+        f"<th>Ontvangst bevestigd na</th></tr>{people}</table>"
         "</body></html>"
     )
 

@@ -73,9 +73,10 @@ class TestAlarmSummaryDialog(QDialog):
         self.totals.verticalHeader().setVisible(False)
         self.totals.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.totals.horizontalHeader().setStretchLastSection(True)
-        self.people = QTableWidget(0, 5, self)
+        self.people = QTableWidget(0, 6, self)
         self.people.setHorizontalHeaderLabels(
-            [self.tr("Pseudoniem"), self.tr("Afstand"), self.tr("Status"), self.tr("Antwoord na"), self.tr("Ter plaatse na")]
+            [self.tr("Pseudoniem"), self.tr("Afstand"), self.tr("Status"), self.tr("Ontvangst bevestigd na"),
+             self.tr("Antwoord na"), self.tr("Ter plaatse na")]
         )
         self.people.verticalHeader().setVisible(False)
         self.people.horizontalHeader().setStretchLastSection(True)
@@ -154,7 +155,7 @@ class TestAlarmSummaryDialog(QDialog):
         self.people.setRowCount(len(self.summary.responders))
         for i, r in enumerate(self.summary.responders):
             cells = [r.pseudonym or r.id, f"{r.distance_m:.0f} m", STATE_NL.get(r.state, r.state),
-                     _mmss(r.answer_s), _mmss(r.arrived_s)]
+                     _mmss(r.acknowledged_s), _mmss(r.answer_s), _mmss(r.arrived_s)]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j == 1:

@@ -1154,6 +1154,26 @@ not in the log</translation>
             <translation>A click on the map sets the location of a new call (Ctrl+N first), or of an incident not yet alerted.</translation>
         </message>
         <message>
+            <source>App-push</source>
+            <translation>App push</translation>
+        </message>
+        <message>
+            <source>SMS</source>
+            <translation>SMS</translation>
+        </message>
+        <message>
+            <source>Spraakoproep</source>
+            <translation>Voice call</translation>
+        </message>
+        <message>
+            <source>{0}-gateway storing</source>
+            <translation>{0} gateway outage</translation>
+        </message>
+        <message>
+            <source> – alarmen gaan via het volgende kanaal</source>
+            <translation> – alarms go by the next channel</translation>
+        </message>
+        <message>
             <source>Navi&amp;gatie</source>
             <translation>&amp;Go</translation>
         </message>
@@ -1829,6 +1849,10 @@ not in the log</translation>
         <message>
             <source>Status</source>
             <translation>State</translation>
+        </message>
+        <message>
+            <source>Ontvangst bevestigd na</source>
+            <translation>Receipt confirmed after</translation>
         </message>
         <message>
             <source>Antwoord na</source>

@@ -1,0 +1,248 @@
+"""The gateways at the edge of the world: one httpx adapter per provider, each with timeouts.
+
+- `WebPushGateway`: Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm payload
+  encryption (RFC 8291, `pywebpush`), to the responder web app. iOS delivers it only to a
+  web app added to the home screen.
+- `FcmGateway`: Firebase Cloud Messaging HTTP v1, for a native app. FCM's terms exclude
+  emergency / life-critical use and it gives no per-message receipt: push is never the only
+  channel, and the app's own acknowledgement is the receipt.
+- `SmsGateway`, `VoiceGateway`: a provider's REST API (JSON POST, bearer token, our
+  idempotency key as `reference` and `Idempotency-Key`), one fixed sender number so that
+  responders can give it a ringtone of its own; delivery reports come back on the
+  service's webhook (POST /v1/channels/{channel}/receipts) and are hints only.
+
+A gateway never raises for a provider's answer: every send ends in an `Outcome` (a short
+reason word on failure, never the provider's text, which may echo a number or a code).
+Nothing here logs a message, an address or a payload.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from .compose import Outgoing
+from .contacts import origin_of
+
+# httpx logs every request's URL at INFO: a Web Push endpoint is a responder's capability
+# URL (personal data), so those lines never reach the service's log.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    ok: bool
+    reason: str = ""  # http_503 | timeout | unreachable | gone | refused | bad_address
+    provider_id: str | None = None
+
+
+class Gateway(Protocol):
+    name: str      # webpush | fcm | sms | voice
+    channel: str   # app | sms | voice
+
+    def accepts(self, address: Any) -> bool: ...
+
+    async def send(self, out: Outgoing) -> Outcome: ...
+
+    async def aclose(self) -> None: ...
+
+
+def client(timeout_s: float, *, transport: str = "aiohttp", max_connections: int = 20,
+           headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+    """An httpx client with the gateway's timeouts (connecting is quick or not at all; the
+    provider gets the rest to answer), on the transport the configuration names."""
+    from .transport import AiohttpTransport
+
+    pool: httpx.AsyncBaseTransport = (AiohttpTransport(max_connections) if transport == "aiohttp" else
+                                      httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=max_connections)))
+    return httpx.AsyncClient(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 2.0)), transport=pool,
+                             headers=headers, trust_env=False)
+
+
+def _status_reason(status: int) -> str:
+    if status in (404, 410):
+        return "gone"  # the subscription or number no longer exists
+    if status in (401, 403):
+        return "refused"
+    return f"http_{status}"
+
+
+async def _post(client: httpx.AsyncClient, url: str, **kwargs: Any) -> tuple[httpx.Response | None, str]:
+    try:
+        return await client.post(url, **kwargs), ""
+    except httpx.TimeoutException:
+        return None, "timeout"
+    except httpx.HTTPError:
+        return None, "unreachable"
+
+
+def topic(incident: str) -> str:
+    """Web Push `Topic`: a queued push of an incident is replaced by its newer one (a phone
+    that was offline gets the cancellation, not the stale alert). Opaque, ≤ 32 characters."""
+    return base64.urlsafe_b64encode(hashlib.sha256(incident.encode()).digest()[:18]).decode()
+
+
+class WebPushGateway:
+    name = "webpush"
+    channel = "app"
+
+    def __init__(self, vapid_private_key: str, subject: str, *, ttl_s: int = 60, timeout_s: float = 5.0,
+                 transport: str = "aiohttp") -> None:
+        from py_vapid import Vapid02
+        from pywebpush import WebPusher  # at start: its import takes ~0.3 s, not at the first alert
+
+        self._pusher = WebPusher
+        key = vapid_private_key.strip()
+        self._vapid = Vapid02.from_pem(key.encode()) if key.startswith("-----") else Vapid02.from_raw(key.encode())
+        self.subject = subject
+        self.ttl_s = ttl_s
+        self._signed: dict[str, tuple[float, str]] = {}  # audience -> (valid until, Authorization)
+        self.client = client(timeout_s, transport=transport)
+
+    @property
+    def public_key(self) -> str:
+        """The applicationServerKey the web app subscribes with (base64url, uncompressed point)."""
+        from cryptography.hazmat.primitives import serialization
+
+        raw = self._vapid.public_key.public_bytes(serialization.Encoding.X962,
+                                                   serialization.PublicFormat.UncompressedPoint)
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    def accepts(self, address: Any) -> bool:
+        return isinstance(address, dict) and "endpoint" in address
+
+    def _authorization(self, endpoint: str) -> str:
+        # One VAPID token per push service, reused for 12 h of its 24 h (signing per message
+        # is wasted work on an alert of a hundred).
+        audience = origin_of(endpoint)
+        now = time.time()
+        cached = self._signed.get(audience)
+        if cached is None or cached[0] < now:
+            headers = self._vapid.sign({"aud": audience, "sub": self.subject, "exp": int(now) + 24 * 3600})
+            cached = (now + 12 * 3600, str(headers["Authorization"]))
+            self._signed[audience] = cached
+        return cached[1]
+
+    def encrypt(self, out: Outgoing) -> tuple[bytes, dict[str, str]]:
+        body = self._pusher(out.address).encode(json.dumps(out.data, ensure_ascii=False).encode())["body"]
+        headers = {"TTL": str(self.ttl_s), "Urgency": "high", "Topic": topic(out.incident),
+                   "Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream",
+                   "Authorization": self._authorization(out.address["endpoint"])}
+        return bytes(body), headers
+
+    async def send(self, out: Outgoing) -> Outcome:
+        try:
+            body, headers = self.encrypt(out)
+        except Exception:  # a stored subscription with keys that do not work
+            return Outcome(False, "bad_address")
+        response, why = await _post(self.client, out.address["endpoint"], content=body, headers=headers)
+        if response is None:
+            return Outcome(False, why)
+        if response.is_success:
+            return Outcome(True, provider_id=response.headers.get("location"))
+        return Outcome(False, _status_reason(response.status_code))
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class FcmGateway:
+    name = "fcm"
+    channel = "app"
+
+    def __init__(self, url: str, project_id: str, access_token: str, *, ttl_s: int = 60,
+                 timeout_s: float = 5.0, transport: str = "aiohttp") -> None:
+        self.endpoint = f"{url.rstrip('/')}/v1/projects/{project_id}/messages:send"
+        self.ttl_s = ttl_s
+        self.client = client(timeout_s, transport=transport, headers={"Authorization": f"Bearer {access_token}"})
+
+    def accepts(self, address: Any) -> bool:
+        return isinstance(address, dict) and "fcm_token" in address
+
+    def body(self, out: Outgoing) -> dict[str, Any]:
+        # Data only (the app rings itself); FCM wants every data value as a string.
+        data = {k: v if isinstance(v, str) else json.dumps(v) for k, v in out.data.items()}
+        return {"message": {
+            "token": out.address["fcm_token"], "data": data,
+            "android": {"priority": "HIGH", "ttl": f"{self.ttl_s}s", "collapse_key": topic(out.incident)},
+            "apns": {"headers": {"apns-priority": "10", "apns-collapse-id": topic(out.incident)},
+                     "payload": {"aps": {"content-available": 1}}},
+        }}
+
+    async def send(self, out: Outgoing) -> Outcome:
+        response, why = await _post(self.client, self.endpoint, json=self.body(out))
+        if response is None:
+            return Outcome(False, why)
+        if response.is_success:
+            try:
+                name = response.json().get("name")
+            except ValueError:
+                name = None
+            return Outcome(True, provider_id=name)
+        return Outcome(False, _status_reason(response.status_code))
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class _RestGateway:
+    """SMS and voice: the same shape of provider API (JSON POST, bearer token)."""
+
+    name = "rest"
+    channel = "sms"
+
+    def __init__(self, url: str, sender: str, token: str, *, timeout_s: float = 5.0, transport: str = "aiohttp") -> None:
+        self.url = url
+        self.sender = sender
+        self.client = client(timeout_s, transport=transport, headers={"Authorization": f"Bearer {token}"})
+
+    def accepts(self, address: Any) -> bool:
+        return isinstance(address, str) and address.startswith("+")
+
+    def body(self, out: Outgoing) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def send(self, out: Outgoing) -> Outcome:
+        response, why = await _post(self.client, self.url, json=self.body(out), headers={"Idempotency-Key": out.key})
+        if response is None:
+            return Outcome(False, why)
+        if response.is_success:
+            try:
+                found = response.json().get("id")
+            except ValueError:
+                found = None
+            return Outcome(True, provider_id=str(found) if found is not None else None)
+        return Outcome(False, _status_reason(response.status_code))
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class SmsGateway(_RestGateway):
+    name = "sms"
+    channel = "sms"
+
+    def body(self, out: Outgoing) -> dict[str, Any]:
+        return {"from": self.sender, "to": out.address, "body": out.text, "reference": out.key}
+
+
+class VoiceGateway(_RestGateway):
+    name = "voice"
+    channel = "voice"
+
+    def __init__(self, url: str, sender: str, token: str, *, language: str = "nl-NL", timeout_s: float = 5.0,
+                 transport: str = "aiohttp") -> None:
+        super().__init__(url, sender, token, timeout_s=timeout_s, transport=transport)
+        self.language = language
+
+    def body(self, out: Outgoing) -> dict[str, Any]:
+        return {"from": self.sender, "to": out.address, "say": out.text, "language": self.language,
+                "reference": out.key}
