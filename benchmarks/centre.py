@@ -150,7 +150,9 @@ class Console(threading.Thread):
                         for sse in src.iter_sse():
                             if self.stop.is_set():
                                 return
-                            if sse.id:
+                            # A keep-alive comment still yields an event carrying the last id
+                            # (the SSE spec keeps it): only events with data are events.
+                            if sse.id and sse.data:
                                 seq = int(sse.id)
                                 self.seqs.append(seq)
                                 self.arrived.setdefault(seq, time.time())
@@ -309,6 +311,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{db_gap:.2f} s (target <= 10)")
         print(f"acknowledged events lost: {len(lost)}; duplicates on consoles: {duplicates}; consoles with a gap "
               f"or out of order: {gaps} of {len(consoles)}; audit problems: {len(problems)}")
+        for c in consoles[:1]:
+            if c.seqs != list(range(1, len(c.seqs) + 1)):
+                bad = next(i for i, s in enumerate(c.seqs) if s != i + 1)
+                print(f"  first console: out of line at position {bad}: {c.seqs[max(0, bad - 3):bad + 4]}"
+                      f" (reconnects {c.reconnects})")
         for p in problems[:5]:
             print("  audit:", p)
         return 0 if not (lost or duplicates or gaps or problems) else 1
