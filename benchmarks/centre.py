@@ -22,7 +22,6 @@ stream after its commit (the row's written_at, same machine clock) p50/p99; both
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import random
@@ -30,7 +29,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -42,18 +40,7 @@ import httpx
 import numpy as np
 from httpx_sse import connect_sse
 
-ROOT = Path(__file__).resolve().parents[1]
-WS = "bench-workstation-token-1"
-GW = "bench-gateway-token-00002"
-
-
-def _pgcluster() -> Any:
-    spec = importlib.util.spec_from_file_location("pgcluster", ROOT / "scripts" / "pgcluster.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["pgcluster"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+from .centre_setup import GW, ROOT, WS, bench_folder, pgcluster
 
 
 def free_port() -> int:
@@ -214,15 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the cluster folder")
     args = ap.parse_args(argv)
 
-    pgc = _pgcluster()
-    folder = Path(tempfile.mkdtemp(prefix="zesminuten-centre-bench-"))
-    os.chmod(folder, 0o755)
-    (folder / "tokens.json").write_text(json.dumps({"tokens": [
-        {"token": WS, "workstation": "bench", "user": "benchmark"},
-        {"token": GW, "workstation": "gateway", "user": "gateway", "role": "responder_gateway"}]}))
-    (folder / "tokens.json").chmod(0o600)
-    (folder / "config.json").write_text(json.dumps({"wanted_responders": 100, "max_responders": 100,
-                                                    "response_timeout_s": 600}))
+    pgc = pgcluster()
+    folder = bench_folder("zesminuten-centre-bench-")
     port, sport = pgc.free_ports(2)
     cluster = pgc.Cluster(str(folder / "pg"), port=port, standby_port=sport, standby=True)
     nodes: list[Node] = []

@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import datetime, timedelta
@@ -38,19 +36,9 @@ import numpy as np
 
 from tools.fake_providers import RECEIPTS_TOKEN, FakeProviders, channels_config, write_vapid_key
 
-ROOT = Path(__file__).resolve().parents[1]
-WS = "bench-workstation-token-1"
-GW = "bench-gateway-token-00002"
+from .centre_setup import GW, ROOT, WS, bench_folder, pgcluster
+
 CALL = {"lat": 52.0799, "lon": 4.3113, "patient_age_years": 70, "location_kind": "woning"}
-
-
-def _pgcluster() -> Any:
-    spec = importlib.util.spec_from_file_location("pgcluster", ROOT / "scripts" / "pgcluster.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["pgcluster"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 class Node:
@@ -257,14 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the working folder (logs)")
     args = ap.parse_args(argv)
 
-    folder = Path(tempfile.mkdtemp(prefix="zesminuten-channels-bench-"))
-    os.chmod(folder, 0o755)
-    (folder / "tokens.json").write_text(json.dumps({"tokens": [
-        {"token": WS, "workstation": "bench", "user": "benchmark"},
-        {"token": GW, "workstation": "gateway", "user": "gateway", "role": "responder_gateway"}]}))
-    (folder / "tokens.json").chmod(0o600)
-    (folder / "config.json").write_text(json.dumps({"wanted_responders": 100, "max_responders": 100,
-                                                    "response_timeout_s": 600}))
+    folder = bench_folder("zesminuten-channels-bench-")
     fake = FakeProviders().start()
     config = folder / "channels.json"
     config.write_text(json.dumps(channels_config(fake.url, fake.p256dh, write_vapid_key(folder / "vapid.pem"),
@@ -275,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = str(folder / "events.sqlite")
         if args.store == "postgres":
-            pgc = _pgcluster()
+            pgc = pgcluster()
             port, sport = pgc.free_ports(2)
             cluster = pgc.Cluster(str(folder / "pg"), port=port, standby_port=sport, standby=True)
             cluster.start()

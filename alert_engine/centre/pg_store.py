@@ -25,8 +25,8 @@ from typing import Any
 import psycopg
 
 from .. import actor as acting
-from ..errors import EngineError, StoreCorrupted
-from ..eventlog.chain import GENESIS, chain_hash
+from ..errors import EngineError
+from ..eventlog.chain import GENESIS
 from ..eventlog.keys import key_check, load_chain_key
 from ..eventlog.store import (
     SCHEMA_VERSION,
@@ -35,9 +35,10 @@ from ..eventlog.store import (
     KeyArg,
     StoreConflict,
     StoreKeyError,
+    chain_rows,
     check_history,
 )
-from ..events import Event, format_time
+from ..events import Event
 from . import schema
 
 CHANNEL = "zesminuten_events"
@@ -148,18 +149,8 @@ class PostgresEventStore:
             return
         if self.epoch is None:
             raise LeaseLost("this node is standby: it does not write events")
-        rows = []
-        heads = dict(self._heads)
-        g = self._ghead
-        for i, e in enumerate(events):
-            if e.seq != self._next + i:
-                raise StoreCorrupted(f"event seq {e.seq} out of order (expected {self._next + i})")
-            body = e.to_json()
-            prev = heads.get(e.incident, GENESIS)
-            digest = chain_hash(prev, body, self.key)
-            heads[e.incident] = digest
-            g = chain_hash(g, digest, self.key)
-            rows.append((e.seq, e.incident, e.type, format_time(e.time), body, prev, digest, g, self.epoch))
+        chained, heads, g = chain_rows(events, self._next, self._heads, self._ghead, self.key)
+        rows = [(*row, self.epoch) for row in chained]
         request = acting.current()
         db = self._conn()
         try:

@@ -299,18 +299,7 @@ class SqliteEventStore:
         if self.readonly:
             raise StoreInUse(f"{self.path}: opened read-only; events cannot be written through it")
         self.claim_writer()
-        rows = []
-        heads = dict(self._heads)
-        g = self._ghead
-        for i, e in enumerate(events):
-            if e.seq != self._next + i:
-                raise StoreCorrupted(f"event seq {e.seq} out of order (expected {self._next + i})")
-            body = e.to_json()
-            prev = heads.get(e.incident, GENESIS)
-            digest = chain_hash(prev, body, self.key)
-            heads[e.incident] = digest
-            g = chain_hash(g, digest, self.key)
-            rows.append((e.seq, e.incident, e.type, format_time(e.time), body, prev, digest, g))
+        rows, heads, g = chain_rows(events, self._next, self._heads, self._ghead, self.key)
         if not rows:
             return
         with self._transaction():
@@ -391,6 +380,26 @@ class SqliteEventStore:
 
 
 HistoryRow = tuple[int, str, str, str, str, str, str, str | None]  # seq … hash, ghash
+ChainedRow = tuple[int, str, str, str, str, str, str, str]  # seq, incident, type, time, body, prev, hash, ghash
+
+
+def chain_rows(events: Sequence[Event], next_seq: int, heads: Mapping[str, str], ghead: str,
+               key: bytes | None) -> tuple[list[ChainedRow], dict[str, str], str]:
+    """The rows any store writes for `events`, chained onto its incident heads and store head:
+    (rows, new incident heads, new store head). Refuses a seq out of line."""
+    rows: list[ChainedRow] = []
+    new_heads = dict(heads)
+    g = ghead
+    for i, e in enumerate(events):
+        if e.seq != next_seq + i:
+            raise StoreCorrupted(f"event seq {e.seq} out of order (expected {next_seq + i})")
+        body = e.to_json()
+        prev = new_heads.get(e.incident, GENESIS)
+        digest = chain_hash(prev, body, key)
+        new_heads[e.incident] = digest
+        g = chain_hash(g, digest, key)
+        rows.append((e.seq, e.incident, e.type, format_time(e.time), body, prev, digest, g))
+    return rows, new_heads, g
 
 
 def check_history(rows: Iterable[HistoryRow], count: int, meta: Mapping[str, str], configured_key: bytes | None,
