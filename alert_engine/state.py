@@ -202,7 +202,7 @@ def apply(state: IncidentState, event: Event) -> IncidentState:
     """The one state transition function (pure: returns a new state)."""
     handler = _HANDLERS.get(event.type)
     if handler is None:
-        # Every known type has a rule (tests/test_vocabulary.py): an unknown one is a bug or a
+        # Every known type has a rule (tests/alert_engine/test_vocabulary.py): an unknown one is a bug or a
         # log from a newer version, and guessing would show a state that is not true.
         raise InvalidInput(f"event {event.seq}: no rule to fold event type {event.type!r}")
     new = handler(state, event)

@@ -7,7 +7,7 @@ behind - is a failure.
 
     .venv/bin/python -m benchmarks.fuzz_inputs --inputs 10000 --seed 1
 
-The same generator, with few inputs, is the CI test tests/test_fuzz_inputs.py. The
+The same generator, with few inputs, is the CI test tests/alert_engine/test_fuzz_inputs.py. The
 inputs are derived from the example scenarios in scenarios/ (the inline-registry ones:
 the demo registry takes a second per run) and from small CSV/GeoJSON registry files
 exported from them, by a seeded random mutator: the same seed gives the same inputs.

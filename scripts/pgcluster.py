@@ -26,7 +26,7 @@ backup, which for a test-sized cluster takes well under a second and cannot go w
 way a rewind of a crashed node can.
 
 Stdlib only, so CI can run it before the virtualenv exists; importable by path from the
-tests (tests/centre/conftest.py): the logic is in `Cluster` and a few functions.
+tests (tests/alert_engine/centre/conftest.py): the logic is in `Cluster` and a few functions.
 """
 
 from __future__ import annotations
