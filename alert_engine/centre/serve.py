@@ -162,8 +162,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     log.info("node %s: %d responders, %d AEDs, %d events; %d tokens", node_id, registry.n_responders,
              registry.n_aeds, node.last_seq, len(tokens))
     app = create_app(node, tokens)
+    # The service's own loop stays asyncio's (what the node's loops were written and tested
+    # on); only the channel dispatcher's burst runs on uvloop (channels/dispatcher.py).
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning",
-                            timeout_graceful_shutdown=3, lifespan="on")
+                            timeout_graceful_shutdown=3, lifespan="on", loop="asyncio")
     server = _Server(config)
     # What start-up loaded (registry, motorway map, the folded log) lives as long as the
     # process: kept out of the collector's full passes, which would otherwise stop every

@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -90,6 +91,11 @@ def topic(incident: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(incident.encode()).digest()[:18]).decode()
 
 
+def _sealed_key(subscription: Mapping[str, Any], plain: bytes) -> tuple[str, str, bytes]:
+    """A body encrypted ahead is for this subscription (endpoint and keys) and this payload only."""
+    return str(subscription["endpoint"]), json.dumps(subscription.get("keys"), sort_keys=True), plain
+
+
 class WebPushGateway:
     name = "webpush"
     channel = "app"
@@ -105,6 +111,7 @@ class WebPushGateway:
         self.subject = subject
         self.ttl_s = ttl_s
         self._signed: dict[str, tuple[float, str]] = {}  # audience -> (valid until, Authorization)
+        self._prepared: dict[tuple[str, str, bytes], bytes] = {}  # _sealed_key -> encrypted body
         self.client = client(timeout_s, transport=transport)
 
     @property
@@ -131,8 +138,23 @@ class WebPushGateway:
             self._signed[audience] = cached
         return cached[1]
 
+    def prepare(self, out: Outgoing) -> None:
+        """Encrypt ahead (the dispatcher calls this while the database commits): `encrypt`
+        takes it when the same payload goes to the same subscription, else encrypts anew."""
+        if len(self._prepared) > 1000:  # left over from writes that refused: never a leak
+            self._prepared.clear()
+        plain = json.dumps(out.data, ensure_ascii=False).encode()
+        try:
+            self._prepared[_sealed_key(out.address, plain)] = self._seal(out.address, plain)
+        except Exception:  # keys that do not work: `send` says so for this message
+            return
+
+    def _seal(self, address: Any, plain: bytes) -> bytes:
+        return bytes(self._pusher(address).encode(plain)["body"])
+
     def encrypt(self, out: Outgoing) -> tuple[bytes, dict[str, str]]:
-        body = self._pusher(out.address).encode(json.dumps(out.data, ensure_ascii=False).encode())["body"]
+        plain = json.dumps(out.data, ensure_ascii=False).encode()
+        body = self._prepared.pop(_sealed_key(out.address, plain), None) or self._seal(out.address, plain)
         headers = {"TTL": str(self.ttl_s), "Urgency": "high", "Topic": topic(out.incident),
                    "Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream",
                    "Authorization": self._authorization(out.address["endpoint"])}
