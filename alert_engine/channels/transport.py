@@ -46,6 +46,25 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except aiohttp.ClientError as exc:
             raise httpx.TransportError(str(exc), request=request) from None
 
+    async def post(self, url: str, body: bytes, headers: dict[str, str], *, connect_s: float,
+                   read_s: float) -> tuple[int, str | None]:
+        """One POST straight on the pool, without httpx's request and response models: the
+        Web Push burst's path (status, Location header). httpx's own per-request work is about
+        a quarter of a millisecond, which for a hundred pushes is a quarter of the 100 ms
+        budget; errors are raised as httpx's, like `handle_async_request`."""
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_s, sock_read=read_s)
+        try:
+            async with self._client().post(url, data=body, headers=headers, timeout=timeout,
+                                           allow_redirects=False) as response:
+                await response.read()
+                return response.status, response.headers.get("Location")
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout(str(exc) or "timed out") from None
+        except aiohttp.ClientConnectorError as exc:
+            raise httpx.ConnectError(str(exc)) from None
+        except aiohttp.ClientError as exc:
+            raise httpx.TransportError(str(exc)) from None
+
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
