@@ -231,7 +231,7 @@ def build(
 
         service: Backend
         if remote:
-            # The service simulates (or not) and has the registry; this console only shows.
+            # The centre runs the simulation (or not) and has the registry; this console only shows.
             from .remote import RemoteBackend
 
             service = connect(Settings(service=parse_service_urls(args.service), token_file=args.token_file),

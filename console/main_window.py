@@ -1,7 +1,9 @@
 """The dispatcher's main window: queue, intake and actions left; map centre; live right.
 
-The window only wires: the service's event batches (coalesced by `EventFeed`) go to the
-models and panels, the queue's selection loads one incident everywhere, and the menus
+The queue, map, live panel and caller instruction are the `IncidentView` the review window
+embeds too; this window adds the intake, the actions, the notices and the header. It only
+wires: the service's event batches (coalesced by `EventFeed`) go to the view and panels,
+the queue's selection (a `SelectedIncident`) loads one incident everywhere, and the menus
 give every main action a key. Rules stay in the engine; texts and colours in the widgets.
 """
 
@@ -21,7 +23,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -36,19 +37,15 @@ from alert_engine.views.channels import channels_down
 from .feed import CoalescedService, EventFeed
 from .funnel import MessageFunnel
 from .i18n import Translations
+from .incident.selected import SelectedIncident
+from .incident.view import IncidentView
 from .map.bridge import MapView
-from .map_sync import ADDRESS_POINTS_MAX, MapSync, address_op
-from .models.aeds import AedTableModel
-from .models.incident_queue import IncidentQueueModel
-from .models.responders import ResponderTableModel
+from .map_sync import ADDRESS_POINTS_MAX, address_op
 from .registry_setup import RegistryInfo
 from .widgets.actions import SHORTCUTS as ACTION_KEYS
 from .widgets.actions import ActionPanel
-from .widgets.caller_instruction import CallerInstructionPanel
 from .widgets.confirm import AskReason, Confirm, ask_reason, ask_yes_no
-from .widgets.incident_queue import IncidentQueueView
 from .widgets.intake import IntakePanel
-from .widgets.live_panel import LivePanel
 from .widgets.notice_bar import NoticeBar
 from .widgets.shortcuts_dialog import ShortcutsDialog
 from .widgets.status_header import StatusHeader
@@ -85,20 +82,24 @@ class MainWindow(QMainWindow):
         self.service = service
         self.funnel = funnel
         self.translations = translations
-        self._current: str | None = None
+        self.selected = SelectedIncident(service)
         self._own_calls: set[str] = set()  # created here: selected, not "unseen"
         # The remote backend's connection ("connected", ...); None: embedded, always writable.
         self.connection: str | None = None
         self._connection_detail = ""
         now = service.now
 
-        # -- models, fed by the coalesced event batches ---------------------------------
+        # -- the incident view (queue, map, live panel, caller), fed the coalesced batches --
         self.feed = EventFeed(service, parent=self)
-        self.queue_model = IncidentQueueModel(service, now, self)
-        self.responder_model = ResponderTableModel(service, now, parent=self)
-        self.aed_model = AedTableModel(service, now, parent=self)
+        self.view = IncidentView(self.selected, funnel, now, map_view=map_view, map_cache_dir=map_cache_dir,
+                                 parent=self)
+        # Its parts under their own names: the menus, the training window and tests reach them here.
+        self.queue, self.queue_model = self.view.queue, self.view.queue_model
+        self.responder_model, self.aed_model = self.view.responder_model, self.view.aed_model
+        self.map_view, self.map_sync = self.view.map_view, self.view.map_sync
+        self.live, self.caller = self.view.live, self.view.caller
 
-        # -- widgets ----------------------------------------------------------------------
+        # -- this window's own widgets ------------------------------------------------------
         self.header = StatusHeader(now, demo, registry, self)
         # Issue 12: "SMS-gateway storing" while a running alarm has given up on a channel.
         self.outage_banner = QLabel(self)
@@ -107,7 +108,6 @@ class MainWindow(QMainWindow):
                                          " font-size: 14px; padding: 4px 10px;")
         self.outage_banner.setVisible(False)
         self.channels_down: tuple[str, ...] = ()
-        self.queue = IncidentQueueView(self.queue_model, self)
         # The panels listen to the service themselves: give them the coalesced batches.
         panels_service = CoalescedService(service, self.feed)
         self.intake = IntakePanel(panels_service, gazetteer, funnel, reason_asker=reason_asker,
@@ -116,12 +116,7 @@ class MainWindow(QMainWindow):
         # Off for a programmatic quit (--screenshot, benchmarks): nobody is there to answer.
         self.ask_before_quit = True
         self.action_panel = ActionPanel(panels_service, funnel, confirm=confirm)
-        self.map_view = map_view if map_view is not None else MapView(cache_dir=map_cache_dir)
-        self.map_view.setMinimumWidth(360)
-        self.map_sync = MapSync(self.map_view, service, now)
         self.notices = NoticeBar(funnel, self)
-        self.caller = CallerInstructionPanel(service, funnel, now, self)
-        self.live = LivePanel(service, funnel, self.responder_model, self.aed_model, now, self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -148,44 +143,22 @@ class MainWindow(QMainWindow):
         intake_scroll.setWidget(self.intake)
         intake_scroll.setWidgetResizable(True)
         intake_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        left = QSplitter(Qt.Orientation.Vertical, self)
-        left.addWidget(self.queue)
-        left.addWidget(intake_scroll)
-        left.addWidget(self.action_panel)
-        left.setStretchFactor(0, 2)
-        left.setStretchFactor(1, 5)
-        left.setStretchFactor(2, 0)
-        left.setSizes([200, 440, 290])
-        left.setChildrenCollapsible(False)
-
-        centre = QWidget(self)
-        centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.setSpacing(0)
-        centre_layout.addWidget(self.map_view, 1)
-        self.notices.setParent(centre)
+        view = self.view
+        view.left.setStretchFactor(0, 2)
+        view.add_left(intake_scroll, 5)
+        view.add_left(self.action_panel, 0)
+        view.left.setSizes([200, 440, 290])
+        self.notices.setParent(view.centre)
         self.notices.float_over(self.map_view)  # over the map: a notice never moves it
 
-        right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.setSpacing(6)
-        right_layout.addWidget(self.caller)
-        right_layout.addWidget(self.live, 1)
-
-        self.columns = QSplitter(Qt.Orientation.Horizontal, self)
-        self.columns.addWidget(left)
-        self.columns.addWidget(centre)
-        self.columns.addWidget(right)
+        self.columns = view.columns
         # Extra width (1920 px screens) goes mostly to the map, some to the live tables.
         self.columns.setStretchFactor(0, 0)
         self.columns.setStretchFactor(1, 3)
         self.columns.setStretchFactor(2, 1)
-        self.columns.setChildrenCollapsible(False)
-        right.setMinimumWidth(420)
         # The left column is as wide as the action panel needs (its alert button is wide).
         left_width = max(420, self.action_panel.minimumSizeHint().width() + 8)
-        left.setMinimumWidth(left_width)
+        view.left.setMinimumWidth(left_width)
         self.columns.setSizes([left_width, 1600 - left_width - 460, 460])
 
         root = QWidget(self)
@@ -197,7 +170,7 @@ class MainWindow(QMainWindow):
         body = QWidget(root)
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(6, 0, 6, 6)
-        body_layout.addWidget(self.columns)
+        body_layout.addWidget(view)
         layout.addWidget(body, 1)
         self.setCentralWidget(root)
         self.resize(1600, 1000)
@@ -249,8 +222,8 @@ class MainWindow(QMainWindow):
         self.focus_intake_action = self._action(
             self.go_menu, lambda: self.intake.location.address_edit.setFocus(), "Ctrl+2"
         )
-        self.focus_responders_action = self._action(self.go_menu, self._focus_responders, "Ctrl+3")
-        self.focus_aeds_action = self._action(self.go_menu, self._focus_aeds, "Ctrl+4")
+        self.focus_responders_action = self._action(self.go_menu, self.view.focus_responders, "Ctrl+3")
+        self.focus_aeds_action = self._action(self.go_menu, self.view.focus_aeds, "Ctrl+4")
         self.go_menu.addSeparator()
         self.center_action = self._action(self.go_menu, self.map_sync.center_on_incident, "Ctrl+K")
         self.dismiss_action = self._action(self.go_menu, self.notices.dismiss_all, "Ctrl+Shift+Space")
@@ -279,7 +252,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.feed.batch.connect(self.on_batch)
-        self.queue.incidentSelected.connect(self.select_incident)
+        self.selected.subscribe(self._incident_selected)  # after the view: the map first (see below)
         self.intake.callCreated.connect(self._own_call_created)
         self.intake.newCallStarted.connect(lambda: self.queue.select(None))
         self.intake.motorwayHit.connect(self.map_sync.show_motorway_hit)
@@ -288,32 +261,25 @@ class MainWindow(QMainWindow):
         self.intake.locationPicked.connect(lambda *_: self.notices.resolve(None, lambda _cause: True))
         self.map_view.mapClicked.connect(self._map_clicked)
         self.map_view.viewChanged.connect(self._view_changed)
-        self.map_view.markerClicked.connect(self._marker_clicked)
-        self.live.responderSelected.connect(lambda rid: self.map_sync.select("responder", rid))
-        self.live.aedSelected.connect(lambda aid: self.map_sync.select("aed", aid))
+        self.view.aedNotShown.connect(
+            lambda aid: self.statusBar().showMessage(self.tr("AED {0} is niet gealarmeerd voor deze melding.").format(aid), 5000)
+        )
 
     # -- the selected incident ------------------------------------------------------------
     @property
     def current_incident(self) -> str | None:
-        return self._current
+        return self.selected.incident
 
     def select_incident(self, incident: str | None) -> None:
         """Load one incident everywhere (None: nothing open, the form takes a new call)."""
-        if incident == self._current and incident is not None:
-            return
-        self._current = incident
-        self.queue_model.mark_seen(incident)
-        self.responder_model.set_incident(incident)
-        self.aed_model.set_incident(incident)
-        self.map_sync.set_incident(incident)  # before the intake: it re-sends its motorway hit
+        self.selected.select(incident)
+
+    def _incident_selected(self, incident: str | None) -> None:
+        # The view has loaded it (its map before the intake: that re-sends its motorway hit).
         self.intake.load_incident(incident)
         self.action_panel.set_incident(incident)
-        self.live.set_incident(incident)
-        self.caller.set_incident(incident)
         self.notices.set_incident(incident)
-        self.header.set_state(self.service.state(incident) if incident else None)
-        if self.queue.selected() != incident:
-            self.queue.select(incident)
+        self.header.set_state(self.selected.state())
 
     def open_newest_unseen(self) -> None:
         newest = self.queue.newest_unseen()
@@ -329,17 +295,12 @@ class MainWindow(QMainWindow):
 
     # -- engine batches -------------------------------------------------------------------
     def on_batch(self, events: Sequence[Event]) -> None:
-        added = self.queue_model.apply_events(events, seen=self._own_calls)
+        added = self.view.on_events(events, seen=self._own_calls)
         if any(a not in self._own_calls for a in added):
             # Draw attention, never take the selection: the dispatcher may be mid-call.
             QApplication.alert(self, 0)
-        self.responder_model.apply_events(events)
-        self.aed_model.apply_events(events)
-        self.live.on_events(events)
-        self.caller.on_events(events)
-        self.map_sync.on_events(events)
-        if self._current is not None and any(e.incident == self._current for e in events):
-            self.header.set_state(self.service.state(self._current))
+        if self.selected.concerns(events):
+            self.header.set_state(self.selected.state())
         self._resolve_notices({e.incident for e in events})
         if any(e.type in OUTAGE_EVENTS for e in events):
             self.sync_outages()
@@ -368,12 +329,7 @@ class MainWindow(QMainWindow):
             self.notices.resolve(incident, over)
 
     def tick(self) -> None:
-        self.queue_model.tick()
-        self.responder_model.tick()
-        self.aed_model.tick()
-        self.live.tick()
-        self.caller.tick()
-        self.map_sync.tick()
+        self.view.tick()
         self.header.tick()
 
     def _pump(self) -> None:
@@ -404,14 +360,13 @@ class MainWindow(QMainWindow):
     def set_commands_enabled(self, enabled: bool) -> None:
         self.intake.set_writable(enabled)
         self.action_panel.set_writable(enabled)
-        self.caller.set_writable(enabled)
-        self.live.set_writable(enabled)
+        self.view.set_writable(enabled)
 
     # -- map ------------------------------------------------------------------------------
     def _map_clicked(self, lat: float, lon: float) -> None:
         """A click sets the location of the call being taken, and refines that of an open
         incident until its alert is sent (after that responders are on their way to it)."""
-        state = self.service.state(self._current) if self._current is not None else None
+        state = self.selected.state()
         if state is None or (state.is_open and state.alert_time is None):
             self.intake.set_location(lat, lon, "")
         else:
@@ -423,7 +378,7 @@ class MainWindow(QMainWindow):
     def _toggle_white_spots(self, shown: bool) -> None:
         geojson = None
         if shown:
-            state = self.service.state(self._current) if self._current is not None else None
+            state = self.selected.state()
             where = (state.lat, state.lon) if state is not None else self.intake.location.location
             try:
                 geojson = self.service.white_spots(*(where or (None, None)))  # type: ignore[attr-defined]
@@ -443,26 +398,12 @@ class MainWindow(QMainWindow):
 
     def _location_resolved(self, r: Resolution | None) -> None:
         """The new call's pin and its uncertainty follow the form's one resolution."""
-        if self._current is not None:
+        if self.selected.incident is not None:
             return
         if r is None or r.lat is None or r.lon is None:
             self.map_sync.clear_candidate()
         else:
             self.map_sync.show_candidate(r.lat, r.lon, self.tr("Nieuwe melding"), r.uncertainty_m)
-
-    def _marker_clicked(self, kind: str, layer_id: str) -> None:
-        if kind == "responder":
-            self.live.focus_responder(layer_id)
-        elif kind == "aed" and not self.live.focus_aed(layer_id):
-            self.statusBar().showMessage(self.tr("AED {0} is niet gealarmeerd voor deze melding.").format(layer_id), 5000)
-
-    def _focus_responders(self) -> None:
-        self.live.tabs.setCurrentIndex(0)
-        self.live.responder_view.setFocus()
-
-    def _focus_aeds(self) -> None:
-        self.live.tabs.setCurrentIndex(1)
-        self.live.aed_view.setFocus()
 
     # -- menus ----------------------------------------------------------------------------
     def _sync_incident_menu(self) -> None:
@@ -552,7 +493,7 @@ class MainWindow(QMainWindow):
             # A key owned by a panel is shown after a tab, as Qt shows a menu shortcut.
             action.setText(f"{text}\t{shown}" if shown else text)
         self.queue_model.retranslate()
-        self.header.set_state(self.service.state(self._current) if self._current else None)
+        self.header.set_state(self.selected.state())
         self.sync_outages()
 
     # -- shutdown -------------------------------------------------------------------------

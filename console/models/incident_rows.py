@@ -1,7 +1,8 @@
 """Shared plumbing for tables that show the rows of one incident (responders, AEDs).
 
-Switching incident resets the model (a different table); within an incident, new rows
-are inserted and changed rows reported with dataChanged, never a reset per tick.
+Every change is an explicit row delta, never a reset: switching incident removes the old
+incident's rows and inserts the new one's; within an incident, new rows are inserted, rows
+that are gone (a review moving back) removed and changed rows reported with dataChanged.
 """
 
 from __future__ import annotations
@@ -73,15 +74,33 @@ class IncidentRowsModel(QAbstractTableModel):
         return self._incident
 
     def set_incident(self, incident: str | None) -> None:
-        self.beginResetModel()
+        """Show another incident: its rows replace the old ones (removed, then inserted)."""
+        state = self._service.state(incident) if incident is not None else None
+        rows = self._rows_of(state) if state is not None else {}
+        self._remove_rows(0, len(self._ids))
         self._incident = incident
-        self._state = self._service.state(incident) if incident is not None else None
-        rows = self._rows_of(self._state) if self._state is not None else {}
-        self._ids = list(rows)
-        self._items = dict(rows)
-        if self._state is not None:
-            self._on_new_state(self._state)
-        self.endResetModel()
+        self._state = state
+        if state is not None:
+            self._on_new_state(state)  # before the insert: the views ask for the new rows' data
+        self._append_rows(rows)
+
+    def _remove_rows(self, first: int, count: int) -> None:
+        if count <= 0:
+            return
+        self.beginRemoveRows(QModelIndex(), first, first + count - 1)
+        for key in self._ids[first:first + count]:
+            del self._items[key]
+        del self._ids[first:first + count]
+        self.endRemoveRows()
+
+    def _append_rows(self, rows: Mapping[str, Any]) -> None:
+        if not rows:
+            return
+        first = len(self._ids)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._ids.extend(rows)
+        self._items.update(rows)
+        self.endInsertRows()
 
     def apply_events(self, events: Sequence[Event]) -> None:
         if self._incident is None or not any(e.incident == self._incident for e in events):
@@ -93,24 +112,15 @@ class IncidentRowsModel(QAbstractTableModel):
         self._on_new_state(state)
         rows = self._rows_of(state)
         # Rows that are gone (a review moving back before the alert): removed, not reset, so
-        # the selection and the scroll position of the rest stay where they were.
-        gone = [i for i, key in enumerate(self._ids) if key not in rows]
-        for i in reversed(gone):
-            self.beginRemoveRows(QModelIndex(), i, i)
-            del self._items[self._ids[i]]
-            del self._ids[i]
-            self.endRemoveRows()
+        # the selection and the scroll position of the rest stay where they were. One removal
+        # per run of neighbouring rows, from the bottom up so the indexes above stay valid.
+        for first, count in reversed(_runs([i for i, key in enumerate(self._ids) if key not in rows])):
+            self._remove_rows(first, count)
         # Equality, not identity: derived rows (AEDs with their runners) are rebuilt per state.
         changed = [i for i, key in enumerate(self._ids) if rows.get(key) != self._items[key]]
         for i in changed:
             self._items[self._ids[i]] = rows[self._ids[i]]
-        new = [key for key in rows if key not in self._items]
-        if new:
-            first = len(self._ids)
-            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-            self._ids.extend(new)
-            self._items.update((k, rows[k]) for k in new)
-            self.endInsertRows()
+        self._append_rows({key: row for key, row in rows.items() if key not in self._items})
         last_col = self.columnCount() - 1
         if len(changed) > CHANGED_AS_ONE_RANGE:
             # A jump in a review changes many rows at once: one signal, so a sorted view
@@ -144,3 +154,14 @@ class IncidentRowsModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Ascending row indexes as (first, count) runs of neighbours: [2, 3, 7] -> [(2, 2), (7, 1)]."""
+    runs: list[tuple[int, int]] = []
+    for i in indexes:
+        if runs and runs[-1][0] + runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((i, 1))
+    return runs

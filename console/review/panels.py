@@ -1,8 +1,7 @@
-"""The review's own panels: the integrity banner, the intervals and the reviewer notes."""
+"""The review's own panels: the integrity banner and the intervals (the notes: `notes.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -12,10 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from alert_engine.eventlog.jsonl import LogIntegrity
-from alert_engine.events import Event
-from alert_engine.review.intervals import Intervals, mmss
+from alert_engine.review.intervals import Intervals
 
 from ..i18n import current_language
 
@@ -182,90 +176,3 @@ class IntervalsPanel(QFrame):
         m = self.intervals.milestones[row]
         if m.at is not None:
             self.milestoneClicked.emit(m.at)
-
-
-class NotesPanel(QFrame):
-    """Reviewer notes: listed by moment; a new one is attached to the scrubber's moment."""
-
-    addRequested = Signal(str)
-    noteClicked = Signal(object)  # datetime
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._moment = ""
-        self._notes: list[tuple[Event, datetime]] = []
-        self.title = QLabel(self)
-        self.title.setStyleSheet("font-weight: bold; font-size: 13px;")
-        self.list = QListWidget(self)
-        self.list.setWordWrap(True)
-        self.list.itemClicked.connect(self._clicked)
-        self.edit = QLineEdit(self)
-        self.edit.returnPressed.connect(self._add)
-        self.add_button = QPushButton(self)
-        self.add_button.clicked.connect(self._add)
-        self.edit.textChanged.connect(lambda text: self.add_button.setEnabled(bool(text.strip())))
-        self.add_button.setEnabled(False)
-        self.hint = QLabel(self)
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555; font-size: 11px;")
-        row = QHBoxLayout()
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.add_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.hint)
-        self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        self.edit.setPlaceholderText(self.tr("Notitie bij dit moment …"))
-        self.set_moment(self._moment)
-        self._render_notes()
-
-    def set_moment(self, relative: str) -> None:
-        self._moment = relative
-        self.add_button.setText(self.tr("Toevoegen bij {0}").format(relative) if relative else self.tr("Toevoegen"))
-
-    def set_notes(self, notes: Sequence[Event], t0: datetime) -> None:
-        self._notes = [(e, t0) for e in sorted(notes, key=lambda n: str(n.get("at", "")))]
-        self._render_notes()
-
-    def _render_notes(self) -> None:
-        self.list.clear()
-        for e, t0 in self._notes:
-            at = note_moment(e)
-            when = f"T+{mmss((at - t0).total_seconds())}" if at else "?"
-            item = QListWidgetItem(f"{when} · {e['author']}: {e['text']}")
-            item.setData(Qt.ItemDataRole.UserRole, at)
-            item.setToolTip(self.tr("geschreven {0}").format(f"{e.time:%d-%m-%Y %H:%M}"))
-            self.list.addItem(item)
-        self.title.setText(self.tr("Notities ({0})").format(self.list.count()))
-
-    def texts(self) -> list[str]:
-        return [self.list.item(i).text() for i in range(self.list.count())]
-
-    def _add(self) -> None:
-        text = self.edit.text().strip()
-        if text:
-            self.addRequested.emit(text)
-            self.edit.clear()
-
-    def _clicked(self, item: QListWidgetItem) -> None:
-        at = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(at, datetime):
-            self.noteClicked.emit(at)
-
-
-def note_moment(e: Event) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(e["at"]))
-    except ValueError:
-        return None

@@ -14,6 +14,7 @@ from alert_engine.service import LocalService
 from console.models.aeds import AedTableModel
 from console.models.counters import Counters, cumulative_curves
 from console.models.incident_queue import IncidentQueueModel
+from console.models.incident_rows import ID_ROLE
 from console.models.responders import ResponderTableModel
 from tests.builders import EVENING, ZOETERMEER, facts, offset
 
@@ -28,9 +29,11 @@ class Recorder:
     def __init__(self, model: Any) -> None:
         self.resets = 0
         self.inserted: list[tuple[int, int]] = []
+        self.removed: list[tuple[int, int]] = []
         self.changed = 0
         model.modelReset.connect(lambda: setattr(self, "resets", self.resets + 1))
         model.rowsInserted.connect(lambda _p, a, b: self.inserted.append((a, b)))
+        model.rowsRemoved.connect(lambda _p, a, b: self.removed.append((a, b)))
         model.dataChanged.connect(lambda *_: setattr(self, "changed", self.changed + 1))
 
 
@@ -143,6 +146,27 @@ def test_aed_model_contract_runner_and_state(qtmodeltester: Any, service: LocalS
     model.apply_events(service.events(incident)[-1:])
     assert model.index(row, model.COL_STATE).data() == "aangesloten"
     qtmodeltester.check(model)
+
+
+def test_switching_incident_removes_and_inserts_rows_never_resets(qtmodeltester: Any, service: LocalService) -> None:
+    first = alerted(service)
+    service.command("close", first)  # its responders are free for the next alarm
+    second = alerted(service, offset(ZOETERMEER, 200, -150))
+    for model in (ResponderTableModel(service), AedTableModel(service)):
+        model.set_incident(first)
+        before = model.rowCount()
+        seen = Recorder(model)
+        model.set_incident(second)
+        after = model.rowCount()
+        assert before > 0 and after > 0
+        assert seen.resets == 0 and seen.removed == [(0, before - 1)] and seen.inserted == [(0, after - 1)]
+        ids = {model.index(r, 0).data(ID_ROLE) for r in range(after)}
+        state = service.state(second)
+        assert ids == set(state.responders if isinstance(model, ResponderTableModel) else state.aeds)
+        qtmodeltester.check(model)
+        model.set_incident(None)  # nothing selected: an empty table, by removal too
+        assert model.rowCount() == 0 and seen.resets == 0 and seen.removed[-1] == (0, after - 1)
+        qtmodeltester.check(model)
 
 
 def test_counters_and_curves(service: LocalService) -> None:

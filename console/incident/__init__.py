@@ -1,0 +1,1 @@
+"""One incident on screen: which one (`SelectedIncident`) and its panels (`IncidentView`)."""
