@@ -206,6 +206,61 @@ Alert now anyway?</translation>
         </message>
     </context>
     <context>
+        <name>AedCheckDialog</name>
+        <message>
+            <source>AED's wachtend op controle</source>
+            <translation>AEDs awaiting their check</translation>
+        </message>
+        <message>
+            <source>AED</source>
+            <translation>AED</translation>
+        </message>
+        <message>
+            <source>Plaats</source>
+            <translation>Place</translation>
+        </message>
+        <message>
+            <source>Wacht sinds</source>
+            <translation>Waiting since</translation>
+        </message>
+        <message>
+            <source>Leeftijd</source>
+            <translation>Age</translation>
+        </message>
+        <message>
+            <source>Herinneringen</source>
+            <translation>Reminders</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>buiten gebruik tot {0}</source>
+            <translation>out of service until {0}</translation>
+        </message>
+        <message>
+            <source>bericht aan beheerder mislukt</source>
+            <translation>message to the manager failed</translation>
+        </message>
+        <message>
+            <source>wacht op beheerder</source>
+            <translation>waiting for the manager</translation>
+        </message>
+        <message>
+            <source>{0} AED's krijgen geen alarmen tot hun beheerder ze inzetklaar meldt.</source>
+            <translation>{0} AEDs get no alerts until their manager reports them ready.</translation>
+        </message>
+        <message>
+            <source>Geen AED's wachtend op controle.</source>
+            <translation>No AEDs awaiting their check.</translation>
+        </message>
+        <message>
+            <source>AED's wachtend op controle…</source>
+            <translation>AEDs awaiting their check…</translation>
+        </message>
+    </context>
+    <context>
         <name>AedTableModel</name>
         <message>
             <source>Ter plaatse over (min:s), met de snelste loper die hem brengt</source>
@@ -405,6 +460,133 @@ Alert now anyway?</translation>
         <message>
             <source>Compressieritme {0} per minuut</source>
             <translation>Compression rhythm {0} per minute</translation>
+        </message>
+    </context>
+    <context>
+        <name>ComplaintDialog</name>
+        <message>
+            <source>Klachten</source>
+            <translation>Complaints</translation>
+        </message>
+        <message>
+            <source>Klacht</source>
+            <translation>Complaint</translation>
+        </message>
+        <message>
+            <source>Melding</source>
+            <translation>Incident</translation>
+        </message>
+        <message>
+            <source>Ontvangen</source>
+            <translation>Received</translation>
+        </message>
+        <message>
+            <source>Indiener</source>
+            <translation>Complainant</translation>
+        </message>
+        <message>
+            <source>Waarover</source>
+            <translation>About</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>&amp;Melding</source>
+            <translation>&amp;Incident</translation>
+        </message>
+        <message>
+            <source>&amp;Indiener</source>
+            <translation>&amp;Complainant</translation>
+        </message>
+        <message>
+            <source>&amp;Kenmerk</source>
+            <translation>&amp;Reference</translation>
+        </message>
+        <message>
+            <source>&amp;Waarover</source>
+            <translation>&amp;About</translation>
+        </message>
+        <message>
+            <source>&amp;Ontvangen op</source>
+            <translation>R&amp;eceived on</translation>
+        </message>
+        <message>
+            <source>&amp;Behandelaar</source>
+            <translation>&amp;Handled by</translation>
+        </message>
+        <message>
+            <source>Toelichting</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>kenmerk in het klachtdossier, geen naam of telefoonnummer</source>
+            <translation>reference in the complaint file, no name or phone number</translation>
+        </message>
+        <message>
+            <source>patiënt</source>
+            <translation>patient</translation>
+        </message>
+        <message>
+            <source>naaste</source>
+            <translation>relative</translation>
+        </message>
+        <message>
+            <source>burgerhulpverlener</source>
+            <translation>citizen responder</translation>
+        </message>
+        <message>
+            <source>omstander</source>
+            <translation>bystander</translation>
+        </message>
+        <message>
+            <source>AED-beheerder</source>
+            <translation>AED manager</translation>
+        </message>
+        <message>
+            <source>zorgverlener</source>
+            <translation>care provider</translation>
+        </message>
+        <message>
+            <source>anders</source>
+            <translation>other</translation>
+        </message>
+        <message>
+            <source>ontvangen</source>
+            <translation>received</translation>
+        </message>
+        <message>
+            <source>in onderzoek</source>
+            <translation>investigating</translation>
+        </message>
+        <message>
+            <source>beantwoord</source>
+            <translation>answered</translation>
+        </message>
+        <message>
+            <source>Klacht &amp;registreren</source>
+            <translation>&amp;Register complaint</translation>
+        </message>
+        <message>
+            <source>In &amp;onderzoek</source>
+            <translation>&amp;Investigating</translation>
+        </message>
+        <message>
+            <source>&amp;Beantwoord</source>
+            <translation>&amp;Answered</translation>
+        </message>
+        <message>
+            <source>&amp;Nazien (klacht)</source>
+            <translation>Re&amp;view (complaint)</translation>
+        </message>
+        <message>
+            <source>Klacht {0} geregistreerd.</source>
+            <translation>Complaint {0} registered.</translation>
+        </message>
+        <message>
+            <source>Klachten…</source>
+            <translation>Complaints…</translation>
         </message>
     </context>
     <context>
@@ -892,6 +1074,18 @@ not in the log</translation>
             <translation>Test alarm {0} – no target, no ambulance</translation>
         </message>
         <message>
+            <source>Ambulance ter plaatse om {0}</source>
+            <translation>Ambulance on scene at {0}</translation>
+        </message>
+        <message>
+            <source>Ambulance {0}: over {1} (ETA {2})</source>
+            <translation>Ambulance {0}: in {1} (ETA {2})</translation>
+        </message>
+        <message>
+            <source>eerste hulpverlener over {0}</source>
+            <translation>first responder in {0}</translation>
+        </message>
+        <message>
             <source>Doel bereikt om {0} – {1} hulpverleners geannuleerd; {2} te late aanmeldingen (overaanbod)</source>
             <translation>Target met at {0} – {1} responders stood down; {2} late acceptances (oversupply)</translation>
         </message>
@@ -1366,6 +1560,14 @@ not in the log</translation>
             <translation>Note at this moment …</translation>
         </message>
         <message>
+            <source>Notities komen in de gebeurtenissenopslag (via de engine); de geschiedenis zelf verandert niet.</source>
+            <translation>Notes go into the event store (through the engine); the history itself does not change.</translation>
+        </message>
+        <message>
+            <source>Notities komen in een aparte notitie-opslag; het bestand zelf verandert niet.</source>
+            <translation>Notes go into a separate note store; the file itself does not change.</translation>
+        </message>
+        <message>
             <source>Toevoegen bij {0}</source>
             <translation>Add at {0}</translation>
         </message>
@@ -1459,6 +1661,21 @@ not in the log</translation>
         </message>
     </context>
     <context>
+        <name>ReportExport</name>
+        <message>
+            <source>Rapport opslaan</source>
+            <translation>Save report</translation>
+        </message>
+        <message>
+            <source>Rapport opgeslagen: {0} en {1}</source>
+            <translation>Report saved: {0} and {1}</translation>
+        </message>
+        <message>
+            <source>Rapport opgeslagen: {0}</source>
+            <translation>Report saved: {0}</translation>
+        </message>
+    </context>
+    <context>
         <name>ResponderPickDialog</name>
         <message>
             <source>OEFENING – inspelen</source>
@@ -1536,27 +1753,14 @@ not in the log</translation>
         </message>
     </context>
     <context>
-        <name>ReviewWindow</name>
+        <name>ReviewNotes</name>
         <message>
-            <source>Rapport opslaan</source>
-            <translation>Save report</translation>
+            <source>Notitie vastgelegd bij T+{0}.</source>
+            <translation>Note recorded at T+{0}.</translation>
         </message>
-        <message>
-            <source>Zesminuten – terugblik op melding {0} ({1})</source>
-            <translation>Zesminuten – review of incident {0} ({1})</translation>
-        </message>
-        <message>
-            <source>TERUGBLIK – alleen lezen</source>
-            <translation>REVIEW – read only</translation>
-        </message>
-        <message>
-            <source>Notities komen in de gebeurtenissenopslag (via de engine); de geschiedenis zelf verandert niet.</source>
-            <translation>Notes go into the event store (through the engine); the history itself does not change.</translation>
-        </message>
-        <message>
-            <source>Notities komen in een aparte notitie-opslag; het bestand zelf verandert niet.</source>
-            <translation>Notes go into a separate note store; the file itself does not change.</translation>
-        </message>
+    </context>
+    <context>
+        <name>ReviewPlayer</name>
         <message>
             <source>Vorige gebeurtenis (←)</source>
             <translation>Previous event (←)</translation>
@@ -1572,26 +1776,6 @@ not in the log</translation>
         <message>
             <source>Snelheid {0}× (toets {1})</source>
             <translation>Speed {0}× (key {1})</translation>
-        </message>
-        <message>
-            <source>&amp;Terugblik</source>
-            <translation>&amp;Review</translation>
-        </message>
-        <message>
-            <source>&amp;Afspelen</source>
-            <translation>&amp;Playback</translation>
-        </message>
-        <message>
-            <source>Rapport exporteren (HTML en PDF) …</source>
-            <translation>Export report (HTML and PDF) …</translation>
-        </message>
-        <message>
-            <source>Toegangslog bekijken …</source>
-            <translation>View access log …</translation>
-        </message>
-        <message>
-            <source>Sluiten</source>
-            <translation>Close</translation>
         </message>
         <message>
             <source>Afspelen / pauzeren</source>
@@ -1621,17 +1805,36 @@ not in the log</translation>
             <source>laatste gebeurtenis: {0}</source>
             <translation>last event: {0}</translation>
         </message>
+    </context>
+    <context>
+        <name>ReviewWindow</name>
         <message>
-            <source>Notitie vastgelegd bij T+{0}.</source>
-            <translation>Note recorded at T+{0}.</translation>
+            <source>Zesminuten – terugblik op melding {0} ({1})</source>
+            <translation>Zesminuten – review of incident {0} ({1})</translation>
         </message>
         <message>
-            <source>Rapport opgeslagen: {0} en {1}</source>
-            <translation>Report saved: {0} and {1}</translation>
+            <source>TERUGBLIK – alleen lezen</source>
+            <translation>REVIEW – read only</translation>
         </message>
         <message>
-            <source>Rapport opgeslagen: {0}</source>
-            <translation>Report saved: {0}</translation>
+            <source>&amp;Terugblik</source>
+            <translation>&amp;Review</translation>
+        </message>
+        <message>
+            <source>&amp;Afspelen</source>
+            <translation>&amp;Playback</translation>
+        </message>
+        <message>
+            <source>Rapport exporteren (HTML en PDF) …</source>
+            <translation>Export report (HTML and PDF) …</translation>
+        </message>
+        <message>
+            <source>Toegangslog bekijken …</source>
+            <translation>View access log …</translation>
+        </message>
+        <message>
+            <source>Sluiten</source>
+            <translation>Close</translation>
         </message>
     </context>
     <context>
