@@ -113,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
         "alert_engine.addresses.commands",
         "alert_engine.centre.serve",
         "alert_engine.centre.responder_accounts",
+        "alert_engine.complaints.commands",
+        "alert_engine.retention.commands",
     ):
         try:
             mod = __import__(module, fromlist=["register"])

@@ -31,7 +31,17 @@ RANGES: dict[str, tuple[float, float]] = {
     "gps_stale_after_s": (0.0, 7 * _DAY_S),
     "min_patient_age_years": (0.0, 130.0),
     "motorway_buffer_m": (0.0, 1_000.0),
+    "intake_silent_after_s": (60.0, 7 * _DAY_S),
+    "intake_close_after_s": (60.0, 30 * _DAY_S),
+    "eta_margin_s": (-3_600.0, 3_600.0),
+    "eta_speed_mps": (0.1, 50.0),
+    "eta_detour_factor": (1.0, 5.0),
+    "eta_turnout_s": (0.0, 3_600.0),
+    "eta_cabinet_s": (0.0, 3_600.0),
+    "coordinator_window_s": (0.0, 600.0),
 }
+# On/off settings (true or false, never a number): new options of issue 13, off by default.
+SWITCHES = ("intake_auto_alert", "eta_aware", "coordinator_role")
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,33 @@ class AlertConfig:
     min_patient_age_years: float = 1.0
     # Motorway buffer around motorway/motorway_link centre lines (see docs/rules.md).
     motorway_buffer_m: float = 25.0
+    # Issue 13 (docs/intake.md). HartslagNu's GMS link alerts without the dispatcher when
+    # the call qualifies; here only as an option, and only when no criterion is hinted.
+    intake_auto_alert: bool = False
+    # Assumption: a dispatch system updates a live incident (units, ETA) within minutes;
+    # 15 min of silence flags the incident, 4 h closes it (docs/intake.md, "Orphans").
+    intake_silent_after_s: float = 900.0
+    intake_close_after_s: float = 14_400.0
+    # ETA-aware alerting (docs/rules.md): Region der Lebensretter/FirstAED and Momentum alert
+    # only responders expected to arrive before the ambulance; off by default. On: alert
+    # only those expected at least `eta_margin_s` before the first ambulance's ETA.
+    eta_aware: bool = False
+    eta_margin_s: float = 60.0
+    # The estimated arrival of a responder (alert_engine/views/arrival.py), from the
+    # behaviour model's published figures (simulation/behaviour.py, checked equal in tests):
+    # Swedish GPS study 2020, median 2.3 m/s read as a straight-line speed (route factor 1);
+    eta_speed_mps: float = 2.3
+    eta_detour_factor: float = 1.0
+    # Region der Lebensretter 2025: median alert -> departure 1:42 min by day;
+    eta_turnout_s: float = 102.0
+    # assumption: ~40 s at the cabinet (code, door, AED).
+    eta_cabinet_s: float = 40.0
+    # FirstAED / Region der Lebensretter give a third responder the coordinator's role (meet
+    # the ambulance, manage bystanders, report); off by default. On: the third (or later)
+    # direct responder who accepts and is expected on scene within `coordinator_window_s`
+    # of the first coming responder (assumption: a minute) becomes it.
+    coordinator_role: bool = False
+    coordinator_window_s: float = 60.0
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str = "config") -> AlertConfig:
@@ -75,6 +112,11 @@ class AlertConfig:
             if key not in known:
                 raise InvalidInput(f"{where}.{key}: unknown setting (known: {', '.join(known)})")
             if value is None:
+                continue
+            if key in SWITCHES:
+                if not isinstance(value, bool):
+                    raise InvalidInput(f"{where}.{key}: expected true or false, got {shown(value)}")
+                values[key] = value
                 continue
             whole = isinstance(getattr(cls(), key), int)
             if (
@@ -99,8 +141,12 @@ class AlertConfig:
         front, not crash an alarm half-way.
         """
         for f in fields(self):
-            lo, hi = RANGES[f.name]
             value = getattr(self, f.name)
+            if f.name in SWITCHES:
+                if not isinstance(value, bool):
+                    raise InvalidInput(f"{where}.{f.name}: expected true or false, got {shown(value)}")
+                continue
+            lo, hi = RANGES[f.name]
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
@@ -113,6 +159,8 @@ class AlertConfig:
             raise InvalidInput(f"{where}: min_radius_m is larger than max_radius_m")
         if self.target_aed_runners > self.target_responders:
             raise InvalidInput(f"{where}: target_aed_runners is larger than target_responders")
+        if self.intake_silent_after_s > self.intake_close_after_s:
+            raise InvalidInput(f"{where}: intake_silent_after_s is larger than intake_close_after_s")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

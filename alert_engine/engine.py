@@ -15,7 +15,11 @@ from typing import Any
 import numpy as np
 
 from . import actor as acting
-from .clock import Clock, local_day
+from .aedcheck.answers import answer_data
+from .aedcheck.model import AedCheck, due_reminders, next_reminder
+from .clock import AMSTERDAM, Clock, local_day
+from .complaints import model as complaint_rules
+from .complaints.model import Complaint
 from .config import AlertConfig
 from .errors import AlertRefused, IllegalTransition, InvalidInput, UnknownIncident
 from .eventlog.store import EventStore
@@ -23,12 +27,32 @@ from .events import Event
 from .exclusion import CallFacts, ExclusionVerdict, assess, verdict_data
 from .exclusion.motorway import MotorwayIndex
 from .geo import point_rd
-from .lifecycle import AED_USED, CANCELLABLE, HOLDING, INSTRUCTION_RUNNING, PENDING, RETURNING
-from .notifications import Channel, Message, alert_text, cancel_text, not_needed_text
+from .intake import plan as intake_plan
+from .intake.fields import IntakeInvalid
+from .intake.merge import decide
+from .intake.message import UNIT_STATUSES, IntakeMessage
+from .lifecycle import (
+    AED_USED,
+    CANCELLABLE,
+    COMING,
+    HOLDING,
+    INSTRUCTION_RUNNING,
+    PENDING,
+    RETURNING,
+)
+from .notifications import (
+    Channel,
+    Message,
+    alert_text,
+    cancel_text,
+    coordinator_text,
+    not_needed_text,
+)
 from .registry.model import CHANNELS
 from .registry.table import Registry
 from .selection import select
 from .state import IncidentState, apply, message_key
+from .views import arrival
 from .views import figures as views
 
 MODES = ("live", "training", "test")
@@ -63,6 +87,10 @@ class Engine:
         self._running: dict[str, None] = {}
         # Incidents with AEDs awaiting their manager's check: likewise only an index into the fold.
         self._checking: dict[str, None] = {}
+        # Issue 13: incidents by the dispatch system's key, and the last message of each
+        # (merged) to compare the next one with; rebuilt from the log like the fold.
+        self._intake_incident: dict[str, str] = {}
+        self._intake_current: dict[str, IntakeMessage] = {}
         self._listeners: list[Any] = []
         self.last_seq = 0
         # One writer per store: a second console gets a clear "in use by" message here.
@@ -137,6 +165,11 @@ class Engine:
             self._checking[after.id] = None
         else:
             self._checking.pop(after.id, None)
+        if e.type == "intake_received" and "incident_id" in e["message"]:  # not a redacted export's
+            message = IntakeMessage.from_dict(dict(e["message"]))
+            previous = self._intake_current.get(message.key)
+            self._intake_incident[message.key] = e.incident
+            self._intake_current[message.key] = decide(previous, message).current or message
 
     # -- who holds whom (contract rule 4) ------------------------------------------------
     def running_alarms(self) -> list[IncidentState]:
@@ -222,6 +255,8 @@ class Engine:
             return [Message(rid, "cancel", s.mode, s.id, text) for rid in e["responders"]]
         if e.type == "oversupply":
             return [Message(e["responder"], "not_needed", s.mode, s.id, not_needed_text(s.mode))]
+        if e.type == "coordinator_assigned":
+            return [Message(e["responder"], "coordinator", s.mode, s.id, coordinator_text(s.mode), role="coordinator")]
         return []
 
     def _open(self, incident: str) -> IncidentState:
@@ -273,18 +308,19 @@ class Engine:
     def update_call(self, incident: str, changes: Mapping[str, Any]) -> list[Event]:
         """New facts from the caller: recorded, then the exclusion criteria re-assessed."""
         self._open(incident)
+        return self._commit(self._update_batch(incident, changes))
+
+    def _update_batch(self, incident: str, changes: Mapping[str, Any]) -> list[Pending]:
         criteria_facts = set(CallFacts.__dataclass_fields__)
         unknown = set(changes) - criteria_facts - set(LOCATION_NOTES)
         if unknown:
             raise AlertRefused(f"cannot update {', '.join(sorted(unknown))}: not a call fact")
         facts = replace(self.facts(incident), **{k: v for k, v in changes.items() if k in criteria_facts})
         verdict = self.assess(facts)
-        return self._commit(
-            [
-                (incident, "call_updated", {"changes": dict(changes)}),
-                (incident, "exclusion_assessed", verdict_data(verdict)),
-            ]
-        )
+        return [
+            (incident, "call_updated", {"changes": dict(changes)}),
+            (incident, "exclusion_assessed", verdict_data(verdict)),
+        ]
 
     def override_exclusion(self, incident: str, reason: str) -> list[Event]:
         s = self._open(incident)
@@ -306,6 +342,21 @@ class Engine:
             raise IllegalTransition(f"no ambulance was dispatched for {incident}")
         return self._commit([(incident, "ambulance_arrived", {"unit": unit or s.ambulance_units[0]})])
 
+    def ambulance_status(self, incident: str, unit: str, status: str, eta: datetime | None = None,
+                         source: str = "dispatcher") -> list[Event]:
+        """A unit's status and ETA as the dispatcher enters it (or a message reports it);
+        nothing is written when it says what the fold already knows."""
+        s = self._open(incident)
+        if not unit.strip():
+            raise InvalidInput("unit: name the ambulance unit (for example 15-101)")
+        if status not in UNIT_STATUSES:
+            raise InvalidInput(f"status: {status!r} is not one of {', '.join(UNIT_STATUSES)}")
+        if eta is not None and eta.tzinfo is None:
+            raise InvalidInput("eta: needs a UTC offset")
+        unit = unit.strip()
+        steps = intake_plan.unit_steps(s.units.get(unit), unit, status, eta, source, unit in s.ambulance_units)
+        return self._commit([(incident, typ, data) for typ, data in steps]) if steps else []
+
     # -- alerting ------------------------------------------------------------------------
     def alert_blocker(self, incident: str) -> str | None:
         """Why an alert cannot be sent now (a refusal reason word), or None."""
@@ -316,6 +367,8 @@ class Engine:
             return "closed"
         if s.alert_time is not None:
             return "already_alerted"
+        if s.alarm_cancelled_at is not None:
+            return "cancelled"  # the dispatch system called it off before an alert
         if s.mode != "test":
             if s.exclusion_stands:
                 return "excluded"
@@ -323,7 +376,8 @@ class Engine:
                 return "no_ambulance"
         return None
 
-    def trigger_alert(self, incident: str, extra_mask: np.ndarray | None = None) -> list[Event]:
+    def trigger_alert(self, incident: str, extra_mask: np.ndarray | None = None, *,
+                      automatic: bool = False) -> list[Event]:
         s = self.state(incident)
         blocker = self.alert_blocker(incident)
         if blocker in ("closed", "already_alerted"):
@@ -362,7 +416,19 @@ class Engine:
             "aeds": aeds,
             "eligible_in_reach": sel.eligible_in_reach,
         }
-        batch = self._preempt_test_alarms([r.id for r in sel.responders])
+        if automatic:
+            data["automatic"] = True  # sent on the dispatch system's message (intake_auto_alert)
+        eta = arrival.ambulance_eta(s) if self.config.eta_aware and s.mode != "test" else None
+        if eta is not None:
+            kept = arrival.before_ambulance(responders, aeds, self.clock.now(), eta, self.config)
+            if not kept.responders:
+                return self._commit([(incident, "alert_refused", {
+                    "reason": "none_before_ambulance", "ambulance_eta": eta.isoformat(),
+                    "margin_s": self.config.eta_margin_s, "left_out": kept.left_out})])  # fmt: skip
+            data.update(responders=kept.responders, aeds=kept.aeds, eta_aware={
+                "ambulance_eta": eta.isoformat(), "margin_s": self.config.eta_margin_s,
+                "left_out": kept.left_out, "made_direct": kept.made_direct})  # fmt: skip
+        batch = self._preempt_test_alarms([r["id"] for r in data["responders"]])
         batch.append((incident, "alert_sent", data))
         return self._commit(batch)
 
@@ -452,6 +518,9 @@ class Engine:
         after = apply(s, Event(seq=s.last_seq + 1, time=self.clock.now(), incident=incident,
                                type=accepted[1], data=accepted[2]))
         batch = [*preempt, accepted]
+        if self.config.coordinator_role and s.mode != "test" and arrival.coordinator_candidate(
+                after, responder, self.config):
+            batch.append((incident, "coordinator_assigned", {"responder": responder}))
         if s.mode != "test" and self.target_met(after) and after.pending:
             batch.append(
                 (incident, "cancellation_sent", {"responders": list(after.pending), "reason": "target_reached"})
@@ -506,6 +575,29 @@ class Engine:
         data = {"author": author, "text": text.strip(), "at": at.isoformat()}
         return self._commit([(incident, "annotation_added", data)])
 
+    # -- complaints (issue 15): events on the incident; the rules are complaints/model.py ------
+    def register_complaint(self, incident: str, complainant: str, contact: str, summary: str,
+                           received: Any, by: str) -> list[Event]:
+        s = self.state(incident)
+        day = s.call_time.astimezone(AMSTERDAM).date() if s.call_time else None
+        data = complaint_rules.registration(s.complaints, incident, s.mode, day, complainant, contact, summary,
+                                            received, by, self.clock.now())
+        return self._commit([(incident, "complaint_registered", data)])
+
+    def change_complaint_status(self, incident: str, complaint: str, status: str, note: str, by: str) -> list[Event]:
+        data = complaint_rules.status_change(self.state(incident).complaints, complaint, status, note, by)
+        return self._commit([(incident, "complaint_status_changed", data)])
+
+    def link_complaint_report(self, incident: str, complaint: str, report: str, sha256: str, fmt: str,
+                              by: str) -> list[Event]:
+        data = complaint_rules.report_link(self.state(incident).complaints, complaint, report, sha256, fmt, by)
+        return self._commit([(incident, "complaint_report_linked", data)])
+
+    def complaints(self) -> list[Complaint]:
+        """Every complaint, the oldest registration first."""
+        return sorted((c for s in self.states.values() for c in s.complaints.values()),
+                      key=lambda c: (c.registered_at, c.id))
+
     def cancel_alarm(self, incident: str, by: str = "dispatcher") -> list[Event]:
         s = self._open(incident)
         if not s.alarm_open:
@@ -519,7 +611,10 @@ class Engine:
         return self._commit(batch)
 
     def close(self, incident: str) -> list[Event]:
-        s = self._open(incident)
+        return self._commit(self._close_batch(self._open(incident)))
+
+    def _close_batch(self, s: IncidentState, **closed: Any) -> list[Pending]:
+        incident = s.id
         batch: list[Pending] = []
         if s.alarm_open:
             told = [r.id for r in s.responders.values() if r.state in CANCELLABLE]
@@ -528,15 +623,18 @@ class Engine:
             batch.extend(self._aed_checks(s))
         if s.caller_instruction in INSTRUCTION_RUNNING:
             batch.append((incident, "caller_instruction_changed", {"state": "ended"}))
-        batch.append((incident, "incident_closed", {}))
-        return self._commit(batch)
+        batch.append((incident, "incident_closed", dict(closed)))
+        return batch
 
     def _aed_checks(self, s: IncidentState) -> list[Pending]:
-        # A fetched or used AED is out of service until its manager confirms it is ready.
+        # A fetched or used AED is out of service until its manager confirms it is ready; so
+        # is one whose cabinet code went to a runner who accepted (the cabinet may have been
+        # opened without anyone tapping "fetched").
+        coded = {r.aed for r in s.responders.values() if r.role == "aed" and r.aed and r.state in COMING}
         return [
             (s.id, "aed_check_requested", {"aed": a.id})
             for a in s.aeds.values()
-            if a.state in AED_USED and a.id not in s.aed_checks
+            if (a.state in AED_USED or a.id in coded) and a.id not in s.aed_checks
         ]
 
     def confirm_aed_ready(self, aed: str) -> list[Event]:
@@ -544,6 +642,47 @@ class Engine:
             if aed in s.aed_checks:
                 return self._commit([(s.id, "aed_ready_confirmed", {"aed": aed})])
         raise IllegalTransition(f"AED {aed} is not waiting for a check")
+
+    # -- the AED manager's check-back (issue 15, docs/aftercare.md) ----------------------------
+    def aed_checks(self) -> list[AedCheck]:
+        """Every AED awaiting its manager's check, oldest first (one per AED: its latest alarm)."""
+        latest: dict[str, AedCheck] = {}
+        for i in self._checking:
+            s = self.states[i]
+            for aed in s.aed_checks:
+                check = s.aed_check_detail.get(aed) or AedCheck(aed, s.id, s.last_time or self.clock.now())
+                if aed not in latest or latest[aed].requested_at <= check.requested_at:
+                    latest[aed] = check
+        return sorted(latest.values(), key=lambda c: (c.requested_at, c.aed))
+
+    def answer_aed_check(self, aed: str, answer: Mapping[str, Any], via: str = "link") -> list[Event]:
+        """The manager's answer (checked by aedcheck.answers first): one `aed_check_answered`,
+        and with outcome "ready" an `aed_ready_confirmed` for every alarm it awaited a check of."""
+        data = answer_data(answer, self.clock.now(), via)
+        waiting = [s for i in self._checking if aed in (s := self.states[i]).aed_checks]
+        if not waiting:
+            raise IllegalTransition(f"AED {aed} is not waiting for a check")
+        latest = max(waiting, key=lambda s: s.aed_check_detail[aed].requested_at if aed in s.aed_check_detail
+                     else s.last_time or self.clock.now())
+        batch: list[Pending] = [(latest.id, "aed_check_answered", {"aed": aed, **data})]
+        if data["outcome"] == "ready":
+            batch += [(s.id, "aed_ready_confirmed", {"aed": aed}) for s in waiting]
+        return self._commit(batch)
+
+    def remind_aed_checks(self) -> list[Event]:
+        """The check-back's timers: a reminder 24 h and 72 h after an unanswered request, and
+        on the morning an "out of service until" date comes round."""
+        now = self.clock.now()
+        batch: list[Pending] = [
+            (check.incident, "aed_check_reminded", {"aed": check.aed, "round": name})
+            for check in self.aed_checks()
+            for name in due_reminders(check, now)
+        ]
+        return self._commit(batch) if batch else []
+
+    def next_aed_check_reminder(self) -> datetime | None:
+        times = [due[1] for check in self.aed_checks() if (due := next_reminder(check)) is not None]
+        return min(times) if times else None
 
     # -- messages to responders (issue 12) ---------------------------------------------------
     def acknowledge_message(self, incident: str, responder: str, channel: str = "app") -> list[Event]:
@@ -566,12 +705,132 @@ class Engine:
     def record_messages(self, batch: Sequence[Pending]) -> list[Event]:
         """What the channel gateways did (message_sent / _delivered / _failed, channel_outage),
         written like every other fact; the fold refuses a second message on one channel."""
-        allowed = {"message_sent", "message_delivered", "message_failed", "channel_outage"}
+        allowed = {"message_sent", "message_delivered", "message_failed", "channel_outage",
+                   "aed_check_message_sent", "aed_check_message_failed"}
         for incident, typ, _ in batch:
             if typ not in allowed:
                 raise InvalidInput(f"not a message event: {typ!r}")
             self.state(incident)
         return self._commit(batch) if batch else []
+
+    # -- the dispatch system (issue 13, docs/intake.md) -------------------------------------
+    def intake_incident(self, key: str) -> str | None:
+        """The incident a dispatch system's key (`source:incident_id`) was taken in as."""
+        return self._intake_incident.get(key)
+
+    def receive_intake(self, message: IntakeMessage, incident: str, mode: str = "live") -> intake_plan.IntakeOutcome:
+        """One message, whole or not at all: a new incident (named `incident`), an update of
+        the one it belongs to, or nothing (a duplicate, an older or an unknown cancel)."""
+        known = self._intake_incident.get(message.key)
+        decision = decide(self._intake_current.get(message.key), message)
+        if decision.outcome in ("duplicate", "ignored"):
+            return intake_plan.IntakeOutcome(decision.outcome, decision.reason, known)
+        received = intake_plan.received(message, decision)
+        if known is None:
+            batch = self._intake_new(message, incident, mode, received)
+            known = incident
+        else:
+            batch = self._intake_update(self.state(known), message, decision, received)
+        events = self._commit(batch)
+        events += self._auto_alert(known)
+        return intake_plan.IntakeOutcome(decision.outcome, decision.reason, known, events)
+
+    def _intake_new(self, message: IntakeMessage, incident: str, mode: str,
+                    received: dict[str, Any]) -> list[Pending]:  # fmt: skip
+        if incident in self.states:
+            raise AlertRefused(f"incident {incident} already exists")
+        loc = message.location
+        if loc is None or loc.point is None:
+            address = loc.address.label if loc is not None and loc.address is not None else ""
+            raise IntakeInvalid("location", "no point (lat/lon): the alert system never guesses one"
+                                + (f" from the address {address!r}" if address else "")
+                                + "; type the call in")  # fmt: skip
+        facts = CallFacts(lat=loc.point[0], lon=loc.point[1], patient_age_years=message.patient_age_years,
+                          location_description=loc.description or "")
+        extra = intake_plan.call_fields(message)
+        if message.sent < self.clock.now():
+            extra["call_started_at"] = message.sent.isoformat(timespec="seconds")
+        call = {"lat": facts.lat, "lon": facts.lon, "patient_age_years": facts.patient_age_years,
+                "suicide": False, "trauma": False, "violence": False, "location_kind": "",
+                "location_description": facts.location_description, "mode": mode, **extra}  # fmt: skip
+        batch: list[Pending] = [
+            (incident, "call_received", call),
+            (incident, "exclusion_assessed", verdict_data(self.assess(facts))),
+            (incident, "intake_received", received),
+        ]
+        return batch + self._intake_units(IncidentState.empty(incident), message)
+
+    def _intake_update(self, s: IncidentState, message: IntakeMessage, decision: Any,
+                       received: dict[str, Any]) -> list[Pending]:  # fmt: skip
+        batch: list[Pending] = [(s.id, "intake_received", received)]
+        if not s.is_open:
+            return batch  # recorded, but a closed incident stays closed
+        changes = intake_plan.call_changes(decision)
+        if changes:
+            batch += self._update_batch(s.id, changes)
+        batch += self._intake_units(s, message)
+        if any(c.kind == "cancelled" for c in decision.changes) and s.alarm_cancelled_at is None:
+            if s.alarm_open:
+                told = [r.id for r in s.responders.values() if r.state in CANCELLABLE]
+                if told:
+                    batch.append((s.id, "cancellation_sent",
+                                  {"responders": told, "reason": intake_plan.CANCEL_REASON}))
+                batch.append((s.id, "alarm_cancelled", {"by": message.source}))
+                batch.extend(self._aed_checks(s))
+            elif s.alert_time is None:
+                batch.append((s.id, "alarm_cancelled", {"by": message.source}))
+        return batch
+
+    def _intake_units(self, s: IncidentState, message: IntakeMessage) -> list[Pending]:
+        batch: list[Pending] = []
+        dispatched = set(s.ambulance_units)
+        for unit in message.units:
+            steps = intake_plan.unit_steps(s.units.get(unit.id), unit.id, unit.status, unit.eta,
+                                           message.source, unit.id in dispatched)
+            dispatched.add(unit.id)
+            batch += [(s.id, typ, data) for typ, data in steps]
+        return batch
+
+    def _auto_alert(self, incident: str) -> list[Event]:
+        """The option (off by default): alert at once when the dispatch system says arrest,
+        no criterion is hinted, none is met, and an ambulance is on its way."""
+        s = self.states[incident]
+        link = s.intake
+        if not self.config.intake_auto_alert or link is None or s.refusals or s.mode != "live":
+            return []
+        triage = link.triage or {}
+        if not triage.get("suspected") or intake_plan.hinted(link.hints) or self.alert_blocker(incident):
+            return []
+        return self.trigger_alert(incident, automatic=True)
+
+    def _intake_deadlines(self) -> list[tuple[datetime, str, str]]:
+        """(when, incident, "silent" / "close") for incidents whose dispatch system is quiet."""
+        silent = timedelta(seconds=self.config.intake_silent_after_s)
+        close = timedelta(seconds=self.config.intake_close_after_s)
+        out = []
+        for incident in self._intake_incident.values():
+            s = self.states[incident]
+            if s.intake is None or not s.is_open:
+                continue
+            if s.intake.silent_since is None:
+                out.append((s.intake.heard_at + silent, incident, "silent"))
+            out.append((s.intake.heard_at + close, incident, "close"))
+        return out
+
+    def _orphans(self, now: datetime) -> list[Pending]:
+        batch: list[Pending] = []
+        for when, incident, what in self._intake_deadlines():
+            if when > now:
+                continue
+            s = self.states[incident]
+            assert s.intake is not None
+            heard = s.intake.heard_at
+            if what == "silent":
+                batch.append((incident, "intake_silent", {"last_heard": heard.isoformat(),
+                                                          "silent_s": round((now - heard).total_seconds())}))
+            else:
+                batch += self._close_batch(s, reason="intake_silent", last_heard=heard.isoformat())
+        return batch
 
     # -- time ----------------------------------------------------------------------------
     def next_deadline(self) -> datetime | None:
@@ -583,6 +842,7 @@ class Engine:
             for r in s.responders.values()
             if r.state == "alerted" and r.alerted_at is not None
         ]
+        times += [when for when, _, _ in self._intake_deadlines()]
         return min(times) if times else None
 
     def tick(self) -> list[Event]:
@@ -596,4 +856,6 @@ class Engine:
             for r in s.responders.values()
             if r.state == "alerted" and r.alerted_at is not None and r.alerted_at + timeout <= now
         ]
+        if self._intake_incident:
+            batch += self._orphans(now)
         return self._commit(batch) if batch else []

@@ -41,6 +41,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "alarm_cancelled": ("by",),
     "incident_closed": (),
     "annotation_added": ("author", "text", "at"),
+    # Issue 15: complaints about a deployment (alert_engine/complaints/model.py).
+    "complaint_registered": ("complaint", "complainant", "contact", "summary", "received"),
+    "complaint_status_changed": ("complaint", "status"),
+    "complaint_report_linked": ("complaint", "report", "sha256", "format"),
     # Issue 12: what the channel gateways did with each message (docs/events.md). `kind` is
     # alert / cancel / not_needed; `attempt` counts the tries to reach one responder with one
     # kind of message, across channels (1 = the push at T0, 2 = the SMS fallback, ...).
@@ -49,6 +53,17 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "message_failed": ("responder", "channel", "kind", "attempt", "reason"),
     "message_acknowledged": ("responder", "channel", "attempt"),
     "channel_outage": ("channel", "reason"),
+    # Issue 13: messages from the dispatch system, its units' status and ETA, silence.
+    "intake_received": ("source", "key", "fingerprint", "kind", "outcome", "sent", "changes", "message"),
+    "ambulance_status_changed": ("unit", "status", "source"),
+    "ambulance_eta_changed": ("unit", "eta", "source"),
+    "intake_silent": ("last_heard", "silent_s"),
+    "coordinator_assigned": ("responder",),
+    # Issue 15: the AED manager's check-back after the alarm (docs/aftercare.md).
+    "aed_check_reminded": ("aed", "round"),
+    "aed_check_answered": ("aed", "outcome"),
+    "aed_check_message_sent": ("aed", "round", "channel"),
+    "aed_check_message_failed": ("aed", "round", "channel", "reason"),
 }
 HEADER = ("seq", "time", "incident", "type")
 

@@ -63,5 +63,10 @@ def cancel_text(mode: str, reason: str) -> str:
     return f"{prefix}De alarmering is ingetrokken. U hoeft niet (meer) te komen."
 
 
+def coordinator_text(mode: str) -> str:
+    return (f"{_PREFIX.get(mode, '')}U bent coördinator: vang de ambulance op, houd omstanders op afstand "
+            "en wissel de reanimatie af.")
+
+
 def not_needed_text(mode: str) -> str:
     return f"{_PREFIX.get(mode, '')}Dank u, er zijn al genoeg hulpverleners ter plaatse of onderweg."

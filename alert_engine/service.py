@@ -4,16 +4,21 @@ multi-console deployment puts the same methods behind a network service on Postg
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from .api.commands import COMMAND_TYPES, Command, command_from
+from .aedcheck.listing import AwaitingAed, awaiting
+from .api.commands import COMMAND_TYPES, COMPLAINT_COMMANDS, Command, command_from
 from .api.protocols import EventStream, ExerciseAlarms, IncidentCommands, IncidentQueries, Listener
 from .clock import Clock
+from .complaints.model import Complaint
 from .config import AlertConfig
 from .engine import Engine
 from .errors import InvalidInput
@@ -22,6 +27,10 @@ from .events import Event
 from .exclusion import CallFacts, ExclusionVerdict
 from .exclusion.motorway import MotorwayIndex
 from .geo import point_rd
+from .intake import DeadLetter, DeadLetters, IntakeInvalid, parse_message
+from .intake.folder import IntakeFolder
+from .intake.message import Source
+from .intake.plan import IntakeOutcome
 from .notifications import Channel
 from .registry.model import AedStatus
 from .registry.table import AED_STATUS_BY_CODE, Registry
@@ -47,6 +56,7 @@ BLOCKER_TEXT: dict[str, tuple[str, str]] = {
         "An exclusion criterion applies; override only with a written reason.",
     ),
     "already_alerted": ("Er is al gealarmeerd voor deze melding.", "Responders were already alerted."),
+    "cancelled": ("De meldkamer heeft de melding geannuleerd.", "The dispatch system cancelled the incident."),
     "closed": ("De melding is afgesloten.", "The incident is closed."),
     "unknown_incident": ("Geen melding geselecteerd.", "No incident selected."),
 }
@@ -74,6 +84,8 @@ class ExerciseService(IncidentService, ExerciseAlarms, Protocol):
 LOCATION_FIELDS = ("location_precision", "location_uncertainty_m", "location_label")
 
 COMMAND_CLASSES = frozenset(COMMAND_TYPES.values())
+INTAKE_POLL_S = 1.0  # the watched intake folder: a new call shows within a second
+COMPLAINT_CLASSES = frozenset(COMPLAINT_COMMANDS.values())
 
 
 class LocalService:
@@ -100,6 +112,10 @@ class LocalService:
         self._schedule = ExerciseSchedule(self.engine)
         self._test_sim: SimulatedResponders | None = None  # answers chosen exercises off the demo
         self.resumed: list[str] = []  # running alarms whose simulated responders went on after a restart
+        # Refused intake messages, newest kept; in memory (the sender got the 400 and keeps its own copy).
+        self.dead_letters = DeadLetters()
+        self._intake_folder: IntakeFolder | None = None
+        self._intake_polled = -math.inf
         if simulate:
             self.sim = SimulatedResponders(self.engine, behaviour, np.random.default_rng(seed))
             self.engine.subscribe(self._simulate_new_alerts)
@@ -136,6 +152,10 @@ class LocalService:
 
     def alert_blocker(self, incident: str) -> str | None:
         return self.engine.alert_blocker(incident)
+
+    def aed_checks(self) -> list[AwaitingAed]:
+        """AEDs awaiting their manager's check (the fold decides), with their age."""
+        return awaiting(self.engine.aed_checks(), self.engine.registry, self.clock.now())
 
     def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]:
         reg = self.engine.registry
@@ -181,6 +201,26 @@ class LocalService:
         self.engine.call(incident, facts, mode=self.mode, **extra)
         return incident
 
+    def receive_intake(self, text: str | bytes, source: Source | None = None) -> IntakeOutcome:
+        """A message from the dispatch system (EIDO or GMS adapter JSON): applied whole, or
+        refused with IntakeInvalid naming the field and kept in `dead_letters`."""
+        received = self.clock.now()
+        try:
+            message = parse_message(text, source=source, received=received)
+            return self.engine.receive_intake(message, self._next_id(), self.mode)
+        except IntakeInvalid as exc:
+            self.dead_letters = self.dead_letters.add(DeadLetter.of(text, exc, received, source))
+            raise
+
+    def intake_dead_letters(self) -> DeadLetters:
+        return self.dead_letters
+
+    def watch_intake(self, folder: Path) -> IntakeFolder:
+        """Take in the messages the dispatch system's adapter writes to `folder` (the
+        embedded console's intake, docs/intake.md); `pump` polls it once a second."""
+        self._intake_folder = IntakeFolder(folder, self.receive_intake)
+        return self._intake_folder
+
     def _next_id(self) -> str:
         day = self.clock.now().strftime("%Y%m%d")
         n = 1 + sum(1 for k in self.engine.states if k.startswith(f"{day}-"))
@@ -195,6 +235,16 @@ class LocalService:
         result: list[Event] = getattr(self.engine, command.name)(command.incident, *command.arguments())
         return result
 
+    def complaints(self) -> list[Complaint]:
+        return self.engine.complaints()
+
+    def handle_complaint(self, command: Command) -> list[Event]:
+        """Issue 15: register a complaint, move its status or link a report (COMPLAINT_COMMANDS)."""
+        if type(command) not in COMPLAINT_CLASSES:
+            raise InvalidInput(f"not a complaint command: {command!r}")
+        result: list[Event] = getattr(self.engine, command.name)(command.incident, *command.arguments())
+        return result
+
     def command(self, name: str, incident: str, *args: Any) -> list[Event]:
         """`execute` by the contract's word (scripts, tests): the same typed command underneath."""
         return self.execute(command_from(name, incident, *args))
@@ -206,6 +256,10 @@ class LocalService:
             self.sim.run_due(now)
         if self._test_sim is not None:
             self._test_sim.run_due(now)
+        # Files, not rules: the folder is polled by the machine's own clock, once a second.
+        if self._intake_folder is not None and time.monotonic() - self._intake_polled >= INTAKE_POLL_S:
+            self._intake_polled = time.monotonic()
+            self._intake_folder.poll()
         self.engine.tick()
 
     def close(self) -> None:

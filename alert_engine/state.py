@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import reduce
 from types import MappingProxyType
 from typing import Any
 
+from .aedcheck.model import AedCheck
+from .complaints import model as complaint_rules
+from .complaints.model import Complaint
 from .errors import InvalidInput
 from .events import Event
 from .lifecycle import (
@@ -93,6 +96,34 @@ class Outage:
     reason: str  # "errors" or "unacknowledged"
 
 
+@dataclass(frozen=True, slots=True)
+class UnitState:
+    """An ambulance on the incident: its status and ETA, from the dispatch system or the dispatcher."""
+
+    id: str
+    status: str  # dispatched, en_route, on_scene, transporting, cleared, cancelled, unknown
+    since: datetime
+    eta: datetime | None = None
+    eta_reported_at: datetime | None = None
+    source: str = "dispatcher"  # "eido", "gms" or "dispatcher"
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeLink:
+    """What the dispatch system said about this incident: its key, the last message, hints."""
+
+    source: str
+    key: str
+    fingerprint: str
+    sent: datetime
+    heard_at: datetime  # when its last message (not a duplicate) was taken in
+    triage: Mapping[str, Any] | None = None
+    hints: tuple[Mapping[str, Any], ...] = ()  # shown to the dispatcher, never applied
+    notes: tuple[str, ...] = ()
+    messages: int = 1
+    silent_since: datetime | None = None  # flagged as silent (orphaned); cleared by a message
+
+
 def message_key(responder: str, channel: str, kind: str) -> str:
     """One message per responder × channel × kind in an incident (the idempotency key's core)."""
     return f"{responder}/{channel}/{kind}"
@@ -132,11 +163,19 @@ class IncidentState:
     alarm_cancelled_at: datetime | None = None
     closed_at: datetime | None = None
     aed_checks: tuple[str, ...] = ()
+    # Issue 15: each AED awaiting its check, with reminders, answers and manager messages.
+    aed_check_detail: Mapping[str, AedCheck] = field(default_factory=dict)
     annotations: tuple[Mapping[str, Any], ...] = ()
+    # Issue 15: complaints about this incident by id (alert_engine/complaints/model.py).
+    complaints: Mapping[str, Complaint] = field(default_factory=dict)
     # Issue 12: messages by message_key, acknowledgements by "responder/channel", outages by channel.
     messages: Mapping[str, MessageState] = field(default_factory=dict)
     acknowledgements: Mapping[str, datetime] = field(default_factory=dict)
     outages: Mapping[str, Outage] = field(default_factory=dict)
+    # Issue 13: ambulance units by id (status, ETA) and the dispatch system's link.
+    units: Mapping[str, UnitState] = field(default_factory=dict)
+    intake: IntakeLink | None = None
+    coordinator: str | None = None  # FirstAED's third role (option coordinator_role)
     last_seq: int = 0
     last_time: datetime | None = None
 
@@ -281,15 +320,78 @@ def _exclusion_overridden(s: IncidentState, e: Event) -> IncidentState:
 
 
 def _ambulance_dispatched(s: IncidentState, e: Event) -> IncidentState:
+    unit = str(e["unit"])
+    units = s.units
+    if unit not in units:
+        units = _frozen({**units, unit: UnitState(unit, "dispatched", e.time, source=str(e.get("source", "dispatcher")))})
     return replace(
         s,
-        ambulance_units=(*s.ambulance_units, str(e["unit"])),
+        ambulance_units=(*s.ambulance_units, unit),
         ambulance_dispatched_at=s.ambulance_dispatched_at or e.time,
+        units=units,
     )
 
 
 def _ambulance_arrived(s: IncidentState, e: Event) -> IncidentState:
-    return replace(s, ambulance_arrived_at=s.ambulance_arrived_at or e.time)
+    unit = s.units.get(str(e["unit"]))
+    units = s.units
+    if unit is not None and unit.status != "on_scene":
+        units = _frozen({**units, unit.id: replace(unit, status="on_scene", since=e.time)})
+    return replace(s, ambulance_arrived_at=s.ambulance_arrived_at or e.time, units=units)
+
+
+def _unit(s: IncidentState, e: Event) -> UnitState:
+    unit = str(e["unit"])
+    return s.units.get(unit) or UnitState(unit, "unknown", e.time, source=str(e["source"]))
+
+
+def _ambulance_status_changed(s: IncidentState, e: Event) -> IncidentState:
+    u = replace(_unit(s, e), status=str(e["status"]), since=e.time, source=str(e["source"]))
+    if e.get("eta"):
+        u = replace(u, eta=datetime.fromisoformat(str(e["eta"])), eta_reported_at=e.time)
+    return replace(s, units=_frozen({**s.units, u.id: u}))
+
+
+def _ambulance_eta_changed(s: IncidentState, e: Event) -> IncidentState:
+    eta = datetime.fromisoformat(str(e["eta"])) if e["eta"] else None
+    u = replace(_unit(s, e), eta=eta, eta_reported_at=e.time, source=str(e["source"]))
+    return replace(s, units=_frozen({**s.units, u.id: u}))
+
+
+def _intake_received(s: IncidentState, e: Event) -> IncidentState:
+    old = s.intake
+    triage = e.get("triage")
+    link = IntakeLink(
+        source=str(e["source"]),
+        key=str(e["key"]),
+        fingerprint=str(e["fingerprint"]),
+        sent=datetime.fromisoformat(str(e["sent"])),
+        heard_at=e.time,
+        triage=_frozen(triage) if triage else (old.triage if old else None),
+        hints=(*(old.hints if old else ()), *(_frozen(h) for h in e.get("hints", ()))),
+        notes=(*(old.notes if old else ()), *(str(n) for n in e.get("notes", ()))),
+        messages=(old.messages + 1) if old else 1,
+    )
+    return replace(s, intake=link)
+
+
+def _coordinator_assigned(s: IncidentState, e: Event) -> IncidentState:
+    rid = str(e["responder"])
+    r = s.responders.get(rid)
+    if r is None or r.state != "accepted" or s.coordinator is not None:
+        from .errors import IllegalTransition
+
+        raise IllegalTransition(f"cannot make {rid} coordinator of {s.id}: "
+                                + ("there is one" if s.coordinator else "not a responder who accepted"))
+    return replace(s, coordinator=rid)
+
+
+def _intake_silent(s: IncidentState, e: Event) -> IncidentState:
+    if s.intake is None:
+        from .errors import IllegalTransition
+
+        raise IllegalTransition(f"incident {s.id} did not come from the dispatch system")
+    return replace(s, intake=replace(s.intake, silent_since=s.intake.silent_since or e.time))
 
 
 def _alert_refused(s: IncidentState, e: Event) -> IncidentState:
@@ -394,11 +496,55 @@ def _aed_connected(s: IncidentState, e: Event) -> IncidentState:
 
 
 def _aed_check_requested(s: IncidentState, e: Event) -> IncidentState:
-    return replace(s, aed_checks=(*s.aed_checks, str(e["aed"])))
+    aed = str(e["aed"])
+    detail = {**s.aed_check_detail, aed: AedCheck(aed, s.id, e.time)}
+    return replace(s, aed_checks=(*s.aed_checks, aed), aed_check_detail=_frozen(detail))
 
 
 def _aed_ready_confirmed(s: IncidentState, e: Event) -> IncidentState:
-    return replace(s, aed_checks=tuple(a for a in s.aed_checks if a != e["aed"]))
+    detail = {k: v for k, v in s.aed_check_detail.items() if k != e["aed"]}
+    return replace(s, aed_checks=tuple(a for a in s.aed_checks if a != e["aed"]), aed_check_detail=_frozen(detail))
+
+
+def _awaiting(s: IncidentState, e: Event) -> AedCheck:
+    aed = str(e["aed"])
+    if aed not in s.aed_checks:
+        from .errors import IllegalTransition
+
+        raise IllegalTransition(f"AED {aed} is not waiting for a check after incident {s.id}")
+    # Logs from before issue 15 requested checks without the detail: start it here.
+    return s.aed_check_detail.get(aed) or AedCheck(aed, s.id, e.time)
+
+
+def _with_check(s: IncidentState, check: AedCheck) -> IncidentState:
+    return replace(s, aed_check_detail=_frozen({**s.aed_check_detail, check.aed: check}))
+
+
+def _aed_check_reminded(s: IncidentState, e: Event) -> IncidentState:
+    check = _awaiting(s, e)
+    return _with_check(s, replace(check, reminders=(*check.reminders, str(e["round"]))))
+
+
+def _aed_check_answered(s: IncidentState, e: Event) -> IncidentState:
+    check = _awaiting(s, e)
+    until = date.fromisoformat(str(e["until"])) if e.get("until") else None
+    answer = _frozen({**{k: v for k, v in e.data.items() if k not in ("aed", "actor")}, "at": e.time})
+    # A new "out of service until" date asks again on that date (its own reminder round).
+    reminders = tuple(r for r in check.reminders if r != "back_in_service") if until else check.reminders
+    return _with_check(s, replace(check, answers=(*check.answers, answer), out_of_service_until=until,
+                                  reminders=reminders))
+
+
+def _aed_check_message(s: IncidentState, e: Event) -> IncidentState:
+    check = _awaiting(s, e)
+    key = f"{e['round']}/{e['channel']}"
+    if e.type == "aed_check_message_failed":
+        return _with_check(s, replace(check, failed=_frozen({**check.failed, key: str(e["reason"])})))
+    if key in check.messages:
+        from .errors import IllegalTransition
+
+        raise IllegalTransition(f"the {e['round']} message about AED {check.aed} by {e['channel']} was already sent")
+    return _with_check(s, replace(check, messages=_frozen({**check.messages, key: e.time})))
 
 
 def _caller_instruction(s: IncidentState, e: Event) -> IncidentState:
@@ -422,6 +568,10 @@ def _feedback(s: IncidentState, e: Event) -> IncidentState:
 
 def _annotation(s: IncidentState, e: Event) -> IncidentState:
     return replace(s, annotations=(*s.annotations, _frozen(dict(e.data))))
+
+
+def _complaint(s: IncidentState, e: Event) -> IncidentState:
+    return replace(s, complaints=_frozen(complaint_rules.fold(s.complaints, e)))
 
 
 # -- messages (issue 12) ------------------------------------------------------------------------
@@ -513,14 +663,26 @@ _HANDLERS = {
     "aed_connected": _aed_connected,
     "aed_check_requested": _aed_check_requested,
     "aed_ready_confirmed": _aed_ready_confirmed,
+    "aed_check_reminded": _aed_check_reminded,
+    "aed_check_answered": _aed_check_answered,
+    "aed_check_message_sent": _aed_check_message,
+    "aed_check_message_failed": _aed_check_message,
     "caller_instruction_changed": _caller_instruction,
     "alarm_cancelled": _alarm_cancelled,
     "incident_closed": _closed,
     "oversupply_feedback": _feedback,
     "annotation_added": _annotation,
+    "complaint_registered": _complaint,
+    "complaint_status_changed": _complaint,
+    "complaint_report_linked": _complaint,
     "message_sent": _message_sent,
     "message_delivered": _message_delivered,
     "message_failed": _message_failed,
     "message_acknowledged": _message_acknowledged,
     "channel_outage": _channel_outage,
+    "intake_received": _intake_received,
+    "ambulance_status_changed": _ambulance_status_changed,
+    "ambulance_eta_changed": _ambulance_eta_changed,
+    "intake_silent": _intake_silent,
+    "coordinator_assigned": _coordinator_assigned,
 }

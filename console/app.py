@@ -40,6 +40,7 @@ log = logging.getLogger("zesminuten.console")
 # Zoetermeer, Stadhuisplein: the demo call's location.
 DEMO_CALL = (52.0601, 4.4932, "Stadhuisplein, Zoetermeer (demo)")
 DEMO_UNIT = "15-101"
+DEFAULT_INTAKE = "<data dir>/intake"  # --intake-folder without a folder (argparse makes it a Path)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -69,6 +70,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--token-file", type=Path, metavar="FILE",
                         help="this workstation's token for --service: the token on one line, or a tokens "
                         "JSON file with one entry (keep it chmod 600)")
+    parser.add_argument("--intake-folder", type=Path, nargs="?", const=DEFAULT_INTAKE, metavar="DIR",
+                        help="take in the dispatch system's messages (EIDO / GMS adapter JSON) written to "
+                        "DIR (default <data dir>/intake/): a new call appears prefilled; see docs/intake.md")
     args = parser.parse_args(argv)
     if args.token_file is not None and not args.service:
         parser.error("--token-file goes with --service")
@@ -247,7 +251,12 @@ def build(
             # The motorway index is built once the window is up (after_start); the first exclusion
             # check waits for it should it come sooner.
             motorways = cast("MotorwayIndex", loading.motorways)
-            service = connect(Settings(args.events, simulate, config), registry, motorways)
+            intake = args.intake_folder
+            if intake == Path(DEFAULT_INTAKE):  # the flag without a folder: the user data dir's
+                from alert_engine.intake.folder import default_folder
+
+                intake = default_folder()
+            service = connect(Settings(args.events, simulate, config, intake=intake), registry, motorways)
         assert isinstance(translations, Translations)
         window = MainWindow(
             service,
@@ -269,11 +278,20 @@ def build(
             from .testalarm.menu import install_test_alarm_menu
 
             install_test_alarm_menu(window, service, funnel)  # type: ignore[arg-type]  # "Proefalarm", before Help
+        from .aedcheck.dialog import install_aed_check_action
+
+        install_aed_check_action(window, service, funnel)  # type: ignore[arg-type]  # Go menu: AEDs awaiting check
+        from .intake_dead_letters import install_dead_letters_action
+
+        install_dead_letters_action(window, service, funnel, remote=remote)  # Melding menu: refused intake messages
         from .review.menu import install_review_menu
 
         window.review_menu = install_review_menu(  # type: ignore[attr-defined]
             window, service, funnel, None if remote else Path(args.events or default_event_store_path("live"))
         )
+        from .complaints.dialog import install_complaints_action
+
+        install_complaints_action(window.review_menu, service, funnel)  # type: ignore[attr-defined]  # Nazien → Klachten…
         QTimer.singleShot(0, loading.after_start)  # the first turn of the event loop: window up
     except BaseException:
         settle_after_start(failed=True)

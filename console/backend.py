@@ -41,6 +41,7 @@ class Settings:
     config: AlertConfig | None = None
     service: tuple[str, ...] = ()
     token_file: Path | None = None
+    intake: Path | None = None  # a folder the dispatch system's adapter writes to (issue 13)
 
     @property
     def remote(self) -> bool:
@@ -77,8 +78,11 @@ def connect(
         raise InvalidInput("the embedded backend needs a registry")
     store = SqliteEventStore(settings.events or default_event_store_path("live"))
     try:
-        return LocalService(registry, store, clock or SystemClock(), config=settings.config, motorways=motorways,
-                            simulate=settings.simulate)
+        service = LocalService(registry, store, clock or SystemClock(), config=settings.config,
+                               motorways=motorways, simulate=settings.simulate)
+        if settings.intake is not None:
+            service.watch_intake(settings.intake)
+        return service
     except BaseException:
         store.close()
         raise

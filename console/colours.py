@@ -40,6 +40,11 @@ NOTICE = {  # notice bar: background, border
     "info": ("#dcebff", "#1f5fbf"),
 }
 ATTENTION = "#ffd54a"  # pulsing row of an unseen new call
+# Issue 13: a call from the dispatch system: its unopened row between pulses, and its source badge.
+INTAKE_NEW = "#ffeeb0"
+INTAKE_BADGE = "#9fd3f5"
+# A responder expected after the ambulance: muted, the row still readable.
+AFTER_AMBULANCE = "#9a9a9a"
 DEMO_BADGE = "#ff8f00"
 # Connection to the centre's service (header badge): background, text.
 CONNECTION_BADGE = {

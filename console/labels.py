@@ -56,6 +56,12 @@ def mode_labels() -> dict[str, str]:
     }
 
 
+def intake_source_label(source: str | None) -> str:
+    """The dispatch system a call came from, as the queue's badge shows it ("" for a typed call).
+    Names of systems, not words: the same in both languages."""
+    return {"gms": "GMS", "eido": "EIDO"}.get(source or "", (source or "").upper())
+
+
 def caller_instruction_labels() -> dict[str, str]:
     return {
         "not_started": QCoreApplication.translate("Labels", "niet gestart"),

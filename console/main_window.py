@@ -39,6 +39,7 @@ from .funnel import MessageFunnel
 from .i18n import Translations
 from .incident.selected import SelectedIncident
 from .incident.view import IncidentView
+from .intake_cue import NewCallCue
 from .map.bridge import MapView
 from .map_sync import ADDRESS_POINTS_MAX, address_op
 from .registry_setup import RegistryInfo
@@ -117,6 +118,8 @@ class MainWindow(QMainWindow):
         self.ask_before_quit = True
         self.action_panel = ActionPanel(panels_service, funnel, confirm=confirm)
         self.notices = NoticeBar(funnel, self)
+        # Issue 13: a call the dispatch system created is heard and seen (sound, status bar, notice).
+        self.new_call_cue = NewCallCue(funnel, self.statusBar().showMessage, self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -299,6 +302,7 @@ class MainWindow(QMainWindow):
         if any(a not in self._own_calls for a in added):
             # Draw attention, never take the selection: the dispatcher may be mid-call.
             QApplication.alert(self, 0)
+            self.new_call_cue.announce([self.service.state(a) for a in added if a not in self._own_calls])
         if self.selected.concerns(events):
             self.header.set_state(self.selected.state())
         self._resolve_notices({e.incident for e in events})

@@ -45,15 +45,24 @@ from urllib.parse import quote
 
 import httpx
 
-from alert_engine.api.commands import COMMAND_TYPES, Command
+from alert_engine.aedcheck.listing import AwaitingAed
+from alert_engine.api.commands import (
+    COMMAND_TYPES,
+    ChangeComplaintStatus,
+    Command,
+    LinkComplaintReport,
+    RegisterComplaint,
+)
 from alert_engine.api.protocols import Listener
 from alert_engine.api.wire import config_from_data, verdict_from_data
 from alert_engine.centre.bodies import entry_of
 from alert_engine.clock import SystemClock
+from alert_engine.complaints.model import Complaint
 from alert_engine.config import AlertConfig
 from alert_engine.errors import AlertRefused, EngineError, InvalidInput, UnknownIncident
 from alert_engine.events import Event
 from alert_engine.exclusion import CallFacts, ExclusionVerdict
+from alert_engine.intake.deadletter import DeadLetters
 from alert_engine.service import AedView
 from alert_engine.state import IncidentState, apply
 
@@ -487,6 +496,10 @@ class RemoteBackend:
         self._blockers[incident] = (seq, None if blocker is None else str(blocker))
         return self._blockers[incident][1]
 
+    def aed_checks(self) -> list[AwaitingAed]:
+        """The service's list of AEDs awaiting their manager's check (GET /v1/aed-checks)."""
+        return [AwaitingAed.from_dict(d) for d in self._query("GET", "/v1/aed-checks")]
+
     def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]:
         """AEDs around a point. A failure gives the last answer (or none) and a log line:
         AEDs on the map are an aid, and an error here must not stop a redraw."""
@@ -502,6 +515,10 @@ class RemoteBackend:
             return list(hit[1]) if hit is not None else []
         self._aeds[key] = (time.monotonic(), views)
         return list(views)
+
+    def intake_dead_letters(self) -> DeadLetters:
+        """The service's refused intake messages (issue 13), newest first on the wire."""
+        return DeadLetters.from_dict(self._query("GET", "/v1/intake/dead-letters"))
 
     # -- IncidentCommands ----------------------------------------------------------------------
     def new_call(self, facts: CallFacts, address: str = "", *, location: Mapping[str, Any] | None = None,
@@ -522,6 +539,28 @@ class RemoteBackend:
         if type(command) not in COMMAND_CLASSES:
             raise InvalidInput(f"not a dispatcher command: {command!r}")
         answer = self._command(f"/v1/incidents/{quote(command.incident, safe='')}/do", entry_of(command))
+        return self._accept(answer.get("events", []))
+
+    # -- complaints (issue 15): the fold has them; steps go to /v1/complaints -----------------
+    def complaints(self) -> list[Complaint]:
+        return sorted((c for st in self._states.values() for c in st.complaints.values()),
+                      key=lambda c: (c.registered_at, c.id))
+
+    def handle_complaint(self, command: Command) -> list[Event]:
+        """The service names who did it (the token) and writes the access-log entries."""
+        if isinstance(command, RegisterComplaint):
+            received = command.received.isoformat() if command.received else None
+            answer = self._command("/v1/complaints", {
+                "incident": command.incident, "complainant": command.complainant, "contact": command.contact,
+                "summary": command.summary, "received": received})
+        elif isinstance(command, ChangeComplaintStatus):
+            answer = self._command(f"/v1/complaints/{quote(command.complaint, safe='')}/status",
+                                   {"status": command.status, "note": command.note})
+        elif isinstance(command, LinkComplaintReport):
+            answer = self._command(f"/v1/complaints/{quote(command.complaint, safe='')}/report",
+                                   {"report": command.report, "sha256": command.sha256, "format": command.format})
+        else:
+            raise InvalidInput(f"not a complaint command: {command!r}")
         return self._accept(answer.get("events", []))
 
     def _accept(self, raw: Sequence[Any]) -> list[Event]:

@@ -8,6 +8,8 @@ One HTTP server plays every provider the centre's gateways talk to:
   the channel configuration's `synthetic_contacts.p256dh`), as the responder's browser would.
 - `POST /fcm/v1/projects/{project}/messages:send`: FCM HTTP v1.
 - `POST /sms`, `POST /voice`: an SMS and a voice provider (JSON, bearer token, `reference`).
+- `POST /email`: an e-mail provider (JSON `{"from", "to", "subject", "text", "reference"}`),
+  for the AED manager's check-back (issue 15); no delivery reports.
 
 Each provider records every request (arrival time, what it carried), and behaves as set
 at run time by `POST /admin/mode {"provider": "push"|"fcm"|"sms"|"voice"|"all",
@@ -42,6 +44,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import aiohttp
 import httpx
@@ -52,7 +55,7 @@ from fastapi.responses import JSONResponse, Response
 
 from alert_engine.channels.contacts import SyntheticDirectory
 
-PROVIDERS = ("push", "fcm", "sms", "voice")
+PROVIDERS = ("push", "fcm", "sms", "voice", "email")
 MODES = ("ok", "silent", "failing", "slow")
 
 
@@ -76,6 +79,9 @@ class Fake:
     ack_delay_s: float = 0.2
     report_delay_s: float = 0.3
     posted: list[dict[str, Any]] = field(default_factory=list)  # what we told the service
+    # Google's OAuth2 token endpoint for FCM: the access tokens it issued, and how long they live.
+    oauth_tokens: dict[str, float] = field(default_factory=dict)  # token -> expires (time.time())
+    oauth_lifetime_s: int = 3600
 
     @property
     def p256dh(self) -> str:
@@ -158,7 +164,7 @@ def create_app(fake: Fake | None = None) -> FastAPI:
     def record(provider: str, request: Request | dict[str, str], **what: Any) -> dict[str, Any]:
         headers = request.headers if isinstance(request, Request) else request
         entry = {"provider": provider, "time": time.time(), "n": len(fake.requests) + 1,
-                 "mode": fake.behaviour[provider].mode,
+                 "mode": fake.behaviour[provider].mode if provider in fake.behaviour else "ok",
                  "idempotency_key": headers.get("idempotency-key"), **what}
         fake.requests.append(entry)
         return entry
@@ -190,8 +196,31 @@ def create_app(fake: Fake | None = None) -> FastAPI:
         if answer:
             await acknowledge("push", entry["payload"], entry["responder"])
 
+    @app.post("/oauth2/token")
+    async def oauth_token(request: Request) -> Response:
+        """Google's token endpoint as a service account uses it (RFC 7523: a signed JWT in,
+        a bearer token out). The JWT's claims are checked; its signature is Google's business."""
+        form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
+        if form.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(str(form["assertion"]).split(".")[1] + "=="))
+        except (KeyError, IndexError, ValueError):
+            return JSONResponse({"error": "invalid_grant"}, status_code=400)
+        if "firebase.messaging" not in str(claims.get("scope", "")):
+            return JSONResponse({"error": "invalid_scope"}, status_code=400)
+        token = f"ya29.fake-{len(fake.oauth_tokens) + 1}"
+        fake.oauth_tokens[token] = time.time() + fake.oauth_lifetime_s
+        record("oauth", request, client_email=claims.get("iss"), scope=claims.get("scope"))
+        return JSONResponse({"access_token": token, "expires_in": fake.oauth_lifetime_s, "token_type": "Bearer"})
+
     @app.post("/fcm/v1/projects/{project}/messages:send")
     async def fcm(project: str, request: Request) -> Response:
+        if fake.oauth_tokens:  # once a service account signed in, only its live tokens count
+            bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+            if fake.oauth_tokens.get(bearer, 0.0) < time.time():
+                record("fcm", request, project=project, refused="UNAUTHENTICATED")
+                return JSONResponse({"error": {"code": 401, "status": "UNAUTHENTICATED"}}, status_code=401)
         body = await request.json()
         message = body.get("message", {})
         data = {k: (json.loads(v) if k in ("v", "attempt") else v) for k, v in message.get("data", {}).items()}
@@ -207,11 +236,12 @@ def create_app(fake: Fake | None = None) -> FastAPI:
     async def rest(provider: str, request: Request) -> Response:
         body = await request.json()
         record(provider, request, to=body.get("to"), sender=body.get("from"),
-               text=body.get("body") or body.get("say"), reference=body.get("reference"))
+               text=body.get("body") or body.get("say") or body.get("text"), reference=body.get("reference"),
+               subject=body.get("subject"))
         refused = await behave(provider)
         if refused is not None:
             return refused
-        if fake.behaviour[provider].mode != "silent":
+        if fake.behaviour[provider].mode != "silent" and provider != "email":
             later(report(provider, str(body.get("reference", ""))))
         return JSONResponse({"id": f"{provider}-{len(fake.requests)}"}, status_code=201)
 
@@ -222,6 +252,10 @@ def create_app(fake: Fake | None = None) -> FastAPI:
     @app.post("/voice")
     async def voice(request: Request) -> Response:
         return await rest("voice", request)
+
+    @app.post("/email")
+    async def email(request: Request) -> Response:
+        return await rest("email", request)
 
     # -- admin ---------------------------------------------------------------------------------
     @app.get("/admin/state")
@@ -248,6 +282,7 @@ def create_app(fake: Fake | None = None) -> FastAPI:
         fake.receipts_tokens = dict(body.get("receipts_tokens", fake.receipts_tokens))
         fake.ack_delay_s = float(body.get("ack_delay_s", fake.ack_delay_s))
         fake.report_delay_s = float(body.get("report_delay_s", fake.report_delay_s))
+        fake.oauth_lifetime_s = int(body.get("oauth_lifetime_s", fake.oauth_lifetime_s))
         return {"ok": True}
 
     @app.get("/admin/requests")
@@ -284,10 +319,21 @@ def write_vapid_key(path: Path) -> Path:
 
 
 def channels_config(base_url: str, p256dh: str, vapid_key: Path, policy: dict[str, Any] | None = None,
-                    timeout_s: float = 2.0, push_url: str | None = None) -> dict[str, Any]:
-    """A `--channels` configuration for a demo registry on these fake providers."""
+                    timeout_s: float = 2.0, push_url: str | None = None, aed_check: bool = False,
+                    aftercare: bool = False) -> dict[str, Any]:
+    """A `--channels` configuration for a demo registry on these fake providers (`aed_check`:
+    also the e-mail provider, and the AED managers' check-back by SMS and e-mail; `aftercare`:
+    the questionnaire's link by SMS to responders without the web app)."""
     push_url = push_url or f"{base_url}/push"
+    extra: dict[str, Any] = {}
+    if aed_check:
+        extra = {"email": {"url": f"{base_url}/email", "sender": "aed@mka.zesminuten.invalid",
+                           "token": "fake-email-token", "timeout_s": timeout_s},
+                 "aed_check": {"channels": ["sms", "email"]}}
+    if aftercare:
+        extra["aftercare"] = {"sms": True}
     return {
+        **extra,
         "policy": policy or {},
         "webpush": {"vapid_private_key_file": str(vapid_key), "subject": "mailto:test@zesminuten.invalid",
                     "timeout_s": timeout_s, "allowed_origins": [push_url.removesuffix("/push")]},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from ..errors import InvalidInput
@@ -47,6 +47,17 @@ class DispatchAmbulance(Command):
 class AmbulanceArrived(Command):
     unit: str = ""
     name: ClassVar[str] = "ambulance_arrived"
+
+
+@dataclass(frozen=True, slots=True)
+class AmbulanceStatus(Command):
+    """A unit's status and ETA as the dispatcher enters it (issue 13); the dispatch system's
+    own reports arrive as intake messages."""
+
+    unit: str = ""
+    status: str = ""  # dispatched | en_route | on_scene | transporting | cleared | cancelled | unknown
+    eta: datetime | None = None
+    name: ClassVar[str] = "ambulance_status"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +124,44 @@ class Annotate(Command):
 COMMAND_TYPES: dict[str, type[Command]] = {
     c.name: c
     for c in (UpdateCall, OverrideExclusion, DispatchAmbulance, AmbulanceArrived, TriggerAlert, Respond, Arrive,
-              AedFetched, AedConnected, CallerInstruction, CancelAlarm, Close, OversupplyFeedback, Annotate)
+              AedFetched, AedConnected, CallerInstruction, CancelAlarm, Close, OversupplyFeedback, Annotate,
+              AmbulanceStatus)
+}
+
+
+# Issue 15: complaints about an incident. Not dispatcher commands on a running alarm (not in
+# COMMAND_TYPES or the `do` vocabulary): a backend's `handle_complaint` carries them out.
+@dataclass(frozen=True, slots=True)
+class RegisterComplaint(Command):
+    complainant: str = ""  # alert_engine.complaints.model.COMPLAINANTS
+    contact: str = ""  # a reference into the complaint file, never a name or phone number
+    summary: str = ""
+    received: date | None = None
+    by: str = ""
+    name: ClassVar[str] = "register_complaint"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeComplaintStatus(Command):
+    complaint: str = ""
+    status: str = ""  # investigating | answered
+    note: str = ""
+    by: str = ""
+    name: ClassVar[str] = "change_complaint_status"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkComplaintReport(Command):
+    complaint: str = ""
+    report: str = ""  # file name or document reference of the review's report
+    sha256: str = ""
+    format: str = "html"
+    by: str = ""
+    name: ClassVar[str] = "link_complaint_report"
+
+
+COMPLAINT_COMMANDS: dict[str, type[Command]] = {
+    c.name: c for c in (RegisterComplaint, ChangeComplaintStatus, LinkComplaintReport)
 }
 
 

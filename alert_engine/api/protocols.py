@@ -17,6 +17,9 @@ from ..state import IncidentState
 from .commands import Command
 
 if TYPE_CHECKING:
+    from ..aedcheck.listing import AwaitingAed
+    from ..complaints.model import Complaint
+    from ..intake.deadletter import DeadLetters
     from ..service import AedView
     from ..testalarm.plan import ExercisePlan, Municipality
 
@@ -33,6 +36,19 @@ class IncidentQueries(Protocol):
     def preview(self, facts: CallFacts) -> ExclusionVerdict: ...
     def alert_blocker(self, incident: str) -> str | None: ...
     def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]: ...
+
+
+class AedCheckQueries(Protocol):
+    """Issue 15: the AEDs awaiting their manager's check after an alarm, oldest first."""
+
+    def aed_checks(self) -> list[AwaitingAed]: ...
+
+
+class ComplaintDesk(Protocol):
+    """Issue 15: complaints about incidents; `handle_complaint` takes the COMPLAINT_COMMANDS."""
+
+    def complaints(self) -> list[Complaint]: ...
+    def handle_complaint(self, command: Command) -> list[Event]: ...
 
 
 class IncidentCommands(Protocol):
@@ -57,3 +73,10 @@ class ExerciseAlarms(Protocol):
     def start_test_alarm(self, plan: ExercisePlan) -> list[Event]: ...
     def due_test_alarms(self, now: datetime) -> list[ExercisePlan]: ...
     def let_model_answer(self, incident: str) -> None: ...
+
+
+class DispatchIntake(Protocol):
+    """Messages from the dispatch system (issue 13): what was refused, for the console's list.
+    Units with status and ETA are on the state (`IncidentState.units`, `views.arrival`)."""
+
+    def intake_dead_letters(self) -> DeadLetters: ...

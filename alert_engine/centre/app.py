@@ -10,6 +10,7 @@ commands with 503 and `Retry-After`.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
@@ -30,12 +31,20 @@ from ..eventlog.jsonl import build_export, records_from_store
 from ..eventlog.keys import load_chain_key
 from ..events import Event
 from ..exclusion import CallFacts, verdict_data
+from ..intake.deadletter import DeadLetter
+from ..intake.fields import IntakeInvalid
+from ..intake.message import Source
 from ..testalarm.plan import exercise_id, municipalities
 from ..testalarm.summary import summarise
 from . import bodies, channel_bodies
+from .aed_check_routes import aed_check_router
+from .aftercare_routes import aftercare_router
+from .complaint_routes import complaint_router
+from .dead_letter_store import DeadLetterStore
 from .node import CentreNode, NotActive, request_fingerprint
 from .pg_store import LeaseLost, StoreUnavailable
 from .responder_app import mount_web, responder_router
+from .self_service_routes import self_service_router
 from .tokens import Caller, TokenBook
 
 log = logging.getLogger("zesminuten.centre.http")
@@ -184,6 +193,8 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
 
     async def command(who: Caller, key: str | None, method: str, path: str, body: Any,
                       work: Callable[[], Any], replay: Callable[[list[Event]], Any]) -> Any:
+        if who.role == "dispatch_adapter" and not path.startswith("/v1/intake/"):
+            raise Forbidden("the dispatch system's adapter only posts intake messages")
         fingerprint = request_fingerprint(method, path, body)
         answer, _ = await run_in_threadpool(node.run, who, key, fingerprint, work, replay)
         return answer
@@ -362,9 +373,14 @@ def create_app(node: CentreNode, tokens: TokenBook) -> FastAPI:
         return {"incident": incident, "blocker": node.query(lambda: node.engine.alert_blocker(incident))}
 
     _channel_routes(app, node)  # issue 12, the channel gateways: defined at the end of this file
+    _intake_routes(app, node, command)  # issue 13, the dispatch system's messages: likewise
 
     # -- the responder web app (issue 12): /app/ and /v1/me/... -------------------------------
     app.include_router(responder_router(node))
+    app.include_router(aed_check_router(node))  # issue 15: the AED manager's check-back
+    app.include_router(aftercare_router(node))  # issue 15: the responders' aftercare
+    app.include_router(self_service_router(node))  # issue 15: responders' and AED managers' self-service
+    app.include_router(complaint_router(node))  # issue 15: complaints about an incident
     mount_web(app)
     return app
 
@@ -451,3 +467,55 @@ def _channel_routes(app: FastAPI, node: CentreNode) -> None:
                             "channels": list(r.channels), "received": r.received,
                             "acknowledged_s": r.acknowledged_s, "answer_s": r.answer_s, "arrived_s": r.arrived_s}
                            for r in summary.responders]}
+
+
+# -- issue 13: messages from the dispatch system (docs/intake.md, docs/centre.md) -----------------
+def _intake_routes(app: FastAPI, node: CentreNode, command: Callable[..., Any]) -> None:
+    """The dispatch system's adapter posts EIDO or GMS adapter JSON; a refused message is a
+    400 naming the field and is kept in the dead-letter list the consoles read."""
+
+    # In the shared database, not the node's memory: a console reading from a standby, or
+    # after a failover or restart, sees the same refused messages.
+    where = getattr(node.store, "url", None) or getattr(node.store, "path", None)
+    letters = DeadLetterStore(where) if where is not None else None
+
+    def receive(source: Source) -> Callable[..., Any]:
+        async def post(request: Request, who: Who, key: Key = None) -> dict[str, Any]:
+            if who.role != "dispatch_adapter":
+                raise Forbidden("only the dispatch system's adapter posts intake messages")
+            body = await request.body()
+            path = f"/v1/intake/{source}"
+
+            def work() -> dict[str, Any]:
+                try:
+                    result: dict[str, Any] = node.service.receive_intake(body, source).to_dict()
+                except IntakeInvalid as exc:
+                    if letters is not None:
+                        letters.add(DeadLetter.of(body, exc, node.clock.now(), source))
+                    raise
+                return result
+
+            def replay(events: list[Event]) -> dict[str, Any]:
+                first = next((e for e in events if e.type == "intake_received"), None)
+                return {"outcome": first["outcome"] if first else "duplicate", "reason": "replayed",
+                        "incident": events[0].incident if events else None, "events": _events(events)}
+
+            digest = hashlib.sha256(body).hexdigest()
+            answer: dict[str, Any] = await command(who, key, "POST", path, digest, work, replay)
+            return answer
+
+        return post
+
+    for source in ("eido", "gms"):
+        app.post(f"/v1/intake/{source}", summary=f"a {source.upper()} message from the dispatch system",
+                 openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}},
+                                                "required": True}})(receive(source))  # type: ignore[arg-type]
+
+    @app.get("/v1/intake/dead-letters", summary="refused intake messages, newest first")
+    async def dead_letters(who: Who) -> dict[str, Any]:
+        await run_in_threadpool(node.note_access, who, "*", "intake dead letters")
+        if letters is not None:
+            shared: dict[str, Any] = (await run_in_threadpool(letters.letters)).to_dict()
+            return shared
+        result: dict[str, Any] = node.query(lambda: node.service.dead_letters.to_dict())
+        return result

@@ -54,6 +54,15 @@ class AmbulanceArrived(Body):
     unit: Annotated[str, Field(max_length=200)] = ""
 
 
+class AmbulanceStatus(Body):
+    """A unit's status and ETA as the dispatcher enters it (issue 13)."""
+
+    do: Literal["ambulance_status"]
+    unit: Text
+    status: Literal["dispatched", "en_route", "on_scene", "transporting", "cleared", "cancelled", "unknown"]
+    eta: datetime | None = Field(None, description="ISO 8601 with a UTC offset")
+
+
 class TriggerAlert(Body):
     do: Literal["trigger_alert"]
 
@@ -135,7 +144,7 @@ class ConfirmAedReady(Body):
 DoEntry = Annotated[
     AmbulanceDispatched | AmbulanceArrived | TriggerAlert | OverrideExclusion | Respond | Arrive | AedFetched
     | AedConnected | CallerInstruction | CancelAlarm | Close | OversupplyFeedback | UpdateCall | Annotate
-    | ConfirmAedReady,
+    | ConfirmAedReady | AmbulanceStatus,
     Field(discriminator="do"),
 ]
 
@@ -165,6 +174,8 @@ def command_of(incident: str, entry: Any, user: str, now: datetime | None = None
             return c.AmbulanceArrived(incident, entry.unit)
         case TriggerAlert():
             return c.TriggerAlert(incident)
+        case AmbulanceStatus():
+            return c.AmbulanceStatus(incident, entry.unit, entry.status, entry.eta)
         case OverrideExclusion():
             return c.OverrideExclusion(incident, entry.reason)
         case Respond():
@@ -197,6 +208,9 @@ def entry_of(command: c.Command) -> dict[str, Any]:
     args = dict(zip(_ARG_NAMES[command.name], command.arguments(), strict=True))
     if command.name == "update_call":
         return {"do": word, **dict(args["changes"])}
+    if command.name == "ambulance_status":
+        eta = args["eta"]
+        return {"do": word, **args, "eta": None if eta is None else eta.isoformat()}
     if command.name == "annotate":
         body: dict[str, Any] = {"do": word, "text": args["text"]}
         if args["at"] is not None:
@@ -211,6 +225,7 @@ DO_WORDS = {
     "arrive": "arrive", "aed_fetched": "aed_fetched", "aed_connected": "aed_connected",
     "caller_instruction": "caller_instruction", "cancel_alarm": "cancel_alarm", "close": "close",
     "oversupply_feedback": "oversupply_feedback", "update_call": "update_call", "annotate": "annotate",
+    "ambulance_status": "ambulance_status",
 }
 _ARG_NAMES = {
     name: [f.name for f in fields(kind) if f.name != "incident"] for name, kind in c.COMMAND_TYPES.items()

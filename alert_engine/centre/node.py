@@ -156,6 +156,13 @@ class CentreNode:
                 directory = LayeredDirectory(self.contacts, channels.synthetic)
             self.dispatcher = ChannelDispatcher(self, channels, directory, clock.now)
             self.engine.subscribe(self.dispatcher.notice)
+        # Issue 15: the AED manager's one-time check-back links, and the messages after an
+        # alarm (the check-back, the aftercare SMS) when the channels file asks for them.
+        from .aed_check_links import AedCheckLinks
+        from .after_alarm import AfterAlarm
+
+        self.aed_check_links = AedCheckLinks(store, clock.now)
+        self.after_alarm = AfterAlarm(self, store, channels, self.aed_check_links)
 
     # -- the published log (streams) -------------------------------------------------------
     def _publish(self, events: Sequence[Event], wake: bool = True) -> None:
@@ -345,6 +352,7 @@ class CentreNode:
         self.positions.start()
         if self.dispatcher is not None:
             self.dispatcher.start()
+        self.after_alarm.start()
         for name, fn in targets:
             t = threading.Thread(target=fn, name=f"centre-{name}", daemon=True)
             t.start()
@@ -354,6 +362,7 @@ class CentreNode:
         self._stop.set()
         for t in self._threads:
             t.join(timeout=3)
+        self.after_alarm.stop()  # before the dispatcher: its messengers send on that loop
         if self.dispatcher is not None:
             self.dispatcher.stop()
         self.positions.stop()
@@ -365,6 +374,7 @@ class CentreNode:
             self.store.close()
             if hasattr(self.contacts, "close"):
                 self.contacts.close()
+            self.aed_check_links.close()
             if self.access_log is not None:
                 self.access_log.close()
 
@@ -463,6 +473,7 @@ class CentreNode:
                             self.service.sim.run_due(now)
                     with acting.acting(acting.SYSTEM):
                         self.engine.tick()
+                        self.engine.remind_aed_checks()  # the check-back's 24 h / 72 h reminders
             except (StoreUnavailable, LeaseLost) as exc:
                 self._dirty = True
                 log.warning("timers paused: %s", exc)

@@ -331,7 +331,7 @@ def load_registry(conn: psycopg.Connection) -> Registry:
             "FROM responder_positions p JOIN responders r ON r.id = p.responder_id"
         ).fetchall()
         aeds = cur.execute(
-            "SELECT id, lat, lon, opening_hours, status, cabinet_code, location_description "
+            "SELECT id, lat, lon, opening_hours, status, cabinet_code, location_description, manager_contact "
             "FROM aeds ORDER BY row_no"
         ).fetchall()
     return Registry(_responder_columns(people, slots, fixes), _aed_columns(aeds))
@@ -375,8 +375,8 @@ def _responder_columns(
 
 
 def _aed_columns(aeds: list[tuple[Any, ...]]) -> AedColumns:
-    ids, lat, lon, hours, status, code, desc = (
-        list(c) for c in (zip(*aeds, strict=True) if aeds else [()] * 7)
+    ids, lat, lon, hours, status, code, desc, manager = (
+        list(c) for c in (zip(*aeds, strict=True) if aeds else [()] * 8)
     )
     return AedColumns(
         ids=ids,
@@ -386,6 +386,7 @@ def _aed_columns(aeds: list[tuple[Any, ...]]) -> AedColumns:
         status=status,
         cabinet_code=code,
         location_description=desc,
+        manager_contact=manager,
     )
 
 

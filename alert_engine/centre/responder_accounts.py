@@ -249,6 +249,11 @@ class ResponderAccounts:
             (digest(token), _iso(self._now())))
         return str(rows[0][0]) if rows else None
 
+    def has_session(self, responder: str) -> bool:
+        """Whether this responder's web app is signed in somewhere (a session that still works)."""
+        return bool(self._db.execute("SELECT 1 FROM app_sessions WHERE responder = ? AND revoked_at IS NULL "
+                                     "AND expires_at > ? LIMIT 1", (responder, _iso(self._now()))))
+
     def revoke(self, token: str) -> None:
         self._db.execute("UPDATE app_sessions SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL",
                          (_iso(self._now()), digest(token)))
@@ -288,6 +293,26 @@ class ResponderAccounts:
                 "updated_at = excluded.updated_at",
                 (responder, int(new.available), int(new.share_location), new.language, _iso(self._now())))
         return new
+
+    def remove_expired(self, before: datetime) -> dict[str, int]:
+        """Retention: sign-in codes and sessions that stopped working before `before`."""
+        cut = _iso(before)
+        with self._db.transaction():
+            codes = len(self._db.execute("DELETE FROM app_signin_codes WHERE coalesce(used_at, expires_at) < ? "
+                                         "OR expires_at < ? RETURNING digest", (cut, cut)))
+            sessions = len(self._db.execute("DELETE FROM app_sessions WHERE coalesce(revoked_at, expires_at) < ? "
+                                            "OR expires_at < ? RETURNING digest", (cut, cut)))
+        return {"app_signin_codes": codes, "app_sessions": sessions}
+
+    def account_of(self, responder: str) -> dict[str, Any]:
+        """What the accounts store holds about one responder (a data-subject export): no secrets."""
+        sessions = self._db.execute("SELECT created_at, expires_at, revoked_at FROM app_sessions WHERE responder = ? "
+                                    "ORDER BY created_at", (responder,))
+        codes = self._db.execute("SELECT created_at, expires_at, used_at FROM app_signin_codes WHERE responder = ? "
+                                 "ORDER BY created_at", (responder,))
+        return {"preferences": self.preferences(responder).as_dict(),
+                "sessions": [{"created_at": c, "expires_at": e, "revoked_at": r} for c, e, r in sessions],
+                "sign_in_links": [{"created_at": c, "expires_at": e, "used_at": u} for c, e, u in codes]}
 
     def unavailable(self) -> set[str]:
         """Responders who switched themselves off (a small set; read whole on every poll)."""

@@ -99,9 +99,12 @@ class Availability:
         self.registry = node.engine.registry
         self._own: dict[int, int] = {}  # registry row -> their own availability pattern
         self._off_ids: set[str] = set()
+        # Issue 15: who is away today (self-service holidays), off whatever their switch says.
+        self.away: Callable[[], set[str]] = set
 
     def apply(self, unavailable: set[str]) -> None:
         reg = self.registry
+        unavailable = unavailable | self.away()
         with self.node.lock:  # selection reads the patterns under this lock
             off = reg.patterns.code("off")
             for rid in unavailable - self._off_ids:

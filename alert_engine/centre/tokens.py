@@ -3,7 +3,8 @@
 `TOKENS.json`: `{"tokens": [{"token": "…", "workstation": "ws-1", "user": "A. Jansen"}]}`.
 A token names the workstation and the person for every event (`actor`) and access-log
 entry. `"role": "responder_gateway"` marks the channel gateway that forwards responders'
-own answers (their events carry actor "responder"). Tokens come from configuration only:
+own answers (their events carry actor "responder"); `"role": "dispatch_adapter"` the dispatch
+system's adapter that posts intake messages (issue 13; its events name it as the actor). Tokens come from configuration only:
 the file is read at start, never logged, and compared in constant time.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from ..actor import RESPONDER, Actor
 from ..errors import InvalidInput
 
-ROLES = ("workstation", "responder_gateway")
+ROLES = ("workstation", "responder_gateway", "dispatch_adapter")
 MIN_TOKEN_CHARS = 16
 
 

@@ -121,6 +121,19 @@ class ChannelDispatcher:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(wake.set)
 
+    def send_now(self, gateway: Gateway, out: Outgoing, timeout_s: float = 15.0) -> Outcome:
+        """Send one message on this dispatcher's loop (where the gateways' clients live) and
+        wait for the answer: for a caller in another thread, such as the AED check-back."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return Outcome(False, "unreachable")
+        future = asyncio.run_coroutine_threadsafe(gateway.send(out), loop)
+        try:
+            return future.result(timeout_s)
+        except Exception:  # timed out here, or a bug in an adapter: one message lost, said so
+            future.cancel()
+            return Outcome(False, "timeout")
+
     # -- the thread --------------------------------------------------------------------------
     def start(self) -> None:
         ready = threading.Event()

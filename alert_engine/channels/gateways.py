@@ -18,6 +18,7 @@ Nothing here logs a message, an address or a payload.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -36,6 +37,7 @@ from .contacts import origin_of
 # URL (personal data), so those lines never reach the service's log.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("httpcore").setLevel(logging.WARNING)
+log = logging.getLogger("zesminuten.channels")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,15 +195,43 @@ class WebPushGateway:
         await self.client.aclose()
 
 
+FCM_SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
+
+
 class FcmGateway:
     name = "fcm"
     channel = "app"
 
-    def __init__(self, url: str, project_id: str, access_token: str, *, ttl_s: int = 60,
-                 timeout_s: float = 5.0, transport: str = "aiohttp") -> None:
+    def __init__(self, url: str, project_id: str, access_token: str | None = None, *, ttl_s: int = 60,
+                 timeout_s: float = 5.0, transport: str = "aiohttp",
+                 service_account: Mapping[str, Any] | None = None) -> None:
         self.endpoint = f"{url.rstrip('/')}/v1/projects/{project_id}/messages:send"
         self.ttl_s = ttl_s
-        self.client = client(timeout_s, transport=transport, headers={"Authorization": f"Bearer {access_token}"})
+        self.client = client(timeout_s, transport=transport)
+        self._static = access_token
+        # FCM HTTP v1 wants an OAuth2 access token, which lives an hour: with the centre's
+        # service account (google-auth) it is fetched before the first push and again
+        # before it runs out; a fixed `access_token` is for tests and short trials only.
+        self._credentials: Any = None
+        self._refreshing: Any = None
+        if service_account is not None:
+            from google.oauth2 import service_account as sa
+
+            self._credentials = sa.Credentials.from_service_account_info(dict(service_account), scopes=[FCM_SCOPE])
+
+    async def _bearer(self) -> str:
+        if self._credentials is None:
+            return self._static or ""
+        if not self._credentials.valid:  # google-auth: missing, or within minutes of its expiry
+            if self._refreshing is None or self._refreshing.done():
+                self._refreshing = asyncio.ensure_future(asyncio.to_thread(self._refresh))
+            await asyncio.shield(self._refreshing)  # one fetch for a burst of a hundred pushes
+        return str(self._credentials.token)
+
+    def _refresh(self) -> None:
+        from google.auth.transport.requests import Request as GoogleRequest
+
+        self._credentials.refresh(GoogleRequest())
 
     def accepts(self, address: Any) -> bool:
         return isinstance(address, dict) and "fcm_token" in address
@@ -217,7 +247,13 @@ class FcmGateway:
         }}
 
     async def send(self, out: Outgoing) -> Outcome:
-        response, why = await _post(self.client, self.endpoint, json=self.body(out))
+        try:
+            bearer = await self._bearer()
+        except Exception as exc:  # the token service refused or is away: this push fails, the SMS follows
+            log.warning("fcm: no access token (%s)", type(exc).__name__)
+            return Outcome(False, "refused")
+        response, why = await _post(self.client, self.endpoint, json=self.body(out),
+                                    headers={"Authorization": f"Bearer {bearer}"})
         if response is None:
             return Outcome(False, why)
         if response.is_success:

@@ -9,7 +9,7 @@ readable by the service's user only), `NAME_env` (an environment variable) or `N
 {"policy":  {"sms_after_s": 20, "voice_after_s": 60, "voice_nearest": 10},
  "webpush": {"vapid_private_key_file": "/etc/zesminuten/vapid.pem", "subject": "mailto:beheer@mka.example",
              "allowed_origins": ["https://fcm.googleapis.com", "https://web.push.apple.com"]},
- "fcm":     {"project_id": "mka-app", "access_token_env": "ZESMINUTEN_FCM_TOKEN"},
+ "fcm":     {"project_id": "mka-app", "service_account_file": "/etc/zesminuten/fcm-service-account.json"},
  "sms":     {"url": "https://sms.example/v1/messages", "sender": "+3197010200300",
              "token_env": "ZESMINUTEN_SMS_TOKEN", "receipts_token_env": "ZESMINUTEN_SMS_RECEIPTS"},
  "voice":   {"url": "https://voice.example/v1/calls", "sender": "+3197010200300",
@@ -32,16 +32,20 @@ from .contacts import Directory, SyntheticDirectory
 from .gateways import FcmGateway, Gateway, SmsGateway, VoiceGateway, WebPushGateway
 from .policy import DeliveryPolicy
 
-SECTIONS = ("policy", "webpush", "fcm", "sms", "voice", "app_url", "synthetic_contacts", "transport")
+SECTIONS = ("policy", "webpush", "fcm", "sms", "voice", "email", "aed_check", "aftercare", "app_url",
+            "synthetic_contacts", "transport")
 TRANSPORTS = ("aiohttp", "httpx")
 _KEYS: dict[str, set[str]] = {
     "webpush": {"vapid_private_key", "subject", "ttl_s", "timeout_s", "allowed_origins", "receipts_token"},
-    "fcm": {"url", "project_id", "access_token", "ttl_s", "timeout_s", "receipts_token"},
+    "fcm": {"url", "project_id", "access_token", "service_account", "ttl_s", "timeout_s", "receipts_token"},
     "sms": {"url", "sender", "token", "timeout_s", "receipts_token"},
     "voice": {"url", "sender", "token", "timeout_s", "language", "receipts_token"},
+    "email": {"url", "sender", "token", "timeout_s"},
+    "aed_check": {"channels"},
+    "aftercare": {"sms"},
     "synthetic_contacts": {"push_endpoint", "phone_prefix", "p256dh"},
 }
-_SECRETS = {"vapid_private_key", "access_token", "token", "receipts_token"}
+_SECRETS = {"vapid_private_key", "access_token", "service_account", "token", "receipts_token"}
 
 
 @dataclass
@@ -53,6 +57,10 @@ class ChannelSettings:
     synthetic: Directory | None = None
     app_url: str = ""
     secrets_in_file: bool = False
+    # Issue 15: the channels the AED manager's check-back goes out on (none unless configured).
+    aed_check_channels: tuple[str, ...] = ()
+    # Issue 15: the aftercare questionnaire's link by SMS to responders without the web app.
+    aftercare_sms: bool = False
 
     @property
     def channels(self) -> set[str]:
@@ -146,10 +154,16 @@ def settings_from(raw: Any, where: str = "channels", env: Mapping[str, str] | No
             out.receipts_tokens["app"] = token
     if "fcm" in raw:
         f = _check_keys(raw["fcm"], "fcm")
+        account = _service_account(f, env)
+        token = None if account is not None else _secret(f, "access_token", "fcm", env, required=False)
+        if account is None and token is None:
+            raise InvalidInput("fcm.service_account: missing (give service_account_file or service_account_env, "
+                               "the centre's Google service-account key; or access_token for a short trial)")
         out.gateways["fcm"] = FcmGateway(_url(f, "url", "fcm", "https://fcm.googleapis.com"),
-                                         _text(f, "project_id", "fcm"), _secret(f, "access_token", "fcm", env) or "",
+                                         _text(f, "project_id", "fcm"), token,
                                          ttl_s=int(_number(f, "ttl_s", "fcm", 60, 0, 2_419_200)),
-                                         timeout_s=_number(f, "timeout_s", "fcm", 5, 0.1, 60), transport=transport)
+                                         timeout_s=_number(f, "timeout_s", "fcm", 5, 0.1, 60), transport=transport,
+                                         service_account=account)
     for name, cls in (("sms", SmsGateway), ("voice", VoiceGateway)):
         if name not in raw:
             continue
@@ -164,6 +178,32 @@ def settings_from(raw: Any, where: str = "channels", env: Mapping[str, str] | No
         token = _secret(section, "receipts_token", name, env, required=False)
         if token:
             out.receipts_tokens[name] = token
+    if "email" in raw:  # issue 15: the AED manager's check-back link (never a responder's alert)
+        from .email import EMAIL, EmailGateway
+
+        section = _check_keys(raw["email"], "email")
+        sender = _text(section, "sender", "email")
+        if not EMAIL.match(sender):
+            raise InvalidInput("email.sender: expected an e-mail address such as aed@mka.example")
+        out.gateways["email"] = EmailGateway(_url(section, "url", "email"), sender,
+                                             _secret(section, "token", "email", env) or "",
+                                             timeout_s=_number(section, "timeout_s", "email", 5, 0.1, 60),
+                                             transport=transport)
+    if "aed_check" in raw:
+        wanted = _check_keys(raw["aed_check"], "aed_check").get("channels", ["sms", "email"])
+        if not isinstance(wanted, list) or not wanted or any(c not in ("sms", "email") for c in wanted):
+            raise InvalidInput("aed_check.channels: a list of sms and/or email")
+        missing = [c for c in wanted if c not in out.gateways]
+        if missing:
+            raise InvalidInput(f"aed_check.channels: {missing[0]} has no gateway section in this file")
+        out.aed_check_channels = tuple(dict.fromkeys(wanted))
+    if "aftercare" in raw:
+        wanted_sms = _check_keys(raw["aftercare"], "aftercare").get("sms", True)
+        if not isinstance(wanted_sms, bool):
+            raise InvalidInput("aftercare.sms: true or false")
+        if wanted_sms and "sms" not in out.gateways:
+            raise InvalidInput("aftercare.sms: there is no sms gateway section in this file")
+        out.aftercare_sms = wanted_sms
     if "app_url" in raw:
         out.app_url = _url(raw, "app_url", where)
     if "synthetic_contacts" in raw:
@@ -172,6 +212,34 @@ def settings_from(raw: Any, where: str = "channels", env: Mapping[str, str] | No
                                            _text(sc, "phone_prefix", "synthetic_contacts", "+3197"),
                                            sc.get("p256dh"))
     return out
+
+
+def _service_account(section: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any] | None:
+    """The Google service-account key (JSON) FCM's access tokens are made with, checked here
+    so a wrong file is a clear error at start, not a failed push at the first alarm."""
+    import json
+
+    text = _secret(section, "service_account", "fcm", env, required=False)
+    if text is None:
+        return None
+    try:
+        account = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"fcm.service_account: not JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(account, dict):
+        raise InvalidInput("fcm.service_account: expected the service-account key object")
+    for key in ("client_email", "private_key", "token_uri"):
+        if not isinstance(account.get(key), str) or not account[key].strip():
+            raise InvalidInput(f"fcm.service_account.{key}: missing (is this a service-account key file?)")
+    if not str(account["token_uri"]).startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise InvalidInput("fcm.service_account.token_uri: expected https:// (http only on this machine)")
+    try:
+        from google.oauth2 import service_account as sa
+
+        sa.Credentials.from_service_account_info(account)
+    except ValueError as exc:
+        raise InvalidInput(f"fcm.service_account.private_key: not usable ({exc})") from None
+    return account
 
 
 def load_settings(path: Path, env: Mapping[str, str] | None = None) -> ChannelSettings:

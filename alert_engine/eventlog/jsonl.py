@@ -344,6 +344,27 @@ def _round_place(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _redact_intake(data: dict[str, Any]) -> dict[str, Any]:
+    """A dispatch-system message (issue 13) keeps what happened (kind, changes, criteria
+    hinted, units) but not the place, the address or the call-taker's words."""
+    changes = []
+    for c in data.get("changes") or []:
+        c = _round_place(dict(c)) if isinstance(c, dict) else c
+        if isinstance(c, dict):
+            if isinstance(c.get("from"), dict):
+                c["from"] = _round_place(c["from"])
+            if c.get("kind") == "address_changed":
+                c["from"] = c["to"] = None
+            c.pop("text", None)  # a note's or a hint's sentence
+        changes.append(c)
+    data["changes"] = changes
+    data["hints"] = [{k: v for k, v in h.items() if k != "text"} for h in data.get("hints") or []
+                     if isinstance(h, dict)]  # fmt: skip
+    data["notes"] = []
+    data["message"] = {"redacted": True}
+    return data
+
+
 def redact_events(events: Sequence[Event]) -> list[Event]:
     """The same history without addresses, responder positions and pseudonyms (see above)."""
     alias = _Aliases()
@@ -355,6 +376,8 @@ def redact_events(events: Sequence[Event]) -> list[Event]:
             data = _round_place(data)
         elif e.type == "call_updated" and isinstance(data.get("changes"), dict):
             data["changes"] = _round_place(data["changes"])
+        elif e.type == "intake_received":
+            data = _redact_intake(data)
         elif e.type == "exclusion_assessed" and isinstance(data.get("motorway"), dict):
             data["motorway"] = _round_place(data["motorway"])
         elif e.type == "alert_sent":

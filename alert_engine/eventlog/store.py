@@ -32,6 +32,7 @@ from typing import Any, Literal, Protocol
 from .. import actor as acting
 from ..errors import EngineError, StoreCorrupted
 from ..events import Event, format_time
+from . import pruning
 from .chain import GENESIS, ChainedRecord, ChainWalk, chain_hash
 from .keys import key_check, load_chain_key
 
@@ -202,9 +203,19 @@ class SqliteEventStore:
         except sqlite3.OperationalError:  # a read-only look at a store from before schema 2
             return {}
 
-    def _load_position(self) -> None:
+    def _last_seq(self) -> int:
+        """The last seq ever written, also when retention removed it (eventlog/pruning.py)."""
         row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
-        self._next = int(row[0]) + 1
+        last = int(row[0])
+        if self._pruned:
+            gone = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events_removed").fetchone()
+            last = max(last, int(gone[0]))
+        return last
+
+    def _load_position(self) -> None:
+        # Only this store's writer prunes (under its lock), so the flag is re-read here only.
+        self._pruned = pruning.has_tables(self._db)
+        self._next = self._last_seq() + 1
         self._heads: dict[str, str] = {
             inc: h
             for inc, h in self._db.execute(
@@ -215,6 +226,8 @@ class SqliteEventStore:
         last = None
         if self._has_ghash:
             last = self._db.execute("SELECT ghash FROM events WHERE seq=?", (self._next - 1,)).fetchone()
+            if last is None and self._pruned:
+                last = self._db.execute("SELECT ghash FROM events_removed WHERE seq=?", (self._next - 1,)).fetchone()
         self._ghead = str(last[0]) if last and last[0] else GENESIS
 
     @property
@@ -305,8 +318,8 @@ class SqliteEventStore:
         with self._transaction():
             # The sequence is re-read inside the write transaction: if anything else wrote
             # to this file, refuse rather than fork the history.
-            (last,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
-            if int(last) + 1 != self._next:
+            last = self._last_seq()
+            if last + 1 != self._next:
                 raise StoreConflict(
                     f"event store {self.path} holds events up to {last} that this workstation did not "
                     "write; nothing was saved. Restart the console to continue from the store."
@@ -371,15 +384,36 @@ class SqliteEventStore:
         recorded elsewhere earlier (each must still be on this store's chain)."""
         cols = "seq, incident, type, time, body, prev, hash" + (", ghash" if self._has_ghash else ", NULL")
         count = int(self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
-        return check_history(self._db.execute(f"SELECT {cols} FROM events ORDER BY seq"), count,
-                             self._meta(), self.key, expected_heads)
+        meta = self._meta()
+        pruned = pruning.load(self._db, self.key if meta.get("keyed") == "1" else None)
+        sql = f"SELECT {cols} FROM events"
+        if pruning.has_tables(self._db):  # removed rows take part in the chains without a body
+            sql += " UNION ALL SELECT seq, incident, type, time, NULL, prev, hash, ghash FROM events_removed"
+        return check_history(self._db.execute(sql + " ORDER BY seq"), count, meta, self.key, expected_heads, pruned)
+
+    def prune(self, remove: Sequence[int], redact: Mapping[int, str], time: str,
+              policy: Mapping[str, Any]) -> pruning.Run:
+        """Retention (docs/retention.md): remove and redact events in one transaction, as
+        this store's writer, recorded so that verify() still proves the rest."""
+        if self.readonly:
+            raise StoreInUse(f"{self.path}: opened read-only; retention needs the store's writer")
+        self.claim_writer()
+        pruning.ensure_tables(self._db)
+        with self._transaction():
+            run = pruning.apply(self._db, self.key, time, policy, remove, redact)
+        self._load_position()
+        return run
+
+    def retention_record(self) -> pruning.Pruned:
+        """What retention removed and redacted in this store, checked (eventlog/pruning.py)."""
+        return pruning.load(self._db, self.key if self.signed else None)
 
     def close(self) -> None:
         self._release()
         self._db.close()
 
 
-HistoryRow = tuple[int, str, str, str, str, str, str, str | None]  # seq … hash, ghash
+HistoryRow = tuple[int, str, str, str, str | None, str, str, str | None]  # seq … hash, ghash (body None: removed)
 ChainedRow = tuple[int, str, str, str, str, str, str, str]  # seq, incident, type, time, body, prev, hash, ghash
 
 
@@ -403,10 +437,12 @@ def chain_rows(events: Sequence[Event], next_seq: int, heads: Mapping[str, str],
 
 
 def check_history(rows: Iterable[HistoryRow], count: int, meta: Mapping[str, str], configured_key: bytes | None,
-                  expected_heads: Iterable[tuple[int, str]] = ()) -> IntegrityReport:
+                  expected_heads: Iterable[tuple[int, str]] = (), pruned: pruning.Pruned | None = None) -> IntegrityReport:
     """The integrity check of any store's rows in seq order (SQLite, PostgreSQL): sequence,
-    per-incident chains, the store-wide chain, the recorded head and heads recorded elsewhere."""
-    problems: list[str] = []
+    per-incident chains, the store-wide chain, the recorded head and heads recorded elsewhere.
+    Rows retention removed come with body None; `pruned` says which were removed or redacted."""
+    pruned = pruned or pruning.Pruned()
+    problems: list[str] = list(pruned.problems)
     notes: list[str] = []
     keyed = meta.get("keyed") == "1"
     key = configured_key if keyed else None
@@ -426,16 +462,24 @@ def check_history(rows: Iterable[HistoryRow], count: int, meta: Mapping[str, str
         if seq != expected_seq:
             problems.append(f"sequence gap: expected {expected_seq}, found {seq} (events removed)")
         expected_seq = seq + 1
-        step = chain.step(ChainedRecord(seq, seq, incident, body, prev, digest))
+        removed = body is None
+        if removed and seq not in pruned.removed:
+            problems.append(f"event {seq}: removed without a retention run recording it")
+        step = chain.step(ChainedRecord(seq, seq, incident, body or "", prev, digest))
         if not step.linked:
             problems.append(f"incident {incident}: event {seq} does not follow the previous one")
-        if step.altered:
+        altered = step.altered
+        if body is not None and seq in pruned.redacted:  # its hash is the original's; the run vouches for the new body
+            altered = pruning.body_hash(body) != pruned.redacted[seq]
+        if altered and not removed:
             problems.append(f"incident {incident}: event {seq} was altered after it was written")
         g = chain_hash(g, digest, key)
         if ghash is not None and ghash != g and seq > migrated:
             problems.append(f"event {seq}: the store-wide chain is broken (rows replaced or reordered)")
         if seq in wanted:
             seen_at[seq] = g
+        if body is None:
+            continue
         try:
             e = Event.from_json(body)
             if (e.seq, e.incident, e.type, format_time(e.time)) != (seq, incident, typ, time):
@@ -463,8 +507,11 @@ def check_history(rows: Iterable[HistoryRow], count: int, meta: Mapping[str, str
             problems.append(f"head {s}:{h[:16]} recorded earlier does not match: the history up to {s} was rewritten")
     if not keyed and count:
         notes.append("unsigned chain: proves no partial edit, not a full rewrite (docs/review.md)")
+    if pruned.runs:
+        notes.append(f"retention: {len(pruned.removed)} event(s) removed and {len(pruned.redacted)} redacted by "
+                     f"{len(pruned.runs)} recorded run(s), last {pruned.runs[-1].time} (docs/retention.md)")
     return IntegrityReport(ok=not problems, events=count, problems=problems, remarks=notes,
-                           head=(last, g) if count else None)
+                           head=(last, g) if count or pruned.removed else None)
 
 
 class _Tx:

@@ -52,6 +52,13 @@ class DeadLetter:
             "source": self.source,
         }
 
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> DeadLetter:
+        """The inverse of `to_dict` (a console reading the service's list)."""
+        return DeadLetter(received=datetime.fromisoformat(data["received"]), error=data["error"],
+                          field=data["field"], text=data["text"], truncated=bool(data.get("truncated")),
+                          source=data.get("source"))  # fmt: skip
+
 
 @dataclass(frozen=True)
 class DeadLetters:
@@ -78,3 +85,8 @@ class DeadLetters:
             "dropped": self.dropped,
             "limit": self.limit,
         }
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> DeadLetters:
+        entries = tuple(DeadLetter.from_dict(e) for e in reversed(data.get("entries", [])))
+        return DeadLetters(entries, int(data.get("dropped", 0)), int(data.get("limit", DEFAULT_LIMIT)))

@@ -91,8 +91,8 @@ def _responders(db: sqlite3.Connection) -> ResponderColumns:
 
 
 def _aeds(db: sqlite3.Connection) -> AedColumns:
-    (ids, code, description), (hours, status) = _scan(
-        db, "aeds", ("id", "cabinet_code", "location_description"), ("opening_hours", "status")
+    (ids, code, description, manager), (hours, status) = _scan(
+        db, "aeds", ("id", "cabinet_code", "location_description", "manager_contact"), ("opening_hours", "status")
     )
     numbers = _floats(db, "aeds", "lat, lon", 2)
     return AedColumns(
@@ -103,6 +103,7 @@ def _aeds(db: sqlite3.Connection) -> AedColumns:
         status=status,
         cabinet_code=code,
         location_description=description,
+        manager_contact=manager,
     )
 
 

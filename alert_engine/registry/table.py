@@ -268,6 +268,9 @@ class AedColumns:
     status: Sequence[str]
     cabinet_code: Sequence[str]
     location_description: Sequence[str]
+    # The manager's contact text (name, phone, e-mail): read only to send the check-back
+    # after an alarm (issue 15); empty where a source does not carry it.
+    manager_contact: Sequence[str] = ()
 
 
 def channel_mask(channels: Iterable[str]) -> int:
@@ -320,6 +323,7 @@ class Registry:
         self.a_status = np.asarray([AED_STATUS_CODES[AedStatus(s)] for s in aeds.status], np.int8)
         self.a_cabinet = StrColumn.of(aeds.cabinet_code)
         self.a_description = StrColumn.of(aeds.location_description)
+        self.a_manager = StrColumn.of(list(aeds.manager_contact) or [""] * len(self.a_ids))
         self.a_tree = cKDTree(np.column_stack([self.a_x, self.a_y])) if len(self.a_x) else None
 
     def _codes(self, texts: Sequence[str]) -> np.ndarray:
@@ -434,4 +438,5 @@ def aed_columns(aeds: Iterable[Aed]) -> AedColumns:
         status=[str(a.status) for a in items],
         cabinet_code=[a.cabinet_code for a in items],
         location_description=[a.location_description for a in items],
+        manager_contact=[a.manager_contact for a in items],
     )

@@ -37,8 +37,11 @@ from ..eventlog.keys import key_check, load_chain_key
 from ..files import write_atomically
 from ..paths import data_dir
 
-ACTIONS = ("open", "replay", "export", "annotate")
-ACTION_LABELS = {"open": "geopend", "replay": "afgespeeld", "export": "geëxporteerd", "annotate": "notitie"}
+# Issue 15: `complaint` (a complaint registered, moved on or listed), `retention` (expired data
+# removed: docs/retention.md) and `subject_export` (everything held about one responder).
+ACTIONS = ("open", "replay", "export", "annotate", "complaint", "retention", "subject_export")
+ACTION_LABELS = {"open": "geopend", "replay": "afgespeeld", "export": "geëxporteerd", "annotate": "notitie",
+                 "complaint": "klacht", "retention": "bewaartermijn", "subject_export": "inzageverzoek"}
 _FIELDS = ("id", "time", "who", "login", "workstation", "action", "incident", "source", "reason", "details")
 _TRIGGERS = ("access_log_no_update", "access_log_no_delete")
 

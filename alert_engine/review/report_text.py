@@ -47,12 +47,20 @@ REFUSAL_NL = {
     "no_ambulance": "nog geen ambulance uitgegeven",
     "no_responders_in_reach": "geen beschikbare hulpverleners binnen bereik",
     "no_test_responders": "geen deelnemers voor het proefalarm",
+    "cancelled": "melding geannuleerd door het meldkamersysteem",
+    "none_before_ambulance": "niemand verwacht vóór de ambulance (ETA-bewust alarmeren)",
 }
+UNIT_STATUS_NL = {
+    "dispatched": "uitgegeven", "en_route": "onderweg", "on_scene": "ter plaatse",
+    "transporting": "vervoert", "cleared": "vrij", "cancelled": "geannuleerd", "unknown": "onbekend",
+}
+INTAKE_OUTCOME_NL = {"new": "nieuwe melding", "update": "bijgewerkt"}
 CANCEL_NL = {
     "target_reached": "doel bereikt",
     "dispatcher": "door de centralist",
     "closed": "melding afgesloten",
     "live_alarm": "echte alarmering gaat voor",
+    "dispatch_system": "geannuleerd door het meldkamersysteem",
 }
 
 # Event kind -> (label, colour). Colours group kinds: call and decisions blue, ambulance
@@ -77,6 +85,10 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
     "aed_connected": ("AED aangesloten", "#b35900"),
     "aed_check_requested": ("AED-controle gevraagd", "#d9730d"),
     "aed_ready_confirmed": ("AED weer gereed", "#d9730d"),
+    "aed_check_reminded": ("AED-controle: herinnering", "#d9730d"),
+    "aed_check_answered": ("AED-controle beantwoord", "#d9730d"),
+    "aed_check_message_sent": ("Bericht aan AED-beheerder", "#d9730d"),
+    "aed_check_message_failed": ("Bericht aan AED-beheerder mislukt", "#b42318"),
     "caller_instruction_changed": ("Meldersinstructie", "#8a5a00"),
     "alarm_cancelled": ("Alarm ingetrokken", "#b42318"),
     "incident_closed": ("Melding afgesloten", "#404040"),
@@ -86,6 +98,11 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
     "message_failed": ("Bericht niet afgeleverd", "#b42318"),
     "message_acknowledged": ("Ontvangst bevestigd", "#1a9e3a"),
     "channel_outage": ("Kanaalstoring", "#b42318"),
+    "intake_received": ("Bericht meldkamersysteem", "#1f5fbf"),
+    "ambulance_status_changed": ("Ambulancestatus", "#0f7b7b"),
+    "ambulance_eta_changed": ("Aanrijtijd ambulance", "#0f7b7b"),
+    "intake_silent": ("Meldkamersysteem stil", "#b42318"),
+    "coordinator_assigned": ("Coördinator", "#1a9e3a"),
 }
 CHANNEL_NL = {"app": "app", "sms": "sms", "voice": "spraakoproep"}
 OUTAGE_NL = {"errors": "fouten van de aanbieder", "unacknowledged": "geen ontvangstbevestigingen"}
@@ -161,6 +178,8 @@ def describe(
         return f"{who} · {role}" if role else who
     if t == "oversupply":
         return f"{who} accepteerde na het bereiken van het doel"
+    if t == "coordinator_assigned":
+        return f"{who} is coördinator"
     if t == "cancellation_sent":
         reason = CANCEL_NL.get(str(e["reason"]), str(e["reason"]))
         return f"{_people(len(e['responders']))} ({reason}): {_list(e['responders'], names)}"
@@ -168,6 +187,14 @@ def describe(
         return str(e["note"])
     if t in ("aed_fetched", "aed_connected", "aed_check_requested", "aed_ready_confirmed"):
         return str(e["aed"])
+    if t == "aed_check_answered":
+        outcome = "inzetklaar" if e["outcome"] == "ready" else f"buiten gebruik tot {e.get('until')}"
+        done = [w for k, w in (("fetched", "opgehaald"), ("used", "gebruikt"), ("returned", "teruggebracht"),
+                               ("pads_replaced", "elektroden vervangen"), ("battery_replaced", "batterij"))
+                if e.get(k)]
+        return f"{e['aed']}: {', '.join(done) or 'niets gemeld'}; {outcome}"
+    if t in ("aed_check_reminded", "aed_check_message_sent", "aed_check_message_failed"):
+        return f"{e['aed']} · {e['round']}" + (f" · {e['channel']}" if "channel" in e.data else "")
     if t == "caller_instruction_changed":
         return CALLER_NL.get(str(e["state"]), str(e["state"]))
     if t == "alarm_cancelled":
@@ -177,6 +204,23 @@ def describe(
     if t in ("message_sent", "message_delivered", "message_failed", "message_acknowledged"):
         line = f"{who} · {CHANNEL_NL.get(str(e['channel']), str(e['channel']))}"
         return f"{line} ({e['reason']})" if t == "message_failed" else line
+    if t == "intake_received":
+        n = len(e["changes"])
+        bits = [str(e["source"]).upper(), INTAKE_OUTCOME_NL.get(str(e["outcome"]), str(e["outcome"]))]
+        if e["outcome"] == "update":
+            bits.append("geen wijziging" if n == 0 else f"{n} wijziging{'en' if n != 1 else ''}")
+        if e.get("hints"):
+            bits.append("aanwijzing: " + ", ".join(CRITERIA_NL.get(h["criterion"], h["criterion"]) for h in e["hints"]))
+        return " · ".join(bits)
+    if t in ("ambulance_status_changed", "ambulance_eta_changed"):
+        line = f"eenheid {e['unit']}"
+        if t == "ambulance_status_changed":
+            line += f": {UNIT_STATUS_NL.get(str(e['status']), str(e['status']))}"
+        if e.get("eta"):
+            line += f" · ETA {str(e['eta'])[11:19]}"
+        return line
+    if t == "intake_silent":
+        return f"{int(e['silent_s']) // 60} min geen bericht"
     if t == "channel_outage":
         return f"{CHANNEL_NL.get(str(e['channel']), str(e['channel']))}: {OUTAGE_NL.get(str(e['reason']), str(e['reason']))}"
     return ""

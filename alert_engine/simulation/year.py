@@ -307,6 +307,16 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--rules", default="2020", help="alerting rules of a year: 2019 or 2020 (default 2020)"
     )
+    p.add_argument(
+        "--compare-eta-aware", type=Path, metavar="DOC",
+        help="run the year twice, default and ETA-aware alerting, and put the table in DOC "
+             "(a block of its own; the rest of DOC is kept); no --out report",
+    )
+    p.add_argument(
+        "--eta-margin-s", type=float, default=None,
+        help="with --compare-eta-aware: alert only responders expected this many seconds "
+             "before the ambulance (default: the config's eta_margin_s, 60)",
+    )
     p.set_defaults(func=cmd_simulate_year)  # fmt: skip
 
 
@@ -327,6 +337,8 @@ def cmd_simulate_year(args: argparse.Namespace) -> int:
     registry, registry_note = load_registry(args.region, args.seed, args.registry_store, log)
     alarms = draw_alarms(args.region, args.alarms, args.seed, REFERENCE_DAY, IncidentParams())
     behaviour = BehaviourParams()
+    if args.compare_eta_aware is not None:
+        return _compare_eta_aware(args, registry, alarms, behaviour, rules, registry_note, started)
     line = ProgressLine(len(alarms))
     t_sim = time.perf_counter()
     result = simulate(
@@ -347,6 +359,31 @@ def cmd_simulate_year(args: argparse.Namespace) -> int:
 
         write_atomically(args.alarms_csv, write_records(year_records(alarms, result.outcomes)))
     print(text)
+    return 0
+
+
+def _compare_eta_aware(args: argparse.Namespace, registry: Registry, alarms: Sequence[Alarm],
+                       behaviour: BehaviourParams, rules: Any, registry_note: str, started: float) -> int:  # fmt: skip
+    from dataclasses import replace
+
+    from . import eta_compare
+
+    base = rules.alert if args.eta_margin_s is None else replace(rules.alert, eta_margin_s=args.eta_margin_s)
+    base.validate("--eta-margin-s")
+    line = ProgressLine(len(alarms))  # once per run
+    default, aware = eta_compare.compare(registry, alarms, args.seed, behaviour, args.workers, base,
+                                         rules.channel, line)  # fmt: skip
+    line.finish()
+    out = ["--alarms", str(args.alarms), "--seed", str(args.seed)]
+    if args.region != "nl":
+        out += ["--region", args.region]
+    if args.eta_margin_s is not None:
+        out += ["--eta-margin-s", f"{args.eta_margin_s:g}"]
+    out += ["--compare-eta-aware", str(args.compare_eta_aware), "--workers", str(args.workers)]
+    note = (f"{registry_note}; rules {rules.name}; both runs on the same alarms and seed, "
+            f"{time.perf_counter() - started:.0f} s in all.")
+    print(eta_compare.write(args.compare_eta_aware, "zesminuten-engine simulate-year " + shlex.join(out),
+                            base.eta_margin_s, default, aware, note))  # fmt: skip
     return 0
 
 

@@ -2,7 +2,10 @@
 
 Rows are inserted (never reset) when an incident first appears and changed in place
 afterwards; the time column ticks once a second through `tick()`. Incidents the
-dispatcher has not looked at yet are "unseen": bold, with a pulsing background.
+dispatcher has not looked at yet are "unseen": bold, with a pulsing background. A call
+the dispatch system handed over (issue 13) carries its source ("GMS", "EIDO") in its own
+column and, until it is opened, stays highlighted between pulses: nobody typed it, so
+nobody at this desk has seen it yet.
 """
 
 from __future__ import annotations
@@ -19,17 +22,18 @@ from alert_engine.service import IncidentService
 from alert_engine.state import IncidentState
 
 from .. import colours
-from ..labels import mmss, mode_labels, phase_labels
+from ..labels import intake_source_label, mmss, mode_labels, phase_labels
 from .incident_rows import bold
 
 Index = QModelIndex | QPersistentModelIndex
 PHASE_ROLE = Qt.ItemDataRole.UserRole + 1  # the engine's phase word
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the incident id
 UNSEEN_ROLE = Qt.ItemDataRole.UserRole + 3  # bool
+SOURCE_ROLE = Qt.ItemDataRole.UserRole + 4  # "gms", "eido" or None (typed in)
 
 
 class IncidentQueueModel(QAbstractTableModel):
-    COL_ID, COL_TIME, COL_PLACE, COL_PHASE, COL_MODE = range(5)
+    COL_ID, COL_TIME, COL_PLACE, COL_PHASE, COL_MODE, COL_SOURCE = range(6)
 
     unseenChanged = Signal(int)  # how many incidents are unseen
 
@@ -53,6 +57,8 @@ class IncidentQueueModel(QAbstractTableModel):
         self._phase_brush = {p: QBrush(QColor(c)) for p, c in colours.PHASE_BACKGROUND.items()}
         self._mode_brush = {m: QBrush(QColor(c)) for m, c in colours.MODE_BACKGROUND.items()}
         self._attention = QBrush(QColor(colours.ATTENTION))
+        self._intake_new = QBrush(QColor(colours.INTAKE_NEW))
+        self._intake_badge = QBrush(QColor(colours.INTAKE_BADGE))
         self._dim = QBrush(QColor(colours.PHASE_FOREGROUND_DIM))
         self._text = QBrush(QColor(colours.NEUTRAL))
 
@@ -131,7 +137,7 @@ class IncidentQueueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
+        return 0 if parent.isValid() else 6
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
@@ -142,6 +148,7 @@ class IncidentQueueModel(QAbstractTableModel):
             self.COL_PLACE: self.tr("Locatie"),
             self.COL_PHASE: self.tr("Fase"),
             self.COL_MODE: self.tr("Modus"),
+            self.COL_SOURCE: self.tr("Bron"),
         }.get(section)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -153,10 +160,12 @@ class IncidentQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(s, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{s.id} · {self._display(s, self.COL_PLACE)} · {self._display(s, self.COL_PHASE)}"
+            return self._tooltip(s)
         if role == Qt.ItemDataRole.BackgroundRole:
             if incident in self._unseen and self._pulse:
                 return self._attention
+            if s.intake is not None and (incident in self._unseen or col == self.COL_SOURCE):
+                return self._intake_badge if col == self.COL_SOURCE else self._intake_new
             if col == self.COL_MODE:
                 return self._mode_brush.get(s.mode)
             return self._phase_brush[s.phase]
@@ -172,7 +181,17 @@ class IncidentQueueModel(QAbstractTableModel):
             return s.id
         if role == UNSEEN_ROLE:
             return incident in self._unseen
+        if role == SOURCE_ROLE:
+            return s.intake.source if s.intake is not None else None
         return None
+
+    def _tooltip(self, s: IncidentState) -> str:
+        text = f"{s.id} · {self._display(s, self.COL_PLACE)} · {self._display(s, self.COL_PHASE)}"
+        if s.intake is None:
+            return text
+        number = s.intake.key.partition(":")[2]
+        return text + "\n" + self.tr("Uit het meldkamersysteem ({0}, {1}): locatie en leeftijd ingevuld, "
+                                     "criteria nog bevestigen").format(intake_source_label(s.intake.source), number)
 
     def _display(self, s: IncidentState, col: int) -> str:
         if col == self.COL_ID:
@@ -188,6 +207,8 @@ class IncidentQueueModel(QAbstractTableModel):
             return self._phase_text[s.phase]
         if col == self.COL_MODE:
             return self._mode_text.get(s.mode, s.mode.upper())
+        if col == self.COL_SOURCE:
+            return intake_source_label(s.intake.source) if s.intake is not None else ""
         return ""
 
 

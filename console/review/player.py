@@ -244,4 +244,15 @@ def event_labels() -> dict[str, str]:
         "alarm_cancelled": QCoreApplication.translate("EventKinds", "Alarm ingetrokken"),
         "incident_closed": QCoreApplication.translate("EventKinds", "Melding afgesloten"),
         "annotation_added": QCoreApplication.translate("EventKinds", "Notitie"),
+        "message_sent": QCoreApplication.translate("EventKinds", "Bericht verstuurd"),
+        "message_delivered": QCoreApplication.translate("EventKinds", "Bericht afgeleverd"),
+        "message_failed": QCoreApplication.translate("EventKinds", "Bericht niet afgeleverd"),
+        "message_acknowledged": QCoreApplication.translate("EventKinds", "Ontvangst bevestigd"),
+        "channel_outage": QCoreApplication.translate("EventKinds", "Kanaalstoring"),
+        # Issue 13: the dispatch system's messages and the ambulance's status and ETA.
+        "intake_received": QCoreApplication.translate("EventKinds", "Bericht meldkamersysteem"),
+        "ambulance_status_changed": QCoreApplication.translate("EventKinds", "Ambulancestatus"),
+        "ambulance_eta_changed": QCoreApplication.translate("EventKinds", "Aanrijtijd ambulance"),
+        "intake_silent": QCoreApplication.translate("EventKinds", "Meldkamersysteem stil"),
+        "coordinator_assigned": QCoreApplication.translate("EventKinds", "Coördinator"),
     }

@@ -28,12 +28,17 @@ from alert_engine.events import Event
 from alert_engine.review.intervals import mmss
 from alert_engine.review.report_text import event_colour, event_label
 
+from .player import event_labels
+
 LANES: tuple[tuple[str, frozenset[str]], ...] = (
     ("Melding", frozenset({"call_received", "call_updated", "exclusion_assessed", "exclusion_overridden",
                            "ambulance_dispatched", "ambulance_arrived", "alert_refused", "alarm_cancelled",
-                           "incident_closed"})),
+                           "incident_closed",
+                           # issue 13: the dispatch system's messages, the ambulance's status and ETA
+                           "intake_received", "intake_silent", "ambulance_status_changed", "ambulance_eta_changed"})),
     ("Hulpverleners", frozenset({"alert_sent", "responder_accepted", "responder_declined", "responder_timed_out",
-                                 "responder_arrived", "cancellation_sent", "oversupply", "oversupply_feedback"})),
+                                 "responder_arrived", "cancellation_sent", "oversupply", "oversupply_feedback",
+                                 "coordinator_assigned"})),
     ("AED", frozenset({"aed_fetched", "aed_connected", "aed_check_requested", "aed_ready_confirmed"})),
     ("Instructie", frozenset({"caller_instruction_changed"})),
 )
@@ -204,7 +209,9 @@ class TimelineWidget(QWidget):
         near = [e for e in self._events if abs(self.x_of(e.time) - x) <= 3]
         if near:
             t0 = self._start
-            lines = [f"T+{mmss((e.time - t0).total_seconds())}  {event_label(e.type)}" for e in near[:8]]
+            names = event_labels()  # in the interface language (the engine's are Dutch only)
+            lines = [f"T+{mmss((e.time - t0).total_seconds())}  {names.get(e.type) or event_label(e.type)}"
+                     for e in near[:8]]
             if len(near) > 8:
                 lines.append(f"… en nog {len(near) - 8}")
             QToolTip.showText(event.globalPosition().toPoint(), "\n".join(lines), self)

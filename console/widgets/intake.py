@@ -24,6 +24,7 @@ from alert_engine.events import Event
 from alert_engine.exclusion import CallFacts
 from alert_engine.gazetteer import Gazetteer
 from alert_engine.service import IncidentService
+from alert_engine.state import IncidentState
 
 from ..funnel import MessageFunnel
 from .actions import SHORTCUTS as ACTION_KEYS
@@ -31,6 +32,7 @@ from .checklist import ExclusionChecklist
 from .confirm import AskReason, Confirm, ask_reason, ask_yes_no
 from .engine_link import EventRelay, attempt, touches
 from .facts_form import CallFactsForm
+from .intake_hints import IntakeHints
 from .keys import ShortcutKeysFirst
 from .location import LocationBox
 from .override import OverrideSection
@@ -93,6 +95,8 @@ class IntakePanel(QWidget):
         # The form's fields, also under the names this panel has always had.
         self.age, self.suicide, self.trauma = self.form.age, self.form.suicide, self.form.trauma
         self.violence, self.kind, self.description = self.form.violence, self.form.kind, self.form.description
+        # Issue 13: a call from the dispatch system shows its triage and hints above the checklist.
+        self.hints = IntakeHints()
         self.checklist = ExclusionChecklist()
         self.override = OverrideSection(service, funnel, reason_asker=reason_asker)
         self.create_button = QPushButton()
@@ -100,7 +104,7 @@ class IntakePanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        for widget in (self.location, self.form, self.checklist, self.override, self.create_button):
+        for widget in (self.location, self.form, self.hints, self.checklist, self.override, self.create_button):
             layout.addWidget(widget)
         layout.addStretch(1)
 
@@ -260,15 +264,39 @@ class IntakePanel(QWidget):
                 if draft is not None:
                     self._restore_draft(draft)
             else:
-                f = state.facts
-                address = str(f.get("address", "") or "") or f"{state.lat:.5f}, {state.lon:.5f}"
-                spread = f.get("location_uncertainty_m")
-                self.location.set_location(state.lat, state.lon, address, str(f.get("location_precision") or "map"),
-                                           float(spread) if isinstance(spread, int | float) else 0.0)
-                self.form.show_facts(state.facts)
+                self._show_recorded(state)
         finally:
             self._loading = False
+        self.hints.show_state(state)
         self._show_mode()
+        self.refresh_preview()
+
+    def _show_recorded(self, state: IncidentState) -> None:
+        f = state.facts
+        address = str(f.get("address", "") or "") or f"{state.lat:.5f}, {state.lon:.5f}"
+        spread = f.get("location_uncertainty_m")
+        self.location.set_location(state.lat, state.lon, address, str(f.get("location_precision") or "map"),
+                                   float(spread) if isinstance(spread, int | float) else 0.0)
+        self.form.show_facts(state.facts)
+
+    def _intake_changed(self, events: Sequence[Event]) -> None:
+        """The dispatch system sent a new location, address or age for the call on the form:
+        show it (a fact the dispatcher is typing wins; the warning says what came in)."""
+        state = attempt(self._funnel, self._service.state, self._incident) if self._incident else None
+        if state is None:
+            return
+        self.hints.show_state(state)
+        if not any(e.type == "call_updated" for e in events):
+            return
+        if self._dirty:
+            self._funnel.warning(self.tr("Het meldkamersysteem heeft locatie of leeftijd van melding {0} "
+                                         "gewijzigd terwijl u typte: controleer het formulier.").format(self._incident))
+            return
+        self._loading = True
+        try:
+            self._show_recorded(state)
+        finally:
+            self._loading = False
         self.refresh_preview()
 
     @Slot()
@@ -337,6 +365,9 @@ class IntakePanel(QWidget):
     def _on_events(self, events: Sequence[Event]) -> None:
         if touches(events, self._incident):
             self._show_mode()
+            mine = [e for e in events if e.incident == self._incident]
+            if any(e.type == "intake_received" for e in mine):
+                self._intake_changed(mine)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

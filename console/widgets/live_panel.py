@@ -34,6 +34,7 @@ from alert_engine.errors import EngineError
 from alert_engine.events import Event
 from alert_engine.service import IncidentService
 from alert_engine.state import IncidentState
+from alert_engine.views.arrival import ambulance_eta, arrivals
 
 from ..funnel import MessageFunnel
 from ..labels import responder_state_labels, role_labels
@@ -45,6 +46,12 @@ from .counter_tile import CounterTile
 from .live_chart import LiveChart
 
 FEEDBACK_NOTE = "Meer first responders ter plaatse dan verwacht"
+
+
+def countdown(seconds: float) -> str:
+    """"04:12" for what is still to come, "+00:35" once the moment has passed."""
+    whole = int(abs(seconds) + (0.999 if seconds > 0 else 0))
+    return ("+" if seconds < 0 else "") + f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 def fit_columns(view: QTableView, samples: dict[int, str]) -> None:
@@ -111,6 +118,12 @@ class LivePanel(QWidget):
 
         self.title = QLabel(self)
         self.title.setStyleSheet("font-weight: bold; font-size: 13px;")
+        # Issue 13: the first ambulance's ETA counting down, next to the first responder's.
+        self.ambulance_label = QLabel(self)
+        self.ambulance_label.setObjectName("ambulanceEta")
+        self.ambulance_label.setStyleSheet("QLabel#ambulanceEta { color: #1a3e6e; font-weight: bold; }")
+        self.ambulance_label.setWordWrap(True)  # with the first responder's arrival it is two lines in 460 px
+        self.ambulance_label.hide()
         self.tiles = {
             name: CounterTile(self, big=name in ("accepted", "runners", "aeds"))
             for name in (
@@ -164,6 +177,7 @@ class LivePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(5)
         layout.addWidget(self.title)
+        layout.addWidget(self.ambulance_label)
         layout.addLayout(grid)
         layout.addWidget(self.chart)
         layout.addWidget(self.oversupply_box)
@@ -184,6 +198,7 @@ class LivePanel(QWidget):
 
     def tick(self) -> None:
         self.chart.tick()
+        self._render_ambulance()
 
     def focus_responder(self, responder: str) -> bool:
         return self._focus(self.responder_view, self.responder_proxy, self.responder_model, responder, 0)
@@ -240,6 +255,7 @@ class LivePanel(QWidget):
             t["cancelled"].set_value(str(c.cancelled))
             t["oversupply"].set_value(str(c.oversupply))
         self.chart.set_state(self._state)
+        self._render_ambulance()
         self._render_oversupply(c)
         self._render_tab_titles()
         if not self._incident:
@@ -256,6 +272,28 @@ class LivePanel(QWidget):
             title = self.tr("Live – melding {0}").format(self._incident)
         if self.title.text() != title:
             self.title.setText(title)
+
+    def _render_ambulance(self) -> None:
+        s = self._state
+        eta = ambulance_eta(s) if s is not None and s.is_open and s.mode != "test" else None
+        if s is None or eta is None:
+            self.ambulance_label.setVisible(False)
+            return
+        now = self._now()
+        if s.ambulance_arrived_at is not None:
+            text = self.tr("Ambulance ter plaatse om {0}").format(f"{s.ambulance_arrived_at:%H:%M:%S}")
+        else:
+            unit = min((u for u in s.units.values() if u.eta == eta), key=lambda u: u.id)
+            text = self.tr("Ambulance {0}: over {1} (ETA {2})").format(
+                unit.id, countdown((eta - now).total_seconds()), f"{eta.astimezone(now.tzinfo):%H:%M:%S}")
+            coming = [a.expected_at for rid, a in arrivals(s, self._service.config).items()
+                      if s.responders[rid].state == "accepted"]
+            if coming:
+                text += " · " + self.tr("eerste hulpverlener over {0}").format(
+                    countdown((min(coming) - now).total_seconds()))
+        if self.ambulance_label.text() != text:  # a repaint only when the second changed
+            self.ambulance_label.setText(text)
+        self.ambulance_label.setVisible(True)
 
     def _render_oversupply(self, c: Counters) -> None:
         self.oversupply_box.setVisible(c.show_oversupply_notice)
@@ -357,7 +395,7 @@ class LivePanel(QWidget):
             r.COL_ROLE: max(role_labels().values(), key=len),
             r.COL_STATE: max(responder_state_labels().values(), key=len),
             r.COL_DISTANCE: "9.999 m",
-            r.COL_ETA: "00:00",
+            r.COL_ETA: max("00:00", r.late_text(), key=len),
         })
         runners, states = a.width_samples()
         fit_columns(self.aed_view, {

@@ -465,6 +465,14 @@ Alert now anyway?</translation>
     <context>
         <name>ComplaintDialog</name>
         <message>
+            <source>Rapport koppelen</source>
+            <translation>Link report</translation>
+        </message>
+        <message>
+            <source>Rapporten (*.html *.pdf)</source>
+            <translation>Reports (*.html *.pdf)</translation>
+        </message>
+        <message>
             <source>Klachten</source>
             <translation>Complaints</translation>
         </message>
@@ -491,6 +499,10 @@ Alert now anyway?</translation>
         <message>
             <source>Status</source>
             <translation>State</translation>
+        </message>
+        <message>
+            <source>Rapporten</source>
+            <translation>Reports</translation>
         </message>
         <message>
             <source>&amp;Melding</source>
@@ -581,8 +593,20 @@ Alert now anyway?</translation>
             <translation>Re&amp;view (complaint)</translation>
         </message>
         <message>
+            <source>Rapport &amp;koppelen…</source>
+            <translation>&amp;Link report…</translation>
+        </message>
+        <message>
             <source>Klacht {0} geregistreerd.</source>
             <translation>Complaint {0} registered.</translation>
+        </message>
+        <message>
+            <source>Rapport {0} is niet te lezen: {1}</source>
+            <translation>Report {0} cannot be read: {1}</translation>
+        </message>
+        <message>
+            <source>Rapport {0} gekoppeld aan klacht {1}.</source>
+            <translation>Report {0} linked to complaint {1}.</translation>
         </message>
         <message>
             <source>Klachten…</source>
@@ -598,6 +622,60 @@ Alert now anyway?</translation>
         <message>
             <source>&amp;Nee</source>
             <translation>&amp;No</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeadLetterWatch</name>
+        <message>
+            <source>Bericht van het meldkamersysteem ({0}) geweigerd – {1}. Er is niets verwerkt; zie Melding → Geweigerde berichten.</source>
+            <translation>Message from the dispatch system ({0}) refused – {1}. Nothing was processed; see Incident → Refused messages.</translation>
+        </message>
+        <message>
+            <source>({0} nieuwe)</source>
+            <translation>({0} new)</translation>
+        </message>
+        <message>
+            <source>Geweigerde berichten meldkamersysteem ({0})…</source>
+            <translation>Refused dispatch-system messages ({0})…</translation>
+        </message>
+        <message>
+            <source>Geweigerde berichten meldkamersysteem…</source>
+            <translation>Refused dispatch-system messages…</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeadLettersDialog</name>
+        <message>
+            <source>Geweigerde berichten van het meldkamersysteem</source>
+            <translation>Messages refused from the dispatch system</translation>
+        </message>
+        <message>
+            <source>Ontvangen</source>
+            <translation>Received</translation>
+        </message>
+        <message>
+            <source>Bron</source>
+            <translation>Source</translation>
+        </message>
+        <message>
+            <source>Veld</source>
+            <translation>Field</translation>
+        </message>
+        <message>
+            <source>Reden</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <source>Geen geweigerde berichten.</source>
+            <translation>No refused messages.</translation>
+        </message>
+        <message>
+            <source>Deze berichten zijn niet verwerkt: er is geen melding van gemaakt of bijgewerkt. Neem zo nodig de melding zelf op (Ctrl+N).</source>
+            <translation>These messages were not processed: no incident was created or updated from them. Take the call in yourself if needed (Ctrl+N).</translation>
+        </message>
+        <message>
+            <source>{0} oudere niet meer bewaard.</source>
+            <translation>{0} older ones no longer kept.</translation>
         </message>
     </context>
     <context>
@@ -713,6 +791,46 @@ Alert now anyway?</translation>
             <source>Notitie</source>
             <translation>Note</translation>
         </message>
+        <message>
+            <source>Bericht verstuurd</source>
+            <translation>Message sent</translation>
+        </message>
+        <message>
+            <source>Bericht afgeleverd</source>
+            <translation>Message delivered</translation>
+        </message>
+        <message>
+            <source>Bericht niet afgeleverd</source>
+            <translation>Message not delivered</translation>
+        </message>
+        <message>
+            <source>Ontvangst bevestigd</source>
+            <translation>Receipt acknowledged</translation>
+        </message>
+        <message>
+            <source>Kanaalstoring</source>
+            <translation>Channel outage</translation>
+        </message>
+        <message>
+            <source>Bericht meldkamersysteem</source>
+            <translation>Dispatch-system message</translation>
+        </message>
+        <message>
+            <source>Ambulancestatus</source>
+            <translation>Ambulance status</translation>
+        </message>
+        <message>
+            <source>Aanrijtijd ambulance</source>
+            <translation>Ambulance ETA</translation>
+        </message>
+        <message>
+            <source>Meldkamersysteem stil</source>
+            <translation>Dispatch system silent</translation>
+        </message>
+        <message>
+            <source>Coördinator</source>
+            <translation>Coordinator</translation>
+        </message>
     </context>
     <context>
         <name>ExclusionChecklist</name>
@@ -813,6 +931,14 @@ Alert now anyway?</translation>
             <source>Modus</source>
             <translation>Mode</translation>
         </message>
+        <message>
+            <source>Bron</source>
+            <translation>Source</translation>
+        </message>
+        <message>
+            <source>Uit het meldkamersysteem ({0}, {1}): locatie en leeftijd ingevuld, criteria nog bevestigen</source>
+            <translation>From the dispatch system ({0}, {1}): location and age filled in, criteria still to confirm</translation>
+        </message>
     </context>
     <context>
         <name>IncidentQueueView</name>
@@ -834,6 +960,49 @@ Alert now anyway?</translation>
         <message>
             <source>gesloten tonen</source>
             <translation>show closed</translation>
+        </message>
+    </context>
+    <context>
+        <name>IntakeHints</name>
+        <message>
+            <source> (ontkend in het bericht)</source>
+            <translation> (denied in the message)</translation>
+        </message>
+        <message>
+            <source>woorden</source>
+            <translation>words</translation>
+        </message>
+        <message>
+            <source>Uit {0} · {1} · laatste bericht {2}</source>
+            <translation>From {0} · {1} · last message {2}</translation>
+        </message>
+        <message>
+            <source>vermoedelijk reanimatie</source>
+            <translation>suspected cardiac arrest</translation>
+        </message>
+        <message>
+            <source>geen reanimatie volgens de triage</source>
+            <translation>no cardiac arrest according to the triage</translation>
+        </message>
+        <message>
+            <source>Triage: {0} – {1}</source>
+            <translation>Triage: {0} – {1}</translation>
+        </message>
+        <message>
+            <source>de centralist beoordeelt</source>
+            <translation>the dispatcher decides</translation>
+        </message>
+        <message>
+            <source>Aanwijzingen voor een uitsluitcriterium – niet aangevinkt: vraag na en vink zelf aan</source>
+            <translation>Hints of an exclusion criterion – not ticked: ask, and tick yourself</translation>
+        </message>
+        <message>
+            <source>Geen aanwijzingen voor een uitsluitcriterium in het bericht: bevestig de criteria met de melder.</source>
+            <translation>No hint of an exclusion criterion in the message: confirm the criteria with the caller.</translation>
+        </message>
+        <message>
+            <source>Notities: {0}</source>
+            <translation>Notes: {0}</translation>
         </message>
     </context>
     <context>
@@ -1554,6 +1723,13 @@ not in the log</translation>
         </message>
     </context>
     <context>
+        <name>NewCallCue</name>
+        <message>
+            <source>Nieuwe melding uit het meldkamersysteem – {0}. Ctrl+G opent de nieuwste; bevestig de criteria en alarmeer.</source>
+            <translation>New call from the dispatch system – {0}. Ctrl+G opens the newest; confirm the criteria and alert.</translation>
+        </message>
+    </context>
+    <context>
         <name>NotesPanel</name>
         <message>
             <source>Notitie bij dit moment …</source>
@@ -1713,12 +1889,24 @@ not in the log</translation>
             <translation>Arrival</translation>
         </message>
         <message>
+            <source>Verwacht ter plaatse om {0}, {1} na de ambulance (ETA {2}): komt waarschijnlijk niet vóór de ambulance</source>
+            <translation>Expected on scene at {0}, {1} after the ambulance (ETA {2}): unlikely to beat the ambulance</translation>
+        </message>
+        <message>
+            <source>Verwacht ter plaatse om {0}, {1} vóór de ambulance (ETA {2})</source>
+            <translation>Expected on scene at {0}, {1} before the ambulance (ETA {2})</translation>
+        </message>
+        <message>
             <source>Haalt eerst AED {0}, dan naar het slachtoffer</source>
             <translation>Fetches AED {0} first, then goes to the victim</translation>
         </message>
         <message>
             <source>(geen pseudoniem)</source>
             <translation>(no pseudonym)</translation>
+        </message>
+        <message>
+            <source>na amb.</source>
+            <translation>after amb.</translation>
         </message>
     </context>
     <context>

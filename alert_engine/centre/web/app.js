@@ -35,6 +35,7 @@
       push_on: "Meldingen aanzetten", push_done: "Meldingen staan aan op dit toestel.",
       push_none: "Meldingen kunnen op dit toestel niet; houd deze pagina open.",
       sound_test: "Test het alarmgeluid", sign_out: "Afmelden op dit toestel", language: "Taal",
+      profile: "Mijn gegevens: certificaat, vakantie, kanalen", aftercare_list: "Nazorg na een inzet",
       w_alarm: "Reanimatie", w_test_alarm: "Test-alarm", w_onway: "Onderweg", w_there: "Ter plaatse",
       w_cancelled: "Ingetrokken", w_notneeded: "Niet meer nodig", w_declined: "Afgewezen", w_ended: "Afgerond",
       at: "om {t}",
@@ -88,6 +89,7 @@
       push_on: "Turn on notifications", push_done: "Notifications are on for this device.",
       push_none: "This device cannot show notifications; keep this page open.",
       sound_test: "Test the alarm sound", sign_out: "Sign out on this device", language: "Language",
+      profile: "My details: certificate, holidays, channels", aftercare_list: "Aftercare after a call",
       w_alarm: "Resuscitation", w_test_alarm: "Test alarm", w_onway: "On your way", w_there: "On scene",
       w_cancelled: "Called off", w_notneeded: "No longer needed", w_declined: "Declined", w_ended: "Finished",
       at: "at {t}",
@@ -728,6 +730,11 @@
       el("div", {class: "pad"}, el("button", {type: "button", class: "secondary quiet", "data-action": "sound", text: t("sound_test"),
                                               onclick: () => { audio(); ringOnce(); }})),
       languageRow(),
+      // Issue 15: self-service and the aftercare questionnaire, pages of their own.
+      el("div", {class: "pad"}, el("a", {class: "button secondary", "data-action": "profile", href: "/app/profiel.html",
+                                         text: t("profile")})),
+      el("div", {class: "pad"}, el("a", {class: "button secondary quiet", "data-action": "aftercare-list",
+                                         href: "/app/nazorg.html", text: t("aftercare_list")})),
       el("div", {class: "pad"}, el("button", {type: "button", class: "secondary quiet", "data-action": "sign-out", text: t("sign_out"),
                                               onclick: () => { api("DELETE", "/v1/me/session").catch(() => {}).finally(() => signedOut(t("signed_out"))); }})));
   }
@@ -882,11 +889,18 @@
   });
 
   async function boot() {
-    const code = new URLSearchParams(location.hash.slice(1)).get("code");
+    const params = new URLSearchParams(location.hash.slice(1));
+    const code = params.get("code");
     if (code) {
       // Off the address bar and out of the history at once: the link is spent either way.
       history.replaceState(null, "", location.pathname + location.search);
       await signIn(code);
+      // Issue 15: the aftercare SMS's link signs in, then opens that incident's questionnaire
+      // (one fixed page only: a link can never send the phone anywhere else).
+      if (S.token && params.get("next") === "nazorg") {
+        location.replace(`/app/nazorg.html#incident=${encodeURIComponent(params.get("incident") || "")}`);
+        return;
+      }
     }
     if (!S.token) { renderSignIn(); return; }
     render();

@@ -19,6 +19,7 @@ import httpx
 WS1 = "ws1-secret-token-0001"
 WS2 = "ws2-secret-token-0002"
 GATEWAY = "gateway-token-000003"
+ADAPTER = "gms-adapter-token-0004"  # the dispatch system's adapter (issue 13)
 
 
 def write_tokens(folder: Path) -> Path:
@@ -27,6 +28,7 @@ def write_tokens(folder: Path) -> Path:
         {"token": WS1, "workstation": "ws-1", "user": "A. Jansen"},
         {"token": WS2, "workstation": "ws-2", "user": "B. de Vries"},
         {"token": GATEWAY, "workstation": "gateway", "user": "responder app", "role": "responder_gateway"},
+        {"token": ADAPTER, "workstation": "gms-adapter", "user": "GMS koppeling", "role": "dispatch_adapter"},
     ]}))
     path.chmod(0o600)
     return path

@@ -1,0 +1,1 @@
+"""Complaints in the console (issue 15): the dialog behind Nazien → Klachten…."""
