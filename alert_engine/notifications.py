@@ -15,7 +15,7 @@ from typing import Protocol
 @dataclass(frozen=True, slots=True)
 class Message:
     responder: str
-    kind: str  # "alert", "cancel", "not_needed"
+    kind: str  # "alert", "cancel", "not_needed", "coordinator"
     mode: str  # "live", "training", "test"
     incident: str
     text: str
@@ -64,8 +64,10 @@ def cancel_text(mode: str, reason: str) -> str:
 
 
 def coordinator_text(mode: str) -> str:
-    return (f"{_PREFIX.get(mode, '')}U bent coördinator: vang de ambulance op, houd omstanders op afstand "
-            "en wissel de reanimatie af.")
+    # The three tasks FirstAED gives its third responder, in the order they come up; the web
+    # app's coordinator screen says the same (alert_engine/centre/web/app.js, "coord_*").
+    return (f"{_PREFIX.get(mode, '')}U bent coördinator: wijs de andere hulpverleners de weg naar het "
+            "slachtoffer, neem de reanimatie om de beurt over en vang de ambulance op.")
 
 
 def not_needed_text(mode: str) -> str:

@@ -109,3 +109,4 @@ class MessageKind(StrEnum):
     ALERT = "alert"
     CANCEL = "cancel"
     NOT_NEEDED = "not_needed"  # an accept that came too late (oversupply)
+    COORDINATOR = "coordinator"  # FirstAED's third role (option coordinator_role)

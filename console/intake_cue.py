@@ -45,9 +45,9 @@ class NewCallSound(QObject):
     def play(self) -> None:
         self.played += 1
         effect = self._sound_effect()
-        if effect is not None:
+        if effect is not None and effect.status() != effect.Status.Error:
             effect.play()
-        else:
+        else:  # no speaker, or the device refused the file: the beep still says "new call"
             QApplication.beep()
 
     def _sound_effect(self) -> Any:
@@ -87,8 +87,9 @@ class NewCallCue(QObject):
         if not calls:
             return
         parts = [f"{intake_source_label(s.intake.source)}: {place_text(s)}" for s in calls]  # type: ignore[union-attr]
-        self.last_text = self.tr("Nieuwe melding uit het meldkamersysteem – {0}. Ctrl+G opent de nieuwste; "
-                                 "bevestig de criteria en alarmeer.").format("; ".join(parts))
+        # Short: the notice over the map shows two lines; the hints box asks for the criteria.
+        self.last_text = self.tr("Nieuwe melding uit het meldkamersysteem – {0}. Ctrl+G opent de nieuwste.").format(
+            "; ".join(parts))
         self._show_status(self.last_text, STATUS_MS)
         self._funnel.info(self.last_text, cause="intake_new_call")
         self.sound.play()

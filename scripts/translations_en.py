@@ -126,7 +126,7 @@ GLOSSARY: dict[str, str] = {
     # -- calls from the dispatch system in the console (issue 13) --------------------
     "Bron": "Source",
     "Uit het meldkamersysteem ({0}, {1}): locatie en leeftijd ingevuld, criteria nog bevestigen": "From the dispatch system ({0}, {1}): location and age filled in, criteria still to confirm",
-    "Nieuwe melding uit het meldkamersysteem – {0}. Ctrl+G opent de nieuwste; bevestig de criteria en alarmeer.": "New call from the dispatch system – {0}. Ctrl+G opens the newest; confirm the criteria and alert.",
+    "Nieuwe melding uit het meldkamersysteem – {0}. Ctrl+G opent de nieuwste.": "New call from the dispatch system – {0}. Ctrl+G opens the newest.",
     " (ontkend in het bericht)": " (denied in the message)",
     "woorden": "words",
     "Uit {0} · {1} · laatste bericht {2}": "From {0} · {1} · last message {2}",
@@ -149,6 +149,7 @@ GLOSSARY: dict[str, str] = {
     "Verwacht ter plaatse om {0}, {1} na de ambulance (ETA {2}): komt waarschijnlijk niet vóór de ambulance": "Expected on scene at {0}, {1} after the ambulance (ETA {2}): unlikely to beat the ambulance",
     "Verwacht ter plaatse om {0}, {1} vóór de ambulance (ETA {2})": "Expected on scene at {0}, {1} before the ambulance (ETA {2})",
     "na amb.": "after amb.",
+    "Het meldkamersysteem heeft locatie of leeftijd van melding {0} gewijzigd terwijl u typte: controleer het formulier.": "The dispatch system changed the location or age of incident {0} while you were typing: check the form.",
     "Bericht verstuurd": "Message sent",
     "Bericht afgeleverd": "Message delivered",
     "Bericht niet afgeleverd": "Message not delivered",

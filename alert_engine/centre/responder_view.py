@@ -135,6 +135,9 @@ def responder_view(s: IncidentState, responder: str, aed_info: Callable[[str], A
         "status": status,
         "reason": reason,
         "role": r.role,
+        # FirstAED's third role (option coordinator_role): only whether it is this
+        # responder's own; who else is coming stays out of the view.
+        "coordinator": s.coordinator == r.id and status in ("accepted", "arrived"),
         "distance_m": None if test else round(r.distance_m),
         "me": {"lat": r.lat, "lon": r.lon} if r.lat is not None and r.lon is not None else None,
         "victim": victim,

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..notifications import alert_text, cancel_text, not_needed_text
+from ..notifications import alert_text, cancel_text, coordinator_text, not_needed_text
 from ..registry.table import Registry
 from ..state import IncidentState
-from .policy import ALERT, CANCEL, Send
+from .policy import ALERT, CANCEL, COORDINATOR, Send
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +52,14 @@ def compose(send: Send, s: IncidentState, registry: Registry, gateway: str, addr
         text = alert_text(s.mode, r.role, description, r.distance_m)
     elif send.kind == CANCEL:
         text = cancel_text(s.mode, send.reason)
+    elif send.kind == COORDINATOR:
+        text = coordinator_text(s.mode)
     else:
         text = not_needed_text(s.mode)
     data: dict[str, Any] = {"v": 1, "incident": s.id, "kind": send.kind, "mode": s.mode, "role": r.role,
                             "aed": r.aed, "text": text, "key": send.key, "attempt": send.attempt}
+    if send.kind == COORDINATOR:
+        data["title"] = "Je bent coördinator"  # the notification's title (sw.js); the app shows the role screen
     if app_url:
         data["url"] = app_url
     if send.channel in ("sms", "voice") and send.kind == ALERT:

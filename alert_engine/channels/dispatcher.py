@@ -37,7 +37,7 @@ from ..state import IncidentState, message_key
 from .compose import Outgoing, compose
 from .contacts import APP, PHONE, Directory, allowed
 from .gateways import Gateway, Outcome
-from .policy import ALERT, ORDER, DeliveryPolicy, OutageFound, Send, plan
+from .policy import ALERT, COORDINATOR, ORDER, DeliveryPolicy, OutageFound, Send, coordinating, plan
 from .settings import ChannelSettings
 
 log = logging.getLogger("zesminuten.channels")
@@ -48,8 +48,8 @@ IDLE_WAIT_S = 1.0
 # are gathered for this long, so planning does not crowd out the sends on the same loop.
 MIN_STEP_GAP_S = 0.05
 # What makes messages due at once (served without that gap): an alert, a cancellation, a
-# late accept, a failure.
-URGENT = frozenset({"alert_sent", "cancellation_sent", "oversupply", "message_failed"})
+# late accept, a failure, the coordinator's role.
+URGENT = frozenset({"alert_sent", "cancellation_sent", "oversupply", "message_failed", "coordinator_assigned"})
 Pending = tuple[str, str, dict[str, Any]]
 
 
@@ -448,4 +448,6 @@ def _still_due(s: IncidentState, send: Send) -> bool:
         return False
     if send.kind == ALERT:
         return r.state == "alerted" and not r.reached and s.alarm_open and s.target_met_at is None
+    if send.kind == COORDINATOR:
+        return coordinating(s, send.responder)
     return True

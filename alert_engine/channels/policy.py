@@ -15,8 +15,8 @@ Per responder who is still ringing (alerted, no acknowledgement, no answer):
   channel due at once.
 Everything stops when the responder is reached or answers, at the cancellation, when the
 target is met and when the alarm ends. A cancellation (and the "not needed" after a late
-accept) follows every channel the alert went out on; on a channel in outage it takes the
-next one that works.
+accept, and the coordinator's role while the alarm is open) follows every channel the alert
+went out on; on a channel in outage it takes the next one that works.
 
 An outage of a channel in one alarm: at least `outage_failures` of its alerts failed and
 that is at least `outage_failure_share` of them (HTTP errors, timeouts); or, for app push,
@@ -37,6 +37,7 @@ from ..vocabulary import ChannelName, MessageKind
 
 ORDER: tuple[str, ...] = tuple(c.value for c in ChannelName)  # app, sms, voice
 ALERT, CANCEL, NOT_NEEDED = MessageKind.ALERT.value, MessageKind.CANCEL.value, MessageKind.NOT_NEEDED.value
+COORDINATOR = MessageKind.COORDINATOR.value
 # Which channels can reach a responder, in fallback order (from the registry and the directory).
 Reach = Callable[[str], Sequence[str]]
 
@@ -198,12 +199,21 @@ def _follow_ups(s: IncidentState, now: datetime, policy: DeliveryPolicy, reach: 
             wanted.append((CANCEL, r.cancel_reason))
         if r.state == "oversupply" and r.answered_at is not None and now - r.answered_at <= window:
             wanted.append((NOT_NEEDED, ""))
+        if coordinating(s, r.id) and r.answered_at is not None and now - r.answered_at <= window:
+            wanted.append((COORDINATOR, ""))  # assigned in the commit of their accept
         for kind, reason in wanted:
             attempt = _attempts(s, r.id, kind)
             for channel in _follow(s, r, reach(r.id), down):
                 if message_key(r.id, channel, kind) not in s.messages:
                     attempt += 1
                     out.sends.append(Send(s.id, r.id, channel, kind, attempt, "follows_alert", reason))
+
+
+def coordinating(s: IncidentState, responder: str) -> bool:
+    """Is the coordinator's role still worth telling: theirs, on the way or there, alarm open."""
+    r = s.responders.get(responder)
+    return (s.coordinator == responder and r is not None and s.alarm_open
+            and r.state in ("accepted", "arrived"))
 
 
 def _follow(s: IncidentState, r: ResponderState, chain: Sequence[str], down: set[str]) -> list[str]:

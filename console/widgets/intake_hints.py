@@ -92,10 +92,10 @@ class IntakeHints(QFrame):
             intake_source_label(intake.source), number, f"{intake.sent:%H:%M:%S}"))
         t = intake.triage or {}
         code = " ".join(str(t[k]) for k in ("code", "text") if t.get(k))
-        suspected = t.get("suspected")
-        verdict = (self.tr("vermoedelijk reanimatie") if suspected is True else
-                   self.tr("geen reanimatie volgens de triage") if suspected is False else
-                   self.tr("de centralist beoordeelt"))
+        # No table row matched (rule "none"): the table has no verdict, the dispatcher decides.
+        verdict = (self.tr("de centralist beoordeelt") if t.get("rule") in (None, "", "none") else
+                   self.tr("vermoedelijk reanimatie") if t.get("suspected") else
+                   self.tr("geen reanimatie volgens de triage"))
         self.triage.setText(self.tr("Triage: {0} – {1}").format(escape(code) or "–", verdict))
         if intake.hints:
             head = self.tr("Aanwijzingen voor een uitsluitcriterium – niet aangevinkt: vraag na en vink zelf aan")

@@ -1032,6 +1032,10 @@ Alert now anyway?</translation>
             <translation>Changes to incident {0} were not recorded: no connection to the centre service. Enter them again once the header shows 'connected'.</translation>
         </message>
         <message>
+            <source>Het meldkamersysteem heeft locatie of leeftijd van melding {0} gewijzigd terwijl u typte: controleer het formulier.</source>
+            <translation>The dispatch system changed the location or age of incident {0} while you were typing: check the form.</translation>
+        </message>
+        <message>
             <source>Nieuwe melding</source>
             <translation>New call</translation>
         </message>
@@ -1725,8 +1729,8 @@ not in the log</translation>
     <context>
         <name>NewCallCue</name>
         <message>
-            <source>Nieuwe melding uit het meldkamersysteem – {0}. Ctrl+G opent de nieuwste; bevestig de criteria en alarmeer.</source>
-            <translation>New call from the dispatch system – {0}. Ctrl+G opens the newest; confirm the criteria and alert.</translation>
+            <source>Nieuwe melding uit het meldkamersysteem – {0}. Ctrl+G opent de nieuwste.</source>
+            <translation>New call from the dispatch system – {0}. Ctrl+G opens the newest.</translation>
         </message>
     </context>
     <context>

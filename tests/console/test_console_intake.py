@@ -204,6 +204,19 @@ def test_a_gms_call_arrives_with_its_cue_is_alerted_and_its_ambulance_counts_dow
     console.settle()
     assert " · eerste hulpverlener over " in label.text()
     screenshot(console)
+    # The same screen in English.
+    assert console.translations.switch("en", persist=False)
+    try:
+        console.settle()  # the language change reaches the widgets as an event
+        w.tick()
+        assert model.headerData(model.COL_SOURCE, Qt.Orientation.Horizontal) == "Source"
+        assert intake.hints.title.text().startswith("From GMS · GMS-2026-112201 · last message ")
+        assert "suspected cardiac arrest" in intake.hints.triage.text()
+        assert "(denied in the message) – words “geweld”" in intake.hints.hint_texts()[1]
+        assert r.index(late[0], r.COL_ETA).data() == "after amb."
+        assert label.text().startswith("Ambulance 15-105: in 02:20 (ETA ")
+    finally:
+        console.translations.switch("nl", persist=False)
 
     # -- a message the intake refuses: a notice, and the list of refused messages ------------
     bad = {**update, "time": "straks"}

@@ -70,6 +70,12 @@
       test_title: "Dit is een proefalarm van je gemeente", w_test_accepted: "Geaccepteerd",
       test_accepted: "Je hebt de test geaccepteerd. Bedankt!",
       test_accepted_sub: "Je hoeft nergens heen. Zo weten we dat een alarm jou bereikt.",
+      // FirstAED's third role (the engine's option coordinator_role; notifications.coordinator_text).
+      w_coordinator: "Coördinator", coord_title: "Jij bent coördinator",
+      coord_intro: "Je komt tegelijk met de eerste hulpverleners aan. De meldkamer vraagt je het geheel te regelen:",
+      coord_guide: "Wijs de anderen de weg: zorg dat de volgende hulpverleners en de AED het slachtoffer snel vinden (deur open, iemand bij de straat).",
+      coord_cpr: "Neem de reanimatie om de beurt over: wissel elke 2 minuten af, dan blijven de borstcompressies goed.",
+      coord_ambulance: "Vang de ambulance op: wijs het ambulanceteam de weg naar het slachtoffer en vertel wat er gebeurd is.",
     },
     en: {
       app: "Citizen responder", signin_title: "Sign in",
@@ -124,6 +130,11 @@
       test_title: "This is an exercise alarm of your municipality", w_test_accepted: "Accepted",
       test_accepted: "You accepted the test. Thank you!",
       test_accepted_sub: "You need not go anywhere. Now we know an alarm reaches you.",
+      w_coordinator: "Coordinator", coord_title: "You are the coordinator",
+      coord_intro: "You arrive with the first responders. The dispatch centre asks you to organise the scene:",
+      coord_guide: "Guide the others in: make sure the next responders and the AED find the victim quickly (door open, someone at the street).",
+      coord_cpr: "Take over CPR in turns: swap every 2 minutes, so the chest compressions stay good.",
+      coord_ambulance: "Meet the ambulance: lead the crew to the victim and tell them what happened.",
     },
   };
 
@@ -333,6 +344,8 @@
       api("POST", `/v1/me/alarms/${encodeURIComponent(view.incident)}/received`).catch(() => S.acknowledged.delete(view.incident));
       notifyIfHidden(view);
     }
+    // Becoming coordinator changes what the responder does on arrival: ring once, so they look.
+    if (view && view.coordinator && !(before && before.incident === view.incident && before.coordinator)) ringOnce();
     render();
   }
 
@@ -810,11 +823,26 @@
       el("div", {class: "actions"}, closeButton(v)));
   }
 
+  // The coordinator's role: the three tasks, above the steps (the view says only whether
+  // the role is this responder's own).
+  function coordinatorCard(v) {
+    if (!v.coordinator) return null;
+    return el("section", {class: "card coordinator", "data-card": "coordinator", "data-role": "coordinator"},
+      el("h2", {text: t("coord_title")}),
+      el("p", {text: t("coord_intro")}),
+      el("ol", {class: "tasks"},
+         el("li", {"data-task": "guide", text: t("coord_guide")}),
+         el("li", {"data-task": "cpr", text: t("coord_cpr")}),
+         el("li", {"data-task": "ambulance", text: t("coord_ambulance")})));
+  }
+
   function onWayScreen(v) {
     if (v.mode === "test") return testAcceptedScreen(v);
     const busy = !!S.pending;
     // The steps are the cards, in order; the role line of the alert screen would repeat them.
-    const kids = [band("onway", t("w_onway"), t("at", {t: clock(v.answered_at)}))];
+    const kids = [v.coordinator ? band("coordinator", t("w_coordinator"), t("w_onway"))
+                                : band("onway", t("w_onway"), t("at", {t: clock(v.answered_at)})),
+                  coordinatorCard(v)];
     const actions = [];
     const aed = v.aed;
     if (v.role === "aed" && aed && aed.state === "assigned") {
@@ -862,6 +890,7 @@
   function thereScreen(v) {
     return frame("arrived",
       band("there", t("w_there"), t("at", {t: clock(v.arrived_at)})),
+      coordinatorCard(v),
       el("p", {class: "role", text: t("there_text")}),
       victimCard(v, t("victim")),
       el("div", {class: "actions"}, aftercareLink(v)));
