@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .aedcheck.listing import AwaitingAed, awaiting
+from .aftercare.questionnaire import AftercareAnswers, Summary, incident_summary
 from .api.commands import COMMAND_TYPES, COMPLAINT_COMMANDS, Command, command_from
 from .api.protocols import EventStream, ExerciseAlarms, IncidentCommands, IncidentQueries, Listener
 from .clock import Clock
@@ -103,8 +104,12 @@ class LocalService:
         mode: str = "live",
         seed: int = 0,
         behaviour: BehaviourParams | None = None,
+        aftercare: AftercareAnswers | None = None,
     ) -> None:
         self.engine = Engine(registry, store, clock, config, motorways, channel)
+        # Issue 15: the responders' aftercare answers, where this console's store has them
+        # (they are the centre service's; an embedded console usually keeps none).
+        self.aftercare = aftercare
         self.config = self.engine.config
         self.clock = clock
         self.mode = mode
@@ -156,6 +161,12 @@ class LocalService:
     def aed_checks(self) -> list[AwaitingAed]:
         """AEDs awaiting their manager's check (the fold decides), with their age."""
         return awaiting(self.engine.aed_checks(), self.engine.registry, self.clock.now())
+
+    def aftercare_summary(self, incident: str) -> Summary | None:
+        """The incident's aftercare counts for its review; None without an aftercare store."""
+        if self.aftercare is None:
+            return None
+        return incident_summary(self.engine.state(incident), self.aftercare)
 
     def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]:
         reg = self.engine.registry

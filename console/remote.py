@@ -46,6 +46,7 @@ from urllib.parse import quote
 import httpx
 
 from alert_engine.aedcheck.listing import AwaitingAed
+from alert_engine.aftercare.questionnaire import Summary
 from alert_engine.api.commands import (
     COMMAND_TYPES,
     ChangeComplaintStatus,
@@ -499,6 +500,11 @@ class RemoteBackend:
     def aed_checks(self) -> list[AwaitingAed]:
         """The service's list of AEDs awaiting their manager's check (GET /v1/aed-checks)."""
         return [AwaitingAed.from_dict(d) for d in self._query("GET", "/v1/aed-checks")]
+
+    def aftercare_summary(self, incident: str) -> Summary | None:
+        """The incident's aftercare counts (GET /v1/aftercare/summary; the service notes the
+        read in its access log, reason "nazorg")."""
+        return Summary.from_dict(self._query("GET", "/v1/aftercare/summary", params={"incident": incident}))
 
     def aeds_near(self, lat: float, lon: float, radius_m: float) -> list[AedView]:
         """AEDs around a point. A failure gives the last answer (or none) and a log line:

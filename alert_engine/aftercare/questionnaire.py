@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import InvalidInput
 from ..state import IncidentState
@@ -94,12 +94,28 @@ class Summary:
     wellbeing: Mapping[str, int]
     follow_up: int
     contact_between: int
+    wants_contact: int = 0  # asked to be called by an aftercare contact
+
+    @property
+    def distress(self) -> int:
+        """Said it weighs on them ("hard")."""
+        return int(self.wellbeing.get("hard", 0))
 
     def to_dict(self) -> dict[str, Any]:
         return {"asked": self.asked, "answered": self.answered, "arrived": self.arrived,
                 "cpr_under_way": self.cpr_under_way, "aed_used": self.aed_used,
                 "wellbeing": dict(self.wellbeing), "follow_up": self.follow_up,
-                "contact_between": self.contact_between}
+                "contact_between": self.contact_between, "wants_contact": self.wants_contact,
+                "distress": self.distress}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Summary:
+        """Back from `to_dict` (the service's `GET /v1/aftercare/summary`)."""
+        wellbeing = d.get("wellbeing") or {}
+        return cls(asked=int(d["asked"]), answered=int(d["answered"]), arrived=int(d["arrived"]),
+                   cpr_under_way=int(d["cpr_under_way"]), aed_used=int(d["aed_used"]),
+                   wellbeing={w: int(wellbeing.get(w, 0)) for w in WELLBEING}, follow_up=int(d["follow_up"]),
+                   contact_between=int(d["contact_between"]), wants_contact=int(d.get("wants_contact", 0)))
 
 
 def summarise(answers: Iterable[Mapping[str, Any]], asked_count: int, contact_pairs: int = 0) -> Summary:
@@ -112,4 +128,19 @@ def summarise(answers: Iterable[Mapping[str, Any]], asked_count: int, contact_pa
         wellbeing={w: sum(1 for a in items if a.get("wellbeing") == w) for w in WELLBEING},
         follow_up=sum(1 for a in items if follow_up_reasons(a)),
         contact_between=contact_pairs,
+        wants_contact=sum(1 for a in items if a.get("wants_contact") is True),
     )
+
+
+class AftercareAnswers(Protocol):
+    """Where the answers are kept (centre/aftercare_store.AftercareStore)."""
+
+    def answers(self, incident: str | None = None, month: str | None = None) -> list[dict[str, Any]]: ...
+    def pairs(self, incidents: Sequence[str]) -> int: ...
+
+
+def incident_summary(s: IncidentState, kept: AftercareAnswers) -> Summary:
+    """One incident's counts, for its review: asked is everyone who set out of a live
+    alarm (a test alarm or training asks nobody)."""
+    asked_count = sum(1 for r in s.responders if set_out(s, r)) if s.mode == "live" else 0
+    return summarise(kept.answers(incident=s.id), asked_count, kept.pairs([s.id]))

@@ -18,6 +18,7 @@ from .commands import Command
 
 if TYPE_CHECKING:
     from ..aedcheck.listing import AwaitingAed
+    from ..aftercare.questionnaire import Summary
     from ..complaints.model import Complaint
     from ..intake.deadletter import DeadLetters
     from ..service import AedView
@@ -42,6 +43,13 @@ class AedCheckQueries(Protocol):
     """Issue 15: the AEDs awaiting their manager's check after an alarm, oldest first."""
 
     def aed_checks(self) -> list[AwaitingAed]: ...
+
+
+class AftercareQueries(Protocol):
+    """Issue 15: an incident's aftercare questionnaire in pseudonymised counts, for its
+    review; None where no aftercare answers are kept (an embedded console without them)."""
+
+    def aftercare_summary(self, incident: str) -> Summary | None: ...
 
 
 class ComplaintDesk(Protocol):

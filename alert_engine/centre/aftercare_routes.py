@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from ..aftercare.questionnaire import answer_data, asked, ended_at, set_out, summarise
+from ..aftercare.questionnaire import answer_data, asked, ended_at, incident_summary, set_out, summarise
 from ..clock import AMSTERDAM
 from ..errors import InvalidInput
 from .aed_check_routes import Who
@@ -141,15 +141,13 @@ def aftercare_router(node: CentreNode) -> APIRouter:
                                 "open", REASON)
 
         def work() -> dict[str, Any]:
-            if incident is not None:
-                s = node.engine.state(incident)
-                incidents = [incident]
-                n = sum(1 for r in s.responders if set_out(s, r)) if s.mode == "live" else 0
-            else:
-                chosen = [s for s in node.engine.states.values() if s.mode == "live" and (e := ended_at(s))
-                          and e.astimezone(AMSTERDAM).strftime("%Y-%m") == month]
-                incidents = [s.id for s in chosen]
-                n = sum(1 for s in chosen for r in s.responders if set_out(s, r))
+            if incident is not None:  # the review's figure: one definition (aftercare.questionnaire)
+                return {"incident": incident, "month": None,
+                        **incident_summary(node.engine.state(incident), store).to_dict()}
+            chosen = [s for s in node.engine.states.values() if s.mode == "live" and (e := ended_at(s))
+                      and e.astimezone(AMSTERDAM).strftime("%Y-%m") == month]
+            incidents = [s.id for s in chosen]
+            n = sum(1 for s in chosen for r in s.responders if set_out(s, r))
             answers = [a for i in incidents for a in store.answers(incident=i)]
             return {"incident": incident, "month": month,
                     **summarise(answers, n, store.pairs(incidents)).to_dict()}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,12 +53,12 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _digest(removed: Sequence[tuple[int, str]], redacted: Sequence[tuple[int, str]]) -> str:
+def run_digest(removed: Sequence[tuple[int, str]], redacted: Sequence[tuple[int, str]]) -> str:
     lines = [f"removed {s} {h}" for s, h in sorted(removed)] + [f"redacted {s} {h}" for s, h in sorted(redacted)]
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def _run_body(run_id: int, time: str, policy: str, removed: int, redacted: int, digest: str) -> str:
+def run_body(run_id: int, time: str, policy: str, removed: int, redacted: int, digest: str) -> str:
     return json.dumps({"id": run_id, "time": time, "policy": policy, "removed": removed, "redacted": redacted,
                        "digest": digest}, sort_keys=True, separators=(",", ":"))
 
@@ -92,27 +92,38 @@ class Pruned:
     problems: list[str] = field(default_factory=list)
 
 
+# The same three reads on SQLite and PostgreSQL (alert_engine/centre/pg_retention.py).
+REMOVED_SQL = "SELECT seq, hash, run FROM events_removed"
+REDACTED_SQL = "SELECT seq, body_hash, run FROM events_redacted"
+RUNS_SQL = "SELECT id, time, policy, removed, redacted, digest, prev, hash FROM retention_runs ORDER BY id"
+
+
 def load(db: sqlite3.Connection, key: bytes | None) -> Pruned:
-    out = Pruned()
     if not has_tables(db):
-        return out
+        return Pruned()
+    return check_record(db.execute(REMOVED_SQL), db.execute(REDACTED_SQL), db.execute(RUNS_SQL), key)
+
+
+def check_record(removed_rows: Iterable[Sequence[Any]], redacted_rows: Iterable[Sequence[Any]],
+                 run_rows: Iterable[Sequence[Any]], key: bytes | None) -> Pruned:
+    """The retention tables' rows (REMOVED_SQL, REDACTED_SQL, RUNS_SQL), checked against the runs' chain."""
+    out = Pruned()
     removed_by: dict[int, list[tuple[int, str]]] = {}
     redacted_by: dict[int, list[tuple[int, str]]] = {}
-    for seq, digest, run in db.execute("SELECT seq, hash, run FROM events_removed"):
+    for seq, digest, run in removed_rows:
         out.removed.add(int(seq))
         removed_by.setdefault(int(run), []).append((int(seq), str(digest)))
-    for seq, digest, run in db.execute("SELECT seq, body_hash, run FROM events_redacted"):
+    for seq, digest, run in redacted_rows:
         out.redacted[int(seq)] = str(digest)
         redacted_by.setdefault(int(run), []).append((int(seq), str(digest)))
     prev = GENESIS
     known: set[int] = set()
-    for run_id, time, policy, removed, redacted, digest, row_prev, row_hash in db.execute(
-            "SELECT id, time, policy, removed, redacted, digest, prev, hash FROM retention_runs ORDER BY id"):
+    for run_id, time, policy, removed, redacted, digest, row_prev, row_hash in run_rows:
         known.add(int(run_id))
         rem, red = removed_by.get(int(run_id), []), redacted_by.get(int(run_id), [])
-        if row_prev != prev or chain_hash(prev, _run_body(run_id, time, policy, removed, redacted, digest), key) != row_hash:
+        if row_prev != prev or chain_hash(prev, run_body(run_id, time, policy, removed, redacted, digest), key) != row_hash:
             out.problems.append(f"retention run {run_id}: its record was changed or inserted afterwards")
-        if (len(rem), len(red)) != (removed, redacted) or _digest(rem, red) != digest:
+        if (len(rem), len(red)) != (removed, redacted) or run_digest(rem, red) != digest:
             out.problems.append(f"retention run {run_id}: the events it removed or redacted are not what it recorded")
         prev = str(row_hash)
         out.runs.append(Run(int(run_id), str(time), json.loads(policy), int(removed), int(redacted), str(row_hash)))
@@ -142,8 +153,8 @@ def apply(db: sqlite3.Connection, key: bytes | None, time: str, policy: Mapping[
         db.execute("INSERT INTO events_redacted VALUES (?,?,?)", (seq, digest, run_id))
         redacted.append((seq, digest))
     policy_text = json.dumps(dict(policy), sort_keys=True, separators=(",", ":"))
-    digest = _digest(removed, redacted)
-    row_hash = chain_hash(prev, _run_body(run_id, time, policy_text, len(removed), len(redacted), digest), key)
+    digest = run_digest(removed, redacted)
+    row_hash = chain_hash(prev, run_body(run_id, time, policy_text, len(removed), len(redacted), digest), key)
     db.execute("INSERT INTO retention_runs VALUES (?,?,?,?,?,?,?,?)",
                (run_id, time, policy_text, len(removed), len(redacted), digest, prev, row_hash))
     return Run(run_id, time, dict(policy), len(removed), len(redacted), row_hash)

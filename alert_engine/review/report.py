@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 
+from ..aftercare.questionnaire import Summary
 from ..config import AlertConfig
 from ..eventlog.jsonl import LogIntegrity
 from ..events import Event
@@ -89,8 +90,10 @@ def render_report(
     maps: Sequence[MapImage] = (),
     context: ReportContext | None = None,
     target: int = AlertConfig().target_responders,
+    aftercare: Summary | None = None,
 ) -> str:
-    """The report as one HTML string (images inline, no external files)."""
+    """The report as one HTML string (images inline, no external files). `aftercare`: the
+    incident's questionnaire counts, where the caller has them (the seam's aftercare_summary)."""
     options = options or ReportOptions()
     context = context or ReportContext()
     incident = incident or events[0].incident
@@ -141,6 +144,7 @@ def render_report(
         "annotations": _annotation_rows(annotations, t0, None if options.real_pseudonyms else _redactor(state, names)),
         "closed": state.closed_at is not None,
         "phase": state.phase,
+        "aftercare": _aftercare_rows(aftercare) if aftercare is not None else None,
     }
     return _template().render(**page)
 
@@ -209,6 +213,24 @@ def _interval_rows(iv: Intervals) -> list[dict[str, str]]:
         }
         for m in iv.milestones
     ]
+
+
+def _aftercare_rows(s: Summary) -> dict[str, Any]:
+    """Counts only: the answers are kept by pseudonym, and the report names none of them."""
+    return {
+        "asked": s.asked,
+        "answered": s.answered,
+        "rows": [
+            ("Beantwoord", s.answered),
+            ("Ter plaatse gekomen", s.arrived),
+            ("Reanimatie al bezig", s.cpr_under_way),
+            ("AED gebruikt", s.aed_used),
+            ("Wil gebeld worden", s.wants_contact),
+            ("Zit het niet lekker", s.distress),
+            ("Op de nazorglijst", s.follow_up),
+            ("Contact onderling (paren)", s.contact_between),
+        ],
+    }
 
 
 def _count_rows(iv: Intervals) -> list[tuple[str, int]]:

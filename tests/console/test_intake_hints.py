@@ -76,3 +76,28 @@ def test_the_form_shows_the_message_and_keeps_what_the_dispatcher_types(qtbot: A
     service.receive_intake(message(clock, "update", patient={"age_years": 42}), "gms")
     qtbot.waitUntil(lambda: any("terwijl u typte" in text for _level, text in said), timeout=3000)
     assert panel.age.age() == 45
+
+
+def test_the_queue_and_responder_models_stay_valid_with_an_intake_call(qtmodeltester: Any) -> None:
+    from alert_engine.api import TriggerAlert
+    from console.models.incident_queue import SOURCE_ROLE, IncidentQueueModel
+    from console.models.responders import ResponderTableModel
+
+    clock = SimClock(EVENING)
+    service = LocalService(Registry.from_records(ring_responders(30), []), MemoryEventStore(), clock)
+    queue = IncidentQueueModel(service)
+    responders = ResponderTableModel(service)
+    service.subscribe(queue.apply_events)
+    service.subscribe(responders.apply_events)
+    incident = service.receive_intake(message(clock, "new", triage={"code": "09-E-01"},
+                                              location={"lat": ZOETERMEER[0], "lon": ZOETERMEER[1]},
+                                              units=[{"id": "15-101", "status": "en_route", "eta_s": 150}]),
+                                      "gms").incident
+    assert incident is not None
+    responders.set_incident(incident)
+    service.execute(TriggerAlert(incident))
+    assert queue.index(queue.row_of(incident), queue.COL_SOURCE).data() == "GMS"
+    assert queue.index(queue.row_of(incident), 0).data(SOURCE_ROLE) == "gms"
+    assert any(responders.index(i, responders.COL_ETA).data() == "na amb." for i in range(responders.rowCount()))
+    qtmodeltester.check(queue)
+    qtmodeltester.check(responders)
