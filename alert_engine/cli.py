@@ -152,6 +152,9 @@ def _bench_missing(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # The review's report counts the incident's aftercare answers where the store has them;
+    # their store belongs to the centre, a layer above the review, so it is handed down here.
+    args.aftercare_beside = _aftercare_beside
     try:
         return int(args.func(args))
     except InvalidInput as exc:
@@ -173,6 +176,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _aftercare_beside(events: Path) -> object | None:
+    """The aftercare answers kept beside an event store (`<store>-aftercare.sqlite`), or None
+    when there are none; never created for a store without them."""
+    from .centre.aftercare_store import AftercareStore
+
+    return AftercareStore(events) if events.with_name(f"{events.stem}-aftercare.sqlite").is_file() else None
 
 
 if __name__ == "__main__":

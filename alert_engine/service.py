@@ -274,8 +274,11 @@ class LocalService:
         self.engine.tick()
 
     def close(self) -> None:
-        """Release the event store (and its one-writer lock)."""
+        """Release the event store (and its one-writer lock), and the aftercare answers."""
         self.engine.store.close()
+        close_aftercare = getattr(self.aftercare, "close", None)
+        if close_aftercare is not None:
+            close_aftercare()
 
     # -- coverage -----------------------------------------------------------------------------
     def white_spots(self, lat: float | None = None, lon: float | None = None) -> dict[str, Any]:

@@ -564,6 +564,24 @@ GLOSSARY: dict[str, str] = {
         "Outside the 6-minute zone: AED connected after more than 6 min"
     ),
     "Geen AED aangesloten volgens het logboek": "No AED connected according to the log",
+    # -- the review's aftercare panel (issue 15) ---------------------------------------
+    "Nazorg (vragenlijst)": "Aftercare (questionnaire)",
+    "Beantwoord": "Answered",
+    "Ter plaatse gekomen": "Arrived on scene",
+    "Reanimatie al bezig": "CPR already under way",
+    "AED gebruikt": "AED used",
+    "Wil gebeld worden": "Asked to be called",
+    "Zit het niet lekker": "It weighs on them",
+    "Op de nazorglijst": "On the aftercare list",
+    "Contact onderling (paren)": "Contact between responders (pairs)",
+    "Nazorg niet op te halen: {0}": "Aftercare not available: {0}",
+    "Geen nazorggegevens bij deze bron.": "No aftercare data with this source.",
+    "Niemand gevraagd: geen hulpverlener vertrok, of het was geen echt alarm.": (
+        "Nobody asked: no responder set out, or it was not a real alarm."
+    ),
+    "{0} van {1} gevraagde hulpverleners antwoordden. Alleen aantallen, geen namen.": (
+        "{0} of {1} responders asked answered. Counts only, no names."
+    ),
     "© OpenStreetMap-bijdragers (ODbL) · CBS (CC BY 4.0) · AED's en hulpverleners synthetisch": (
         "© OpenStreetMap contributors (ODbL) · CBS (CC BY 4.0) · AEDs and responders synthetic"
     ),

@@ -21,7 +21,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from ..aftercare.questionnaire import answer_data, asked, ended_at, incident_summary, set_out, summarise
+from ..aftercare.questionnaire import (
+    answer_data,
+    asked,
+    ended_at,
+    incident_summary,
+    set_out,
+    summarise,
+)
 from ..clock import AMSTERDAM
 from ..errors import InvalidInput
 from .aed_check_routes import Who

@@ -18,6 +18,7 @@ the live streams; its index is the seq, so resuming after `Last-Event-ID: N` is 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import hashlib
 import json
@@ -167,10 +168,11 @@ class CentreNode:
     # -- the published log (streams) -------------------------------------------------------
     def _publish(self, events: Sequence[Event], wake: bool = True) -> None:
         for e in events:
-            if e.seq != len(self._log) + 1:
-                # Never a gap or a duplicate on a stream: a seq out of line means our view
-                # of the log is off; the follower re-reads from the table.
-                log.error("published log out of step at seq %s (have %s)", e.seq, len(self._log))
+            if e.seq <= self.last_seq:
+                # Never a duplicate or a step back on a stream: a seq out of line means our view
+                # of the log is off; the follower re-reads from the table. Seqs may skip: the
+                # store reads them in order, and retention leaves the ones it removed out.
+                log.error("published log out of step at seq %s (have %s)", e.seq, self.last_seq)
                 self._dirty = True
                 continue
             self._log.append(Published(e.seq, e.type, e.incident, e.to_json()))
@@ -188,7 +190,7 @@ class CentreNode:
         self._changed = asyncio.Event()
 
     def published_after(self, seq: int) -> list[Published]:
-        return self._log[max(seq, 0):]
+        return self._log[bisect.bisect_right(self._log, seq, key=lambda p: p.seq):]
 
     def changed(self) -> asyncio.Event:
         assert self._changed is not None
@@ -196,7 +198,7 @@ class CentreNode:
 
     @property
     def last_seq(self) -> int:
-        return len(self._log)
+        return self._log[-1].seq if self._log else 0
 
     # -- commands ----------------------------------------------------------------------------
     def run(self, caller: Caller, key: str | None, fingerprint: str, work: Callable[[], T],

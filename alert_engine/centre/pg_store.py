@@ -26,6 +26,7 @@ import psycopg
 
 from .. import actor as acting
 from ..errors import EngineError
+from ..eventlog import pruning
 from ..eventlog.chain import GENESIS
 from ..eventlog.keys import key_check, load_chain_key
 from ..eventlog.store import (
@@ -36,7 +37,6 @@ from ..eventlog.store import (
     StoreConflict,
     StoreKeyError,
     chain_rows,
-    check_history,
 )
 from ..events import Event
 from . import schema
@@ -127,14 +127,17 @@ class PostgresEventStore:
             self.key = None
 
     def _load_position(self) -> None:
-        row = self._query("SELECT COALESCE(MAX(seq), 0) FROM events")
+        # The last seq ever written, also when retention removed it (centre/pg_retention.py).
+        row = self._query("SELECT GREATEST((SELECT COALESCE(MAX(seq), 0) FROM events), "
+                          "(SELECT COALESCE(MAX(seq), 0) FROM events_removed))")
         self._next = int(row[0][0]) + 1
         self._heads = {
             str(inc): str(h)
             for inc, h in self._query(
                 "SELECT DISTINCT ON (incident) incident, hash FROM events ORDER BY incident, seq DESC")
         }
-        last = self._query("SELECT ghash FROM events WHERE seq = %s", (self._next - 1,))
+        last = self._query("SELECT ghash FROM events WHERE seq = %s UNION ALL "
+                           "SELECT ghash FROM events_removed WHERE seq = %s", (self._next - 1, self._next - 1))
         self._ghead = str(last[0][0]) if last else GENESIS
 
     # -- EventStore ----------------------------------------------------------------------
@@ -224,12 +227,19 @@ class PostgresEventStore:
         yield from self._query("SELECT seq, incident, body, prev, hash FROM events ORDER BY seq")
 
     def verify(self, expected_heads: Iterable[tuple[int, str]] = ()) -> IntegrityReport:
-        count = int(self._query("SELECT COUNT(*) FROM events")[0][0])
-        rows = self._query("SELECT seq, incident, type, time, body, prev, hash, ghash FROM events ORDER BY seq")
-        meta = self._meta()
-        if meta.get("head_seq") == "0" and not count:
-            meta.pop("head_seq")
-        return check_history(rows, count, meta, self.key, expected_heads)  # type: ignore[arg-type]
+        from . import pg_retention
+
+        # One snapshot: a commit between the reads would look like tampering.
+        db = self._conn()
+        with db.transaction():
+            db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return pg_retention.verify(db, self.key, expected_heads)
+
+    def retention_record(self) -> pruning.Pruned:
+        """What retention removed and redacted in this store, checked (eventlog/pruning.py)."""
+        from . import pg_retention
+
+        return pg_retention.record(self._conn(), self.key if self.signed else None)
 
     def close(self) -> None:
         self._drop()

@@ -3,8 +3,8 @@
 Retention works on a SQLite event store as its one writer (stop the console first) and on
 the stores beside it (aftercare answers and consents, dead letters, away periods, spent
 sign-in and check-back links), the registry's GPS fixes and the training stores; it prints what has expired (JSON) and, with --apply,
-removes it, recorded in the store (eventlog/pruning.py) and in the access log. A PostgreSQL
-store is refused: retention there is not built yet (docs/retention.md).
+removes it, recorded in the store (eventlog/pruning.py) and in the access log. On the
+centre's PostgreSQL it runs in a maintenance window, in one transaction (retention/on_postgres.py).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mode = r.add_mutually_exclusive_group(required=True)
     mode.add_argument("--dry-run", action="store_true", help="only say what has expired")
     mode.add_argument("--apply", action="store_true", help="remove it (recorded, verifiable)")
-    r.add_argument("--store", type=Path, required=True, help="SQLite event store")
+    r.add_argument("--store", required=True, help="SQLite event store, or the centre's postgresql:// URL")
     r.add_argument("--registry", type=Path, default=None, help="registry store whose GPS fixes expire")
     r.add_argument("--training-dir", type=Path, default=None,
                    help="folder of training stores (default: events-training/ in the data directory)")
@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     s = subparsers.add_parser("subject-export", help="everything held about one responder, as JSON (AVG art. 15)")
     s.add_argument("--responder", required=True, help="registry id of the responder")
-    s.add_argument("--store", type=Path, required=True, help="SQLite event store")
+    s.add_argument("--store", required=True, help="SQLite event store, or the centre's postgresql:// URL")
     s.add_argument("--registry", type=Path, default=None, help="registry store (default: the data directory's)")
     s.add_argument("--out", type=Path, required=True, help="JSON file to write")
     s.add_argument("--reason", default="inzageverzoek (AVG art. 15)", help="why (access log)")
@@ -58,9 +58,12 @@ def _today(args: argparse.Namespace) -> date:
     return args.today or datetime.now(AMSTERDAM).date()
 
 
-def _store_path(path: Path) -> Path:
-    if str(path).startswith(("postgresql://", "postgres://")):
-        raise InvalidInput("--store: retention on PostgreSQL is not built yet; see docs/retention.md")
+def on_postgres(store: str) -> bool:
+    return store.startswith(("postgresql://", "postgres://"))
+
+
+def _store_path(store: str) -> Path:
+    path = Path(store)
     if not path.is_file():
         raise InvalidInput(f"--store: {path}: no such event store")
     return path
@@ -85,7 +88,7 @@ def _positions(registry: Path | None, policy: RetentionPolicy, now: datetime, ap
     return len(old)
 
 
-def _training(folder: Path, policy: RetentionPolicy, today: date, apply: bool) -> list[str]:
+def training_stores(folder: Path, policy: RetentionPolicy, today: date, apply: bool) -> list[str]:
     from ..eventlog.store import SqliteEventStore
 
     gone = []
@@ -113,6 +116,10 @@ def cmd_retention(args: argparse.Namespace) -> int:
     policy = RetentionPolicy.load(args.policy)
     today = _today(args)
     now = day_start(today + timedelta(days=1)) if args.today else datetime.now(AMSTERDAM)
+    if on_postgres(args.store):
+        from .on_postgres import retention_on_postgres
+
+        return retention_on_postgres(args, policy, today, now)
     path = _store_path(args.store)
     store = SqliteEventStore(path, readonly=args.dry_run)
     try:
@@ -141,17 +148,19 @@ def cmd_retention(args: argparse.Namespace) -> int:
                     out["aed_check_links"] = links.remove_expired(now.astimezone(UTC))
                 finally:
                     links.close()
+            if side_path(path, "self-service").is_file() and apply:
+                out["ss_manager_links"] = _remove_expired_links(side_path(path, "self-service"), now)
             for name, table, column, days in (
                     ("dead-letters", "intake_dead_letters", "received", policy.dead_letter_days),
                     ("self-service", "ss_away", "until_day", policy.away_days)):
                 if side_path(path, name).is_file():
                     out[table] = _remove_older(side_path(path, name), table, column, days, today, apply)
             out["positions"] = _positions(args.registry, policy, now, apply)
-            out["training_stores"] = _training(training, policy, today, apply)
+            out["training_stores"] = training_stores(training, policy, today, apply)
             return out
 
         report.update(side_stores(apply=False))  # first only counted: the access log hears of it before
-        report["access_log"] = _access_due(args.access_log, policy, today)
+        report["access_log"] = access_log_due(args.access_log, policy, today)
         due = plan.remove or plan.redact or report["training_stores"] or report["positions"] not in (0, "no registry file") \
             or any(report.get("aftercare", {}).values()) or report.get("intake_dead_letters") or report.get("ss_away")
         if args.apply and due:
@@ -159,7 +168,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
             with AccessLog(args.access_log) as log:  # logged before the data goes, like an export
                 log.append(args.by or workstation_login(), "retention", "*", "bewaartermijn (docs/retention.md)",
                            str(path), {"removed": plan.removed_incidents, "redacted": plan.redacted_incidents,
-                                       "side_stores": {k: v for k, v in report.items() if k in _COUNTED},
+                                       "side_stores": {k: v for k, v in report.items() if k in COUNTED},
                                        "store_head": {"seq": seq, "hash": head}})
             report.update(side_stores(apply=True))
         if args.apply and (plan.remove or plan.redact):
@@ -196,7 +205,7 @@ def _aftercare(store: Path, answers_before: datetime, contact_before: datetime, 
         db.close()
 
 
-_COUNTED = ("aftercare", "positions", "training_stores", "intake_dead_letters", "ss_away")
+COUNTED = ("aftercare", "positions", "training_stores", "intake_dead_letters", "ss_away")
 
 
 def _remove_older(path: Path, table: str, column: str, days: int, today: date, apply: bool) -> int:
@@ -216,6 +225,19 @@ def _remove_older(path: Path, table: str, column: str, days: int, today: date, a
     return len(old)
 
 
+def _remove_expired_links(path: Path, now: datetime) -> int:
+    """AED managers' self-service links past their end: a link is worth nothing then, and
+    the digest and AED it names are not kept for longer than the link could be used."""
+    import sqlite3
+
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        iso = now.astimezone(UTC).isoformat(timespec="microseconds")  # as self_service writes its times
+        return db.execute("DELETE FROM ss_manager_links WHERE expires_at < ?", (iso,)).rowcount
+    finally:
+        db.close()
+
+
 def _moment(text: str) -> datetime | date:
     return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
 
@@ -226,7 +248,7 @@ def _older(db: Any, table: str, column: str, before: datetime) -> int:
                if datetime.fromisoformat(str(t)) < before)
 
 
-def _access_due(path: Path | None, policy: RetentionPolicy, today: date) -> dict[str, Any]:
+def access_log_due(path: Path | None, policy: RetentionPolicy, today: date) -> dict[str, Any]:
     p = path or default_access_log_path()
     if not p.exists():
         return {"due": 0, "removed": 0}
@@ -240,6 +262,10 @@ def cmd_subject_export(args: argparse.Namespace) -> int:
     from ..eventlog.store import SqliteEventStore
     from .subject import subject_export
 
+    if on_postgres(args.store):
+        from .on_postgres import subject_export_on_postgres
+
+        return subject_export_on_postgres(args)
     path = _store_path(args.store)
     store = SqliteEventStore(path, readonly=True)
     try:

@@ -10,7 +10,7 @@ as absent, never created.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +76,20 @@ def self_service_part(path: Path, responder: str) -> dict[str, Any] | str:
 
 def subject_export(responder: str, events: list[Event], registry: Path | None, store: Path,
                    access_entries: list[dict[str, Any]], generated: str) -> dict[str, Any]:
-    from ..centre import aftercare_store, responder_accounts
+    return assemble(responder, events, registry_part(registry, responder), access_entries, generated,
+                    lambda pseudonym: _side_stores(store, responder, pseudonym))
 
-    reg = registry_part(registry, responder)
+
+def _side_stores(store: Path, responder: str, pseudonym: str) -> dict[str, Any]:
+    out = app_and_aftercare(store, responder, pseudonym, side_path(store, "responder-app").is_file(),
+                            side_path(store, "aftercare").is_file(), "store")
+    out["self_service"] = self_service_part(side_path(store, "self-service"), responder)
+    return out
+
+
+def assemble(responder: str, events: list[Event], reg: dict[str, Any] | None, access_entries: list[dict[str, Any]],
+             generated: str, sides: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    """The export from its parts: `sides(pseudonym)` gives app_account, aftercare and self_service."""
     pseudonym = str(reg["responder"]["pseudonym"]) if reg and reg.get("found") else ""
     mentioned = events_naming(events, responder, pseudonym)
     if not mentioned and not (reg and reg.get("found")):
@@ -90,21 +101,32 @@ def subject_export(responder: str, events: list[Event], registry: Path | None, s
                            "registry": reg if reg is not None else "no registry file",
                            "incidents": sorted({e.incident for e in mentioned}),
                            "events": [e.to_dict() for e in mentioned]}
-    if side_path(store, "responder-app").is_file():
-        with responder_accounts.ResponderAccounts(store) as accounts:
+    out.update(sides(pseudonym))
+    incidents = set(out["incidents"])
+    out["access_log"] = [a for a in access_entries if a["incident"] in incidents
+                         or a.get("details", {}).get("subject") == pseudonym]
+    return out
+
+
+def app_and_aftercare(source: Path | str, responder: str, pseudonym: str, has_app: bool, has_aftercare: bool,
+                      absent: str) -> dict[str, Any]:
+    """The responder-app account and the aftercare answers, from the side stores beside a
+    SQLite store or the tables of the centre's database (`source`: the store or the URL);
+    a part that is not there is said to be absent ("no … <absent>"), never created."""
+    from ..centre import aftercare_store, responder_accounts
+
+    out: dict[str, Any] = {}
+    if has_app:
+        with responder_accounts.ResponderAccounts(source) as accounts:
             out["app_account"] = accounts.account_of(responder)
     else:
-        out["app_account"] = "no responder-app store"
-    if side_path(store, "aftercare").is_file() and pseudonym:
-        answers = aftercare_store.AftercareStore(store)
+        out["app_account"] = f"no responder-app {absent}"
+    if has_aftercare and pseudonym:
+        answers = aftercare_store.AftercareStore(source)
         try:
             out["aftercare"] = answers.of_pseudonym(pseudonym)
         finally:
             answers.close()
     else:
-        out["aftercare"] = "no aftercare store"
-    out["self_service"] = self_service_part(side_path(store, "self-service"), responder)
-    incidents = set(out["incidents"])
-    out["access_log"] = [a for a in access_entries if a["incident"] in incidents
-                         or a.get("details", {}).get("subject") == pseudonym]
+        out["aftercare"] = f"no aftercare {absent}"
     return out

@@ -16,12 +16,17 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..aftercare.questionnaire import Summary, incident_summary
 from ..errors import InvalidInput
+from ..state import fold
 from .access_log import AccessLog, default_access_log_path, workstation_login
 
 EXIT_OK, EXIT_INVALID, EXIT_NOT_INTACT = 0, 2, 3
+if TYPE_CHECKING:
+    from .source import ReviewSource
+
 NO_REASON = "(geen reden opgegeven op de opdrachtregel)"
 
 
@@ -181,11 +186,24 @@ def cmd_report(args: argparse.Namespace) -> int:
                    {"to": str(args.out), "format": "html", "exact_location": options.exact_location,
                     "real_pseudonyms": options.real_pseudonyms, **source.head_details()})
     html = render_report(source.events, source.incident, source.integrity, options, source.annotations(),
-                         context=ReportContext(who, args.reason, source.label))
+                         context=ReportContext(who, args.reason, source.label), aftercare=_aftercare(args, source))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(html, encoding="utf-8")
     print(f"report for {source.incident} written to {args.out} ({source.integrity.summary()})", file=sys.stderr)
     return EXIT_OK
+
+
+def _aftercare(args: argparse.Namespace, source: ReviewSource) -> Summary | None:
+    """The incident's aftercare counts when its store keeps answers beside it (a JSON Lines
+    export holds none: the answers are not part of the event log)."""
+    opener = getattr(args, "aftercare_beside", None)
+    kept = opener(source.path) if opener is not None and source.kind == "store" else None
+    if kept is None:
+        return None
+    try:
+        return incident_summary(fold(source.events, source.incident), kept)
+    finally:
+        kept.close()
 
 
 def cmd_access_log(args: argparse.Namespace) -> int:

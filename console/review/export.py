@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from alert_engine.aftercare.questionnaire import Summary
 from alert_engine.clock import SystemClock
 from alert_engine.review.access_log import ReviewSession
 from alert_engine.review.intervals import Intervals
@@ -73,6 +74,8 @@ class ReportExport(QObject):
         self._seek = seek
         self.funnel = funnel
         self._save_path = save_path
+        # The incident's aftercare counts for the report (the window's panel holds them).
+        self.aftercare: Callable[[], Summary | None] = lambda: None
 
     def ask_and_export(self) -> None:
         """The menu's export: the dialog, a path, then the report in the background."""
@@ -121,6 +124,7 @@ class ReportExport(QObject):
             maps,
             ReportContext(self.session.who, self.session.reason, self.source.label, SystemClock().now()),
             target=self.replay.config.target_responders,
+            aftercare=self.aftercare(),
         )
         html_path.parent.mkdir(parents=True, exist_ok=True)
         html_path.write_text(html, encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction
@@ -84,8 +85,10 @@ class ReviewMenu(QObject):
         from .window import open_review
 
         try:
-            extra = {"ask": self.ask} if self.ask is not None else {}
-            window = open_review(path, incident, parent=None, notes=notes, **extra)  # type: ignore[arg-type]
+            extra: dict[str, Any] = {"ask": self.ask} if self.ask is not None else {}
+            if notes is not None and hasattr(self.service, "aftercare_summary"):
+                extra["aftercare"] = self.service  # the live store's incident: its aftercare too (issue 15)
+            window = open_review(path, incident, parent=None, notes=notes, **extra)
         except Exception as exc:  # every failure reaches the dispatcher as one sentence
             self.funnel.report(exc)
             return

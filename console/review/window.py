@@ -27,6 +27,7 @@ from alert_engine.review.replay import DEFAULT_SNAPSHOT_EVERY, ReplayService
 from alert_engine.review.source import AnnotationSink, ReviewSource, open_source
 
 if TYPE_CHECKING:
+    from alert_engine.api.protocols import AftercareQueries
     from alert_engine.registry.table import Registry
 
 from ..funnel import MessageFunnel
@@ -34,6 +35,7 @@ from ..incident.selected import SelectedIncident
 from ..incident.view import IncidentView
 from ..widgets.notice_bar import NoticeBar
 from ..widgets.status_header import StatusHeader
+from .aftercare import AftercarePanel
 from .dialogs import AccessLogDialog, AskAccess, ExportChoice, ask_access
 from .export import AskSavePath, ExportedReport, ReportExport, ask_save_path
 from .notes import NotesPanel, ReviewNotes
@@ -54,6 +56,7 @@ class ReviewWindow(QMainWindow):
         map_cache_dir: Path | None = None,
         snapshot_every: int | None = DEFAULT_SNAPSHOT_EVERY,
         save_path: AskSavePath = ask_save_path,
+        aftercare: AftercareQueries | None = None,
     ) -> None:
         super().__init__()
         self.source = source
@@ -88,6 +91,9 @@ class ReviewWindow(QMainWindow):
                                  self.funnel, self)
         self.exporter = ReportExport(source, session, self.replay, self.intervals, self.map_view, self.seek,
                                      self.funnel, save_path, self)
+        # Issue 15: the incident's aftercare in counts, in the window and in its report.
+        self.aftercare_panel = AftercarePanel(aftercare, self.incident, self)
+        self.exporter.aftercare = lambda: self.aftercare_panel.summary
         self._build_layout()
         self._build_menus()
 
@@ -106,6 +112,7 @@ class ReviewWindow(QMainWindow):
     def _build_layout(self) -> None:
         view = self.view
         view.add_left(self.intervals_panel)
+        view.add_left(self.aftercare_panel)
         view.add_left(self.notes_panel, 1)
         # The queue holds the one reviewed incident: a row's height, the notes get the rest.
         view.left.setSizes([90, self.intervals_panel.sizeHint().height(), 600])

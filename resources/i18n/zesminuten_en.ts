@@ -303,6 +303,61 @@ Alert now anyway?</translation>
         </message>
     </context>
     <context>
+        <name>AftercarePanel</name>
+        <message>
+            <source>Beantwoord</source>
+            <translation>Answered</translation>
+        </message>
+        <message>
+            <source>Ter plaatse gekomen</source>
+            <translation>Arrived on scene</translation>
+        </message>
+        <message>
+            <source>Reanimatie al bezig</source>
+            <translation>CPR already under way</translation>
+        </message>
+        <message>
+            <source>AED gebruikt</source>
+            <translation>AED used</translation>
+        </message>
+        <message>
+            <source>Wil gebeld worden</source>
+            <translation>Asked to be called</translation>
+        </message>
+        <message>
+            <source>Zit het niet lekker</source>
+            <translation>It weighs on them</translation>
+        </message>
+        <message>
+            <source>Op de nazorglijst</source>
+            <translation>On the aftercare list</translation>
+        </message>
+        <message>
+            <source>Contact onderling (paren)</source>
+            <translation>Contact between responders (pairs)</translation>
+        </message>
+        <message>
+            <source>Nazorg (vragenlijst)</source>
+            <translation>Aftercare (questionnaire)</translation>
+        </message>
+        <message>
+            <source>Nazorg niet op te halen: {0}</source>
+            <translation>Aftercare not available: {0}</translation>
+        </message>
+        <message>
+            <source>Geen nazorggegevens bij deze bron.</source>
+            <translation>No aftercare data with this source.</translation>
+        </message>
+        <message>
+            <source>Niemand gevraagd: geen hulpverlener vertrok, of het was geen echt alarm.</source>
+            <translation>Nobody asked: no responder set out, or it was not a real alarm.</translation>
+        </message>
+        <message>
+            <source>{0} van {1} gevraagde hulpverleners antwoordden. Alleen aantallen, geen namen.</source>
+            <translation>{0} of {1} responders asked answered. Counts only, no names.</translation>
+        </message>
+    </context>
+    <context>
         <name>AgeSpinBox</name>
         <message>
             <source>onbekend</source>

@@ -158,7 +158,20 @@ def test_the_managers_page_changes_hours_status_and_code(node: Serve, cast: Cast
     page.fill("input[name='span.sa']", "14:00-10:00")
     page.click("#send")
     page.wait_for_selector("#error:not([hidden])")
-    assert "closes before it opens" in page.inner_text("#error")
+    # The refusal in the page's language, its field named (the API's own words are English).
+    assert page.inner_text("#error") == "Bereikbaar per dag, zaterdag: de sluitingstijd ligt vóór de openingstijd."
+    page.click(".langs [data-lang=en]")
+    page.wait_for_selector("html[lang=en]")
+    assert page.inner_text("#error") == "Available per day, Saturday: it closes before it opens."
+    assert "Cabinet code" in page.inner_text("body") and "Saturday" in page.inner_text("#hours")
+    page.select_option("select[name='hours.sa']", "closed")  # hours are checked first
+    page.fill("input[name=cabinet_code]", "12 34!")
+    page.click("#send")
+    page.wait_for_selector("#error[data-field=cabinet_code]")
+    assert page.inner_text("#error") == "Cabinet code: 3 to 10 letters or digits." and "12 34!" not in page.content()
+    page.reload()  # the choice stays
+    page.wait_for_selector("body[data-screen=form]")
+    assert page.inner_text("h1") == "AED management"
     context.close()
     assert errors == []
 
@@ -180,8 +193,85 @@ def test_the_responders_own_page_takes_a_holiday_and_asks_for_the_declaration(
     page.fill("input[name=certificate_valid_until]", (date.today() + timedelta(400)).isoformat())
     page.click("#save-training")  # without the declaration
     phone.wait("#error:not([hidden])")
-    assert "bekwaam" in page.inner_text("#error")
+    assert page.inner_text("#error").startswith("Verklaring: vink aan dat je bekwaam bent")
+    page.fill("input[name=from]", start.isoformat())
+    page.fill("input[name=until]", (start - timedelta(1)).isoformat())
+    page.click("#add-away")
+    phone.wait("#error[data-field=until]")
+    assert page.inner_text("#error") == "Tot en met: de periode eindigt voordat die begint."
+    page.click(".langs [data-lang=en]")
+    phone.wait("html[lang=en]")
+    assert page.inner_text("#error") == "Until: the period ends before it starts."
+    assert "My details" in page.inner_text("h1") and "Save certificate" in page.inner_text("body")
     profile = call(node, "GET", "/v1/me/profile", phone.token()).json()
     assert profile["unavailability"] == [{"id": profile["unavailability"][0]["id"], "from": start.isoformat(),
                                           "until": end.isoformat()}]
     assert profile["competent_declared_at"] is None
+
+
+def refusals() -> list[tuple[int, dict[str, str]]]:
+    """Every refusal the self-service endpoints give, as (status, body) the way the service
+    words them: the rules' InvalidInput (400, field before the colon) and the routes' own."""
+    from alert_engine.errors import InvalidInput
+    from alert_engine.selfservice import rules
+
+    today = date.today()
+    week = dict.fromkeys(WEEK, "24h")
+    cases: list[Callable[[], object]] = [
+        lambda: rules.training({"certificate_valid_until": "2030-01-01"}, today),
+        lambda: rules.training({"competent": True}, today),
+        lambda: rules.training({"competent": True, "certificate_valid_until": "31-12-2030"}, today),
+        lambda: rules.training({"competent": True, "certificate_valid_until": "2020-01-01"}, today),
+        lambda: rules.training({"competent": True, "certificate_valid_until": (today + timedelta(4 * 365)).isoformat()},
+                               today),
+        lambda: rules.training({"competent": True, "certificate_valid_until": (today + timedelta(30)).isoformat(),
+                                "refresher_on": (today + timedelta(3)).isoformat()}, today),
+        lambda: rules.training({"competent": True, "certificate_valid_until": (today + timedelta(30)).isoformat(),
+                                "refresher_on": "gisteren"}, today),
+        lambda: rules.away({"until": today.isoformat()}, today),
+        lambda: rules.away({"from": today.isoformat(), "until": "morgen"}, today),
+        lambda: rules.away({"from": today.isoformat(), "until": (today - timedelta(1)).isoformat()}, today),
+        lambda: rules.away({"from": (today - timedelta(9)).isoformat(), "until": (today - timedelta(2)).isoformat()},
+                           today),
+        lambda: rules.away({"from": today.isoformat(), "until": (today + timedelta(400)).isoformat()}, today),
+        lambda: rules.channels([]),
+        lambda: rules.channels(["pigeon"]),
+        lambda: rules.hours({"mo": "24h"}),
+        lambda: rules.hours({**week, "tu": "17:00-08:00"}),
+        lambda: rules.hours({**week, "su": "acht tot vijf"}),
+        lambda: rules.status("check_needed"),
+        lambda: rules.cabinet_code("12 34!"),
+    ]
+    out: list[tuple[int, dict[str, str]]] = []
+    for case in cases:
+        with pytest.raises(InvalidInput) as refused:
+            case()
+        text = str(refused.value)
+        out.append((400, {"error": text, "field": text.split(":", 1)[0]}))
+    out += [(404, {"error": "no such period", "field": "period"}),
+            (422, {"error": "nothing to change", "field": "body"}),
+            (401, {"error": "missing or unknown bearer token", "field": "Authorization"})]
+    return out
+
+
+def test_every_self_service_refusal_reads_in_dutch_and_english_with_its_field(
+        node: Serve, cast: Cast, phones: Callable[..., Any]) -> None:
+    rid = cast.responders(1)[0]
+    phone = phones(rid)
+    phone.wait("body[data-screen=home][data-conn=online]")
+    phone.page.click("[data-action=profile]")
+    phone.wait("body[data-screen=form]")
+    seen: dict[str, set[str]] = {"nl": set(), "en": set()}
+    for status, body in refusals():
+        for lang in ("nl", "en"):
+            got = phone.page.evaluate("([b, s, l]) => zmSelfServiceErrors.describe(b, s, l)", [body, status, lang])
+            name = phone.page.evaluate("([f, l]) => zmSelfServiceErrors.label(f, l === 'en')", [body["field"], lang])
+            assert got["specific"], (lang, body)  # a refusal of its own, not the catch-all
+            assert name and got["text"].startswith(f"{name}: "), (lang, body, got)
+            assert body["error"] not in got["text"] and got["text"] != body["error"], (lang, body)
+            seen[lang].add(got["text"])
+    assert len(seen["nl"]) == len(seen["en"]) >= 18  # each refusal its own words, in both languages
+    assert not seen["nl"] & seen["en"]
+    # Something new still names its field in the page's language, never in English only.
+    got = phone.page.evaluate("zmSelfServiceErrors.describe({error: 'until: something new', field: 'until'}, 400, 'nl')")
+    assert got == {"text": "Tot en met: deze waarde kan niet worden opgeslagen; controleer haar.", "specific": False}

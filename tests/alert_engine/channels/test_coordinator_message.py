@@ -5,8 +5,8 @@ only while the alarm is open; nobody else hears of it."""
 from __future__ import annotations
 
 from alert_engine.channels.policy import DeliveryPolicy, plan
-from alert_engine.config import AlertConfig
 from alert_engine.clock import SimClock
+from alert_engine.config import AlertConfig
 from alert_engine.engine import Engine
 from tests.builders import aed_at, alerted, facts, make_engine
 

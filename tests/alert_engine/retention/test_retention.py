@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from alert_engine.cli import main
 from alert_engine.clock import SimClock
 from alert_engine.engine import Engine
-from alert_engine.eventlog.store import SqliteEventStore
+from alert_engine.eventlog.store import EventStore, SqliteEventStore
 from alert_engine.registry.store import RegistryStore
 from alert_engine.registry.table import Registry
 from alert_engine.review.access_log import AccessLog
@@ -39,6 +39,13 @@ REDACTED = {"A-2024", "G-2024"}
 
 def build_store(path: Path) -> tuple[dict[str, list[str]], SimClock]:
     store = SqliteEventStore(path)
+    bodies, clock = play_history(store)
+    store.close()
+    return bodies, clock
+
+
+def play_history(store: EventStore) -> tuple[dict[str, list[str]], SimClock]:
+    """HISTORY's incidents, each alerted and closed, D-2024 with a complaint (both stores)."""
     engine, clock, _ = make_engine(ring_responders(40), [], start=HISTORY[0][2], store=store)
     for incident, mode, at in HISTORY:
         clock.set(at)
@@ -52,9 +59,7 @@ def build_store(path: Path) -> tuple[dict[str, list[str]], SimClock]:
         if incident == "D-2024":
             clock.advance(86400 * 10)
             engine.register_complaint(incident, "relative", "KL-2024-9", "te laat", clock.now(), "Q. Officer")
-    bodies = {inc: [e.to_json() for e in store.read(inc)] for inc, _, _ in HISTORY}
-    store.close()
-    return bodies, clock
+    return {inc: [e.to_json() for e in store.read(inc)] for inc, _, _ in HISTORY}, clock
 
 
 def rows(path: Path) -> dict[int, str]:
@@ -251,6 +256,11 @@ def test_side_stores_gps_fixes_and_training_runs_expire_on_their_own_periods(tmp
     service.add_away("R1", date(2026, 10, 1), date(2026, 10, 22))  # ended 31 days ago: gone
     service.add_away("R2", date(2026, 10, 1), date(2026, 10, 23))  # ended 30 days ago: kept
     service.close()
+    links = SelfService(path, Registry.from_records(responders, []), threading.RLock(),
+                        clock=lambda: datetime(2026, 11, 1, 12, tzinfo=UTC))
+    old_link, _ = links.issue_manager_link("A1", timedelta(hours=1))  # ended three weeks ago: gone
+    new_link, _ = links.issue_manager_link("A2", timedelta(days=60))  # still valid: kept
+    links.close()
 
     done = retention(path, tmp_path, "--apply", "--registry", str(registry))
     assert done["aftercare"] == {"aftercare_answers": 1, "aftercare_contact": 1}
@@ -260,6 +270,11 @@ def test_side_stores_gps_fixes_and_training_runs_expire_on_their_own_periods(tmp
     kept.close()
     with sqlite3.connect(tmp_path / "events-self-service.sqlite") as db:
         assert [r for (r,) in db.execute("SELECT responder FROM ss_away")] == ["R2"]
+        assert [a for (a,) in db.execute("SELECT aed FROM ss_manager_links")] == ["A2"]
+    assert done["ss_manager_links"] == 1
+    kept_links = SelfService(path, Registry.from_records(responders, []), threading.RLock())
+    assert kept_links.manager_of(new_link) == "A2" and kept_links.manager_of(old_link) is None
+    kept_links.close()
     assert done["positions"] == 1 and done["training_stores"] == ["run-old.sqlite"]
     care = AftercareStore(path)
     assert [a["pseudonym"] for a in care.answers("I1")] == ["BHV-0002"] and care.consented("I1") == ["BHV-0002"]

@@ -82,3 +82,41 @@ def test_an_incident_nobody_set_out_for_says_so(tmp_path: Path) -> None:
         assert "Niemand is een vragenlijst gevraagd" in html and "Wil gebeld worden" not in html
     finally:
         store.close()
+
+
+def test_the_command_line_report_counts_the_answers_kept_beside_the_store(tmp_path: Path) -> None:
+    from alert_engine.cli import main
+    from alert_engine.eventlog.store import SqliteEventStore
+
+    path = tmp_path / "events-live.sqlite"
+    store = SqliteEventStore(path)
+    registry = Registry.from_records(ring_responders(30), [aed_at("A1", 100, 100)])
+    service = LocalService(registry, store, SimClock(EVENING))
+    engine = service.engine
+    engine.call("I1", facts())
+    engine.dispatch_ambulance("I1", "15-101")
+    engine.trigger_alert("I1")
+    coming = sorted(engine.state("I1").responders)[:2]
+    assert len(coming) == 2
+    for rid in coming:
+        engine.respond("I1", rid, "accept")
+    engine.close("I1")
+    service.close()
+    care = AftercareStore(path)
+    care.answer("I1", "BHV-0001", "Zoetermeer", answer_data({"arrived": True, "wellbeing": "hard"}))
+    care.close()
+
+    def report(source: Path, out: str) -> str:
+        assert main(["report", str(source), "--incident", "I1", "--out", str(tmp_path / out),
+                     "--reason", "kwaliteit", "--access-log", str(tmp_path / "access.sqlite")]) == 0
+        return (tmp_path / out).read_text(encoding="utf-8")
+
+    html = report(path, "with.html")
+    assert "1 van 2 gevraagde hulpverlener(s) antwoordden" in html
+    assert counts(html)["Zit het niet lekker"] == 1 and "BHV-0001" not in html
+    # A copy of the store without its answers beside it: no section, and none created.
+    bare = tmp_path / "copy" / "events-live.sqlite"
+    bare.parent.mkdir()
+    bare.write_bytes(path.read_bytes())
+    assert 'data-section="aftercare"' not in report(bare, "without.html")
+    assert not (bare.parent / "events-live-aftercare.sqlite").exists()
