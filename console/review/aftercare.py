@@ -53,6 +53,7 @@ class AftercarePanel(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.status)
         layout.addWidget(self.table)
+        layout.addStretch(1)  # a short panel keeps its lines together at the top
         self.refresh()
 
     def refresh(self) -> None:

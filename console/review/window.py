@@ -114,8 +114,10 @@ class ReviewWindow(QMainWindow):
         view.add_left(self.intervals_panel)
         view.add_left(self.aftercare_panel)
         view.add_left(self.notes_panel, 1)
-        # The queue holds the one reviewed incident: a row's height, the notes get the rest.
-        view.left.setSizes([90, self.intervals_panel.sizeHint().height(), 600])
+        # The queue holds the one reviewed incident: a row's height; the times and the
+        # aftercare counts as tall as they are; the notes get the rest.
+        view.left.setSizes([90, self.intervals_panel.sizeHint().height(),
+                            self.aftercare_panel.sizeHint().height(), 600])
         view.left.setMinimumWidth(330)
         view.add_centre(self.notices, above_map=True)
         view.add_centre(self.timeline)

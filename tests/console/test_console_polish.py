@@ -391,6 +391,10 @@ def test_english_review_window(
     first = window.intervals_panel.table.item(0, 0)
     assert first is not None and first.text().startswith("Call →")
     assert window.notes_panel.title.text().startswith("Notes")
+    # The times table is not squeezed under its own lines; the aftercare panel (no data
+    # with this source) takes its lines only, the notes get the rest.
+    assert window.intervals_panel.height() >= window.intervals_panel.sizeHint().height()
+    assert window.notes_panel.height() > 2 * window.aftercare_panel.height()
     assert window.event_label.text().startswith("last event:")
     assert window.live.tiles["accepted"].caption.text() == "Accepted"
     legend = run_async(window.map_view.eval_json("document.querySelector('.zm-legend').innerText"))
