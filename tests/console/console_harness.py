@@ -73,11 +73,12 @@ class ConsoleHarness:
         map_cache: Path,
         clock: SimClock | None = None,
         address_book: Any = None,
+        registry: tuple[list[Responder], list[Aed]] | None = None,
     ) -> None:
         self.qtbot = qtbot
         self.run_async = run_async
         self.clock = clock or SimClock(EVENING)
-        responders, aeds = small_registry()
+        responders, aeds = registry or small_registry()
         self.store = SqliteEventStore(events_path)
         self.service = LocalService(Registry.from_records(responders, aeds), self.store, self.clock)
         self.funnel = MessageFunnel()

@@ -32,10 +32,10 @@ from console.map.page import ui_texts
 from console.review.dialogs import AccessDialog, ExportDialog
 from console.review.window import open_review
 from console.widgets.confirm import ReasonDialog, yes_no_box
-from tests.builders import ZOETERMEER
+from tests.builders import ZOETERMEER, ring_responders
 from tests.paths import REPO
 
-from .console_harness import QT_LOG_IGNORE, ConsoleHarness, RunAsync
+from .console_harness import QT_LOG_IGNORE, ConsoleHarness, RunAsync, small_registry
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
@@ -301,7 +301,20 @@ def test_a_withdrawn_alarms_tiles_are_neutral(console: ConsoleHarness) -> None:
     assert "ingetrokken" in w.live.title.text()
 
 
-def test_a_test_alarm_has_its_own_layout_and_asks_before_ending(console: ConsoleHarness) -> None:
+def test_a_test_alarm_has_its_own_layout_and_asks_before_ending(
+        qtbot: Any, run_async: RunAsync, gazetteer: Gazetteer, polish_map_cache: Path, tmp_path: Path) -> None:
+    # Zoetermeer's responders opted in to test alarms, so the exercise reaches (and holds) them.
+    _, aeds = small_registry()
+    responders = ring_responders(60, r_max=800.0, seed=7, municipality="Zoetermeer", test_alarms_opt_in=True)
+    console = ConsoleHarness(qtbot, run_async, tmp_path / "events.sqlite", gazetteer, polish_map_cache,
+                             registry=(responders, aeds))
+    try:
+        _a_test_alarm_asks_before_ending(console)
+    finally:
+        console.close()
+
+
+def _a_test_alarm_asks_before_ending(console: ConsoleHarness) -> None:
     w = console.window
     events = console.service.engine.test_alarm("P-TEST-1", *ZOETERMEER, "Zoetermeer")  # type: ignore[attr-defined]
     console.settle()
@@ -312,8 +325,7 @@ def test_a_test_alarm_has_its_own_layout_and_asks_before_ending(console: Console
     assert not live.tiles["runners"].isVisibleTo(w) and not live.tiles["aeds"].isVisibleTo(w)
     assert "/" not in console.counters()["accepted"]  # a count, no target (or "–")
     assert not actions.dispatch_button.isVisibleTo(w) and not actions.arrived_button.isVisibleTo(w)
-    if not console.service.state("P-TEST-1").alarm_open:
-        pytest.skip("the small registry has no test-alarm subscribers to end it for")
+    assert reached > 0 and console.service.state("P-TEST-1").alarm_open
     console.confirm.answer = False
     asked: list[str] = []
     def confirm(_parent: object, _title: str, text: str) -> bool:

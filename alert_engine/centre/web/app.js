@@ -823,8 +823,8 @@
       el("div", {class: "actions"}, closeButton(v)));
   }
 
-  // The coordinator's role: the three tasks, above the steps (the view says only whether
-  // the role is this responder's own).
+  // The coordinator's role: the three tasks, below the way to the victim while on the way and
+  // first once there (the view says only whether the role is this responder's own).
   function coordinatorCard(v) {
     if (!v.coordinator) return null;
     return el("section", {class: "card coordinator", "data-card": "coordinator", "data-role": "coordinator"},
@@ -841,8 +841,7 @@
     const busy = !!S.pending;
     // The steps are the cards, in order; the role line of the alert screen would repeat them.
     const kids = [v.coordinator ? band("coordinator", t("w_coordinator"), t("w_onway"))
-                                : band("onway", t("w_onway"), t("at", {t: clock(v.answered_at)})),
-                  coordinatorCard(v)];
+                                : band("onway", t("w_onway"), t("at", {t: clock(v.answered_at)}))];
     const actions = [];
     const aed = v.aed;
     if (v.role === "aed" && aed && aed.state === "assigned") {
@@ -864,6 +863,9 @@
       kids.push(victimCard(v, t("victim")));
       kids.push(el("p", {class: "detail", text: t("role_cpr_sub")}));
     }
+    // On the way the way comes first (the band already says "coördinator"); the tasks are
+    // for arriving, and lead the screen once there.
+    kids.push(coordinatorCard(v));
     kids.push(testNote(v));
     kids.push(pendingNote());
     kids.push(mapSlot(v, true));

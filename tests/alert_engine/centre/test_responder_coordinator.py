@@ -6,6 +6,7 @@ Dutch and in English; the second responder, on the same alarm, does not."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def test_the_third_direct_responder_sees_the_coordinator_screen_the_second_does_
     assigned, _ = wait_event(node, incident, lambda e: e["type"] == "coordinator_assigned")
     assert assigned["responder"] == third
 
-    # The coordinator's page: its band and the three tasks, above the way to the victim.
+    # The coordinator's page: its band, the way to the victim first, then the three tasks.
     p3.wait("body[data-screen=accepted] [data-card=coordinator]", timeout=3.0)
     card = p3.page.inner_text("[data-card=coordinator]")
     assert "Jij bent coördinator" in card
@@ -70,7 +71,10 @@ def test_the_third_direct_responder_sees_the_coordinator_screen_the_second_does_
         "guide", "cpr", "ambulance"]
     assert "COÖRDINATOR" in p3.page.inner_text("header.band").upper()
     assert p3.page.query_selector("[data-action=arrived]")  # still on the way: the steps stay
-    p3.page.screenshot(path=str(tmp_path / "responder-app-coordinator.png"))
+    order = p3.page.eval_on_selector_all("[data-card]", "cards => cards.map(c => c.dataset.card)")
+    assert order.index("victim") < order.index("coordinator"), order
+    shots = app_tests.DOCS if os.environ.get("ZESMINUTEN_SCREENSHOTS") == "1" else tmp_path
+    p3.page.screenshot(path=str(shots / "responder-app-coordinator.png"))
 
     # The second responder, on the same alarm: no coordinator screen, and nothing in what
     # the page was sent says who is (the view names no one else).
