@@ -7,7 +7,8 @@ or illegal command leaves nothing half-written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,6 +64,7 @@ POSITION_DECIMALS = 4
 # A test alarm's responders a live alarm takes over: those still ringing or coming.
 HOLDING_ANSWERABLE = frozenset({"alerted", "accepted"})
 Pending = tuple[str, str, dict[str, Any]]  # (incident, type, data)
+log = logging.getLogger("zesminuten.engine")
 
 
 class Engine:
@@ -92,6 +94,11 @@ class Engine:
         self._intake_incident: dict[str, str] = {}
         self._intake_current: dict[str, IntakeMessage] = {}
         self._listeners: list[Any] = []
+        # Issue 12: the centre's channel dispatcher adds an alert's first messages to the
+        # commit that sends the alert (one synchronous commit fewer before the pushes).
+        # companion(states after the batch, the batch, its time) -> more (incident, type,
+        # data); events of the "system" actor. Never set in the embedded console.
+        self.companion: Callable[[Mapping[str, IncidentState], Sequence[Event], datetime], Sequence[Pending]] | None = None
         self.last_seq = 0
         # One writer per store: a second console gets a clear "in use by" message here.
         store.claim_writer()
@@ -125,6 +132,9 @@ class Engine:
             before = trial.get(e.incident) or IncidentState.empty(e.incident)
             trial[e.incident] = after = apply(before, e)
             steps.append((e, before, after))
+        own = events  # what the command answers with; its companions are heard by listeners
+        if self.companion is not None and events:
+            events = events + self._companions(trial, steps, events, now, who is not None)
         self.store.append(events)
         self.states = trial
         self.last_seq = events[-1].seq if events else self.last_seq
@@ -133,7 +143,35 @@ class Engine:
         self._deliver(events)
         for listener in list(self._listeners):
             listener(events)
-        return events
+        return own
+
+    def _companions(self, trial: dict[str, IncidentState], steps: list[tuple[Event, IncidentState, IncidentState]],
+                    events: list[Event], now: datetime, with_actor: bool) -> list[Event]:
+        """The companion's events, folded into `trial` and `steps`; none when it fails or one
+        is refused (then they are written a moment later on their own, as without a companion)."""
+        assert self.companion is not None
+        try:
+            pending = list(self.companion(trial, events, now))
+        except Exception as exc:  # a companion's fault must never hold up the command itself
+            log.error("commit companion: %s", type(exc).__name__)
+            return []
+        seq = events[-1].seq + 1
+        extra = [Event(seq=seq + i, time=now, incident=inc, type=typ,
+                       data={**data, "actor": acting.SYSTEM} if with_actor else data)
+                 for i, (inc, typ, data) in enumerate(pending)]
+        folded = dict(trial)
+        more: list[tuple[Event, IncidentState, IncidentState]] = []
+        try:
+            for e in extra:
+                before = folded.get(e.incident) or IncidentState.empty(e.incident)
+                folded[e.incident] = after = apply(before, e)
+                more.append((e, before, after))
+        except IllegalTransition as exc:
+            log.error("commit companion refused: %s", exc)
+            return []
+        trial.update(folded)
+        steps.extend(more)
+        return extra
 
     def catch_up(self) -> list[Event]:
         """Fold in events another node wrote to a shared store since our last one (a standby

@@ -157,6 +157,8 @@ class CentreNode:
                 directory = LayeredDirectory(self.contacts, channels.synthetic)
             self.dispatcher = ChannelDispatcher(self, channels, directory, clock.now)
             self.engine.subscribe(self.dispatcher.notice)
+            # An alert's first messages go in the alert's own commit (channels/dispatcher.py).
+            self.engine.companion = self.dispatcher.companion
         # Issue 15: the AED manager's one-time check-back links, and the messages after an
         # alarm (the check-back, the aftercare SMS) when the channels file asks for them.
         from .aed_check_links import AedCheckLinks
@@ -214,7 +216,10 @@ class CentreNode:
                 if found is not None:
                     if found.request_hash != fingerprint:
                         raise InvalidInput("Idempotency-Key: already used for a different request")
-                    return replay(found.events), True
+                    # The first answer held the command's own events; the messages its commit
+                    # carried (actor "system", channels/dispatcher.py) were not in it.
+                    own = [e for e in found.events if caller.actor == acting.SYSTEM or e.get("actor") != acting.SYSTEM]
+                    return replay(own), True
             try:
                 with acting.acting(caller.actor, scoped, fingerprint):
                     return work(), False

@@ -47,6 +47,9 @@ IDLE_WAIT_S = 1.0
 # the dispatcher: the first wake is served at once (the alert's own pushes), later ones
 # are gathered for this long, so planning does not crowd out the sends on the same loop.
 MIN_STEP_GAP_S = 0.05
+# After a burst written with its alert, the next look comes this much later (the burst's
+# requests go out first; a fallback due meanwhile is at most this late).
+BURST_S = 0.1
 # What makes messages due at once (served without that gap): an alert, a cancellation, a
 # late accept, a failure, the coordinator's role.
 URGENT = frozenset({"alert_sent", "cancellation_sent", "oversupply", "message_failed", "coordinator_assigned"})
@@ -92,6 +95,11 @@ class ChannelDispatcher:
         self._wake: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._stopping = False
+        # The alert's first messages, written in the alert's own commit (companion below):
+        # their keys until the commit is heard, then the events, until the next step sends them.
+        self._companion_keys: set[tuple[str, str, str, str]] = set()
+        self._companion_first: Event | None = None
+        self._ready: list[Event] = []
         with host.lock:
             self._track(host.engine.states.values())
 
@@ -107,6 +115,14 @@ class ChannelDispatcher:
 
     def notice(self, events: Sequence[Event]) -> None:
         """Engine listener (called in the committing thread, under the engine lock)."""
+        if self._companion_keys:
+            # Only the commit the companion was asked for (the very same events): if that one
+            # failed, these keys are the next step's to write and send, never sent twice.
+            keys, self._companion_keys = self._companion_keys, set()
+            if events and events[0] is self._companion_first:
+                self._ready.extend(e for e in events if e.type == "message_sent" and (
+                    e.incident, str(e["responder"]), str(e["channel"]), str(e["kind"])) in keys)
+        self._companion_first = None
         states = self.host.engine.states
         self._track(states[i] for i in {e.incident for e in events} if i in states)
         if not any(e.incident in self._watch for e in events):
@@ -114,6 +130,54 @@ class ChannelDispatcher:
         if any(e.type in URGENT for e in events):
             self._urgent = True
         self.wake()
+
+    def companion(self, states: Mapping[str, IncidentState], events: Sequence[Event], now: datetime) -> list[Pending]:
+        """Engine commit companion (the committing thread, under the engine lock, before the
+        write): for an alarm this batch alerts, the messages due at that moment, so they are
+        written in the same transaction as the alert and the burst leaves right after it.
+        Write before send holds as before; what this leaves out, the next step plans."""
+        self._companion_keys = set()
+        self._companion_first = events[0] if events else None
+        alerted = {e.incident for e in events if e.type == "alert_sent"}
+        if not alerted or not self.host.is_active():
+            return []
+        out: list[Pending] = []
+        ahead: list[tuple[Send, IncidentState, str, Any]] = []
+        for incident in alerted:
+            s = states.get(incident)
+            if s is None or s.alert_time is None or s.mode not in self.policy.modes:
+                continue
+            found = self.directory.lookup(list(s.responders))
+            self._addresses[s.id] = (time.monotonic(), found)
+            p = plan(s, now, self.policy, self._reach(found))
+            for send in p.sends:
+                data = self._message_data(s, send, found)
+                if data is None:
+                    continue
+                out.append((s.id, "message_sent", data))
+                self._companion_keys.add((s.id, send.responder, send.channel, send.kind))
+                if hasattr(self.settings.gateways[data["gateway"]], "prepare"):
+                    address = found.get(send.responder, {}).get(APP if send.channel == "app" else PHONE)
+                    ahead.append((send, s, data["gateway"], address))
+        self.stats.planned += len(out)
+        loop = self._loop
+        if ahead and loop is not None and not loop.is_closed():
+            # Encrypted on the dispatcher's thread while this thread writes and commits (the
+            # database wait frees the GIL); the burst then finds the bodies ready.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._prepare_ahead, ahead)
+        return out
+
+    def _prepare_ahead(self, ahead: Sequence[tuple[Send, IncidentState, str, Any]]) -> None:
+        # Composed here, not in the commit: the states are immutable, the payload the same.
+        registry = self.host.engine.registry
+        for send, s, name, address in ahead:
+            try:
+                out = compose(send, s, registry, name, address, self.settings.app_url)
+                self.settings.gateways[name].prepare(out)  # type: ignore[attr-defined]
+            except Exception as exc:  # only a head start: the send encrypts again
+                log.error("preparing pushes: %s", type(exc).__name__)
+                return
 
     def wake(self) -> None:
         loop, wake = self._loop, self._wake
@@ -212,7 +276,16 @@ class ChannelDispatcher:
         started = time.perf_counter()
         engine = self.host.engine
         with self.host.lock:
+            ready, self._ready = self._ready, []
+            launched = self._launch(self._outgoing(ready)) if ready else 0
             states = [engine.states[i] for i in list(self._watch) if i in engine.states]
+        if launched:
+            log.debug("step: %d written with the alert, handed over after %.1f ms", launched,
+                      1000 * (time.perf_counter() - started))
+            # The burst goes out on this loop: planning every watched alarm now would hold it
+            # up. Everything due at the alert was written with it; the rest a moment later.
+            self.stats.last_step_ms = 1000 * (time.perf_counter() - started)
+            return self.now() + timedelta(seconds=BURST_S)
         now = self.now()
         plans: list[tuple[IncidentState, list[Send], list[OutageFound]]] = []
         next_due: datetime | None = None
@@ -254,11 +327,7 @@ class ChannelDispatcher:
             raise
         written_at = time.perf_counter()
         outgoing = self._outgoing(written)
-        self._burst = (time.perf_counter(), len(outgoing))
-        for out in outgoing:
-            task = asyncio.create_task(self._deliver(out))
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+        self._launch(outgoing)
         self.stats.last_step_ms = 1000 * (time.perf_counter() - started)
         log.debug("step: %d written, plan %.1f ms, write %.1f ms, handed over after %.1f ms", len(written),
                   1000 * (planned_at - started), 1000 * (written_at - planned_at), self.stats.last_step_ms)
@@ -293,18 +362,24 @@ class ChannelDispatcher:
                                                           **dict(o.detail)}))
             addresses = self._addresses.get(s.id, (0.0, {}))[1]
             for send in sends:
-                if not _still_due(s, send):
-                    continue
-                gateway = self._gateway(send.channel, addresses.get(send.responder, {}))
-                if gateway is None:
-                    continue
-                # No idempotency key in the event: it is incident/responder/channel/kind, and a
-                # redacted export must be able to replace the responder id everywhere.
-                data: dict[str, Any] = {"responder": send.responder, "channel": send.channel, "kind": send.kind,
-                                        "attempt": send.attempt, "why": send.why, "gateway": gateway.name}
-                batch.append((s.id, "message_sent", data))
+                data = self._message_data(s, send, addresses)
+                if data is not None:
+                    batch.append((s.id, "message_sent", data))
         self.stats.planned += sum(1 for b in batch if b[1] == "message_sent")
         return engine.record_messages(batch)
+
+    def _message_data(self, s: IncidentState, send: Send,
+                      addresses: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
+        """The `message_sent` of a send that is still due and has a gateway, else None."""
+        if not _still_due(s, send):
+            return None
+        gateway = self._gateway(send.channel, addresses.get(send.responder, {}))
+        if gateway is None:
+            return None
+        # No idempotency key in the event: it is incident/responder/channel/kind, and a
+        # redacted export must be able to replace the responder id everywhere.
+        return {"responder": send.responder, "channel": send.channel, "kind": send.kind,
+                "attempt": send.attempt, "why": send.why, "gateway": gateway.name}
 
     def _prepare(self, plans: Sequence[tuple[IncidentState, list[Send], list[OutageFound]]]) -> None:
         """Compose from the planned state what the write will most likely record, and let
@@ -320,6 +395,14 @@ class ChannelDispatcher:
                     continue
                 address = self._address(s.id, send.responder, send.channel)
                 gateway.prepare(compose(send, s, registry, gateway.name, address, self.settings.app_url))
+
+    def _launch(self, outgoing: Sequence[Outgoing]) -> int:
+        self._burst = (time.perf_counter(), len(outgoing))
+        for out in outgoing:
+            task = asyncio.create_task(self._deliver(out))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+        return len(outgoing)
 
     def _outgoing(self, written: Sequence[Event]) -> list[Outgoing]:
         engine = self.host.engine
@@ -366,7 +449,9 @@ class ChannelDispatcher:
             found = await asyncio.to_thread(self.directory.lookup, list(s.responders))
             cached = (time.monotonic(), found)
             self._addresses[s.id] = cached
-        addresses = cached[1]
+        return self._reach(cached[1])
+
+    def _reach(self, addresses: Mapping[str, Mapping[str, Any]]) -> Callable[[str], Sequence[str]]:
         registry = self.host.engine.registry
         chains: dict[str, tuple[str, ...]] = {}
 

@@ -128,6 +128,45 @@ def assert_clean_log(node: Serve, fake: FakeProviders) -> None:
 
 
 # -- the normal case -----------------------------------------------------------------------------
+def test_the_alerts_first_messages_are_written_in_the_alerts_own_commit(
+        tmp_path: Path, providers: FakeProviders, pg_url: str) -> None:
+    """Write before send, without a second commit before the burst: the T0 message of every
+    reachable responder follows the alert_sent in the same transaction (actor "system"); the
+    command still answers with its own events only, the first time and on a retry."""
+    import psycopg
+
+    node = channel_node(tmp_path, providers, pg_url)
+    point_fake_at(providers, node)
+    node.start()
+    try:
+        r = node.post("/v1/calls", DEN_HAAG)
+        incident = r.json()["incident"]
+        node.post(f"/v1/incidents/{incident}/do", {"do": "ambulance_dispatched", "unit": "15-101"})
+        first = node.post(f"/v1/incidents/{incident}/do", {"do": "trigger_alert"}, key="alert-1").json()["events"]
+        assert [e["type"] for e in first][-1] == "alert_sent" and "message_sent" not in {e["type"] for e in first}
+        sent = first[-1]
+        log = events(node, incident)
+        after = [e for e in log if e["seq"] > sent["seq"]][:len(sent["responders"])]
+        assert all(e["type"] == "message_sent" and e["actor"] == "system" and e["time"] == sent["time"]
+                   and e["attempt"] == 1 for e in after), [e["type"] for e in after]
+        assert [e["seq"] for e in after] == list(range(sent["seq"] + 1, sent["seq"] + 1 + len(after)))
+        assert {e["responder"] for e in after} == {r["id"] for r in sent["responders"]}  # each reachable once
+        with psycopg.connect(pg_url) as db:  # one transaction: the rows share their xmin
+            xmins = {str(x) for (x,) in db.execute("SELECT xmin FROM events WHERE seq BETWEEN %s AND %s",
+                                                    (sent["seq"], after[-1]["seq"]))}
+        assert len(xmins) == 1, xmins
+        again = node.post(f"/v1/incidents/{incident}/do", {"do": "trigger_alert"}, key="alert-1").json()["events"]
+        assert again == first  # the retry's answer: the command's own events, as the first time
+        # and sent once each: one push (or a call for voice-only responders) per responder
+        wait_for(lambda: sum(per_channel(settled(providers), p).total() for p in ("push", "voice"))
+                 >= len(sent["responders"]))
+        time.sleep(0.5)
+        got = per_channel(settled(providers), "push") + per_channel(settled(providers), "voice")
+        assert set(got.values()) == {1} and len(got) == len(sent["responders"])
+    finally:
+        node.terminate()
+
+
 def test_an_alert_goes_out_by_push_once_and_the_apps_receipts_stop_the_sms(
         tmp_path: Path, providers: FakeProviders) -> None:
     # SMS after 5 s here: a hundred acknowledgements must be in before it, on a busy test machine
