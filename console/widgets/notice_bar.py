@@ -21,6 +21,9 @@ INFO_LIFETIME_MS = 10_000
 MAX_CHARS = 400
 
 
+ZOOM_CONTROL_PX = 52
+
+
 class Notice(QFrame):
     dismissed = Signal(object)  # the Notice
 
@@ -94,8 +97,12 @@ class NoticeBar(QWidget):
         if self._over is None:
             return
         top = self._over.geometry()
-        height = self._layout.totalHeightForWidth(top.width()) if self._shown() else 0
-        self.setGeometry(top.x() + 6, top.y() + 6, max(0, top.width() - 12), max(0, height))
+        # Right of the map's zoom buttons (Leaflet's, 10 px in and 34 px wide): a notice
+        # never hides them.
+        left = ZOOM_CONTROL_PX
+        width = max(0, top.width() - left - 6)
+        height = self._layout.totalHeightForWidth(width) if self._shown() else 0
+        self.setGeometry(top.x() + left, top.y() + 6, width, max(0, height))
         self.raise_()
 
     def _shown(self) -> list[Notice]:

@@ -97,6 +97,8 @@ def test_exclusion_notice_belongs_to_its_incident_and_goes_once_overridden(conso
     assert len(shown) == 1 and shown[0][0] == "warning" and "Uitsluitcriterium" in shown[0][1]
     assert w.notices.isVisibleTo(w)
     assert w.map_view.geometry() == map_before  # the notice lies over the map, never moves it
+    # ... right of the map's zoom buttons (Leaflet: 10 px in, 34 px wide), never over them
+    assert w.notices.geometry().left() >= map_before.left() + 10 + 34
 
     other = console.create_call(point=(ZOETERMEER[0] + 0.01, ZOETERMEER[1]))
     assert w.current_incident == other
