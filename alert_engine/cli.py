@@ -179,11 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _aftercare_beside(events: Path) -> object | None:
-    """The aftercare answers kept beside an event store (`<store>-aftercare.sqlite`), or None
-    when there are none; never created for a store without them."""
-    from .centre.aftercare_store import AftercareStore
+    from .centre.aftercare_store import kept_beside  # imported only when a report asks
 
-    return AftercareStore(events) if events.with_name(f"{events.stem}-aftercare.sqlite").is_file() else None
+    return kept_beside(events)
 
 
 if __name__ == "__main__":

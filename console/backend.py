@@ -76,25 +76,21 @@ def connect(
         return RemoteBackend(settings.service, read_token(settings.token_file), translate=translate)
     if registry is None:
         raise InvalidInput("the embedded backend needs a registry")
+    from alert_engine.centre.aftercare_store import (
+        kept_beside,  # the answers a service kept beside it
+    )
+
     events = Path(settings.events or default_event_store_path("live"))
     store = SqliteEventStore(events)
     try:
         service = LocalService(registry, store, clock or SystemClock(), config=settings.config,
-                               motorways=motorways, simulate=settings.simulate, aftercare=_aftercare_beside(events))
+                               motorways=motorways, simulate=settings.simulate, aftercare=kept_beside(events))
         if settings.intake is not None:
             service.watch_intake(settings.intake)
         return service
     except BaseException:
         store.close()
         raise
-
-
-def _aftercare_beside(events: Path) -> Any:
-    """The centre's aftercare answers beside this store, when it has them (a store the
-    service wrote, opened by an embedded console); none is created for a store without."""
-    from alert_engine.centre.aftercare_store import AftercareStore
-
-    return AftercareStore(events) if events.with_name(f"{events.stem}-aftercare.sqlite").exists() else None
 
 
 def connect_training(training: Any, store: Any = None) -> LocalService:

@@ -165,3 +165,10 @@ class AftercareStore:
         return {"aftercare_answers": self._rows("pseudonym = ?", (pseudonym,)),
                 "aftercare_contact": [{"incident": str(i), "consented_at": str(t)} for i, t in contact]}
 
+
+def kept_beside(events: Path) -> AftercareStore | None:
+    """The aftercare answers kept beside a SQLite event store (`<store>-aftercare.sqlite`),
+    or None when it has none: opening one never creates it (the review of a copied store,
+    a store no service wrote)."""
+    return AftercareStore(events) if events.with_name(f"{events.stem}-aftercare.sqlite").is_file() else None
+

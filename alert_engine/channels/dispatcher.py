@@ -157,8 +157,7 @@ class ChannelDispatcher:
                 out.append((s.id, "message_sent", data))
                 self._companion_keys.add((s.id, send.responder, send.channel, send.kind))
                 if hasattr(self.settings.gateways[data["gateway"]], "prepare"):
-                    address = found.get(send.responder, {}).get(APP if send.channel == "app" else PHONE)
-                    ahead.append((send, s, data["gateway"], address))
+                    ahead.append((send, s, data["gateway"], self._address(s.id, send.responder, send.channel)))
         self.stats.planned += len(out)
         loop = self._loop
         if ahead and loop is not None and not loop.is_closed():
@@ -384,17 +383,14 @@ class ChannelDispatcher:
     def _prepare(self, plans: Sequence[tuple[IncidentState, list[Send], list[OutageFound]]]) -> None:
         """Compose from the planned state what the write will most likely record, and let
         each gateway that can do work ahead (Web Push encryption) do it now."""
-        registry = self.host.engine.registry
+        ahead: list[tuple[Send, IncidentState, str, Any]] = []
         for s, sends, _ in plans:
             addresses = self._addresses.get(s.id, (0.0, {}))[1]
             for send in sends:
-                if not _still_due(s, send):
-                    continue
-                gateway = self._gateway(send.channel, addresses.get(send.responder, {}))
-                if gateway is None or not hasattr(gateway, "prepare"):
-                    continue
-                address = self._address(s.id, send.responder, send.channel)
-                gateway.prepare(compose(send, s, registry, gateway.name, address, self.settings.app_url))
+                data = self._message_data(s, send, addresses)
+                if data is not None and hasattr(self.settings.gateways[data["gateway"]], "prepare"):
+                    ahead.append((send, s, data["gateway"], self._address(s.id, send.responder, send.channel)))
+        self._prepare_ahead(ahead)
 
     def _launch(self, outgoing: Sequence[Outgoing]) -> int:
         self._burst = (time.perf_counter(), len(outgoing))

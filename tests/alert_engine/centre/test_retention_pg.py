@@ -20,18 +20,22 @@ import pytest
 from alert_engine.aftercare.questionnaire import answer_data
 from alert_engine.centre import pg_retention
 from alert_engine.centre.aftercare_store import AftercareStore
-from alert_engine.centre.dead_letter_store import DeadLetterStore
 from alert_engine.centre.lease import Lease
 from alert_engine.centre.pg_registry import ensure_registry_schema, save_registry, write_positions
 from alert_engine.centre.pg_store import PostgresEventStore
 from alert_engine.centre.responder_accounts import ResponderAccounts
 from alert_engine.centre.self_service import SelfService
 from alert_engine.cli import main
-from alert_engine.intake.deadletter import DeadLetter
 from alert_engine.registry.live_positions import PositionFix
 from alert_engine.registry.table import Registry
 from alert_engine.review.access_log import AccessLog
-from tests.alert_engine.retention.test_retention import REDACTED, REMOVED, TODAY, play_history
+from tests.alert_engine.retention.test_retention import (
+    REDACTED,
+    REMOVED,
+    TODAY,
+    add_expiring_side_rows,
+    play_history,
+)
 from tests.builders import AMS, facts, make_engine, ring_responders
 
 from .serving import Serve
@@ -65,26 +69,8 @@ def build_side_tables(url: str) -> None:
         save_registry(db, Registry.from_records(RESPONDERS, []))
         write_positions(db, [PositionFix("R1", 52.06, 4.49, datetime(2026, 11, 21, 20, tzinfo=AMS)),  # gone
                              PositionFix("R2", 52.06, 4.49, datetime(2026, 11, 22, 10, tzinfo=AMS))])  # kept
-    answer = answer_data({"wellbeing": "hard", "contact_others": True})
-    for pseudonym, at in (("BHV-0001", datetime(2025, 11, 21, 23, 30, tzinfo=AMS)),  # a year and a day: gone
-                          ("BHV-0002", datetime(2025, 11, 22, 8, 0, tzinfo=AMS))):  # exactly a year: kept
-        care = AftercareStore(url, clock=lambda at=at: at)
-        care.answer("E-2026", pseudonym, "Zoetermeer", answer)
-        care.consent("E-2026", pseudonym)
-        care.close()
-    letters = DeadLetterStore(url)
-    for at in (datetime(2026, 10, 22, 23, 0, tzinfo=AMS), datetime(2026, 10, 23, 1, 0, tzinfo=AMS)):  # 31 / 30 days
-        letters.add(DeadLetter(received=at, error="missing", field="location.lon", text="{}", source="gms"))
-    letters.close()
-    service = SelfService(url, Registry.from_records(RESPONDERS, []), threading.RLock())
-    service.add_away("R1", date(2026, 10, 1), date(2026, 10, 22))  # ended 31 days ago: gone
-    service.add_away("R2", date(2026, 10, 1), date(2026, 10, 23))  # ended 30 days ago: kept
-    service.close()
+    add_expiring_side_rows(url, RESPONDERS, "E-2026")
     t0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
-    links = SelfService(url, Registry.from_records(RESPONDERS, []), threading.RLock(), clock=lambda: t0)
-    links.issue_manager_link("A1", timedelta(hours=1))  # ended three weeks before the run: gone
-    links.issue_manager_link("A2", timedelta(days=60))  # still valid: kept
-    links.close()
     accounts = ResponderAccounts(url, lambda: t0)
     accounts.issue_code("R1", timedelta(hours=1))  # expired long before the day of the run: gone
     accounts.issue_code("R2", timedelta(days=60))  # still valid: kept

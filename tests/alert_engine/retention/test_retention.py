@@ -16,6 +16,7 @@ from alert_engine.cli import main
 from alert_engine.clock import SimClock
 from alert_engine.engine import Engine
 from alert_engine.eventlog.store import EventStore, SqliteEventStore
+from alert_engine.registry.model import Responder
 from alert_engine.registry.store import RegistryStore
 from alert_engine.registry.table import Registry
 from alert_engine.review.access_log import AccessLog
@@ -208,6 +209,43 @@ def test_the_subject_export_holds_everything_about_one_responder(tmp_path: Path)
                  "--access-log", str(log), "--out", str(tmp_path / "x.json")]) == 2
 
 
+def add_expiring_side_rows(store: Path | str, responders: list[Responder], incident: str) -> tuple[str, str]:
+    """One row just past its period and one just inside it in each side store (SQLite files
+    beside `store`, or the PostgreSQL tables at that URL), TODAY being 22 November 2026:
+    aftercare answers and consents, dead letters, away periods, AED managers' links. The
+    links' codes (expired, valid)."""
+    import threading
+
+    from alert_engine.aftercare.questionnaire import answer_data
+    from alert_engine.centre.aftercare_store import AftercareStore
+    from alert_engine.centre.dead_letter_store import DeadLetterStore
+    from alert_engine.centre.self_service import SelfService
+    from alert_engine.intake.deadletter import DeadLetter
+
+    answer = answer_data({"arrived": True, "wellbeing": "hard", "wants_contact": True, "contact_others": True})
+    # Answered a year and a day before TODAY (gone) and exactly a year before, in the morning (kept).
+    for pseudonym, at in (("BHV-0001", datetime(2025, 11, 21, 23, 30, tzinfo=AMS)),
+                          ("BHV-0002", datetime(2025, 11, 22, 8, 0, tzinfo=AMS))):
+        care = AftercareStore(store, clock=lambda at=at: at)
+        care.answer(incident, pseudonym, "Zoetermeer", answer)
+        care.consent(incident, pseudonym)
+        care.close()
+    letters = DeadLetterStore(store)
+    for at in (datetime(2026, 10, 22, 23, 0, tzinfo=AMS), datetime(2026, 10, 23, 1, 0, tzinfo=AMS)):  # 31 / 30 days
+        letters.add(DeadLetter(received=at, error="missing", field="location.lon", text="{}", source="gms"))
+    letters.close()
+    service = SelfService(store, Registry.from_records(responders, []), threading.RLock())
+    service.add_away("R1", date(2026, 10, 1), date(2026, 10, 22))  # ended 31 days ago: gone
+    service.add_away("R2", date(2026, 10, 1), date(2026, 10, 23))  # ended 30 days ago: kept
+    service.close()
+    links = SelfService(store, Registry.from_records(responders, []), threading.RLock(),
+                        clock=lambda: datetime(2026, 11, 1, 12, tzinfo=UTC))
+    old_link, _ = links.issue_manager_link("A1", timedelta(hours=1))  # ended three weeks ago: gone
+    new_link, _ = links.issue_manager_link("A2", timedelta(days=60))  # still valid: kept
+    links.close()
+    return old_link, new_link
+
+
 def test_side_stores_gps_fixes_and_training_runs_expire_on_their_own_periods(tmp_path: Path) -> None:
     from alert_engine.centre.aftercare_store import AftercareStore
 
@@ -218,15 +256,7 @@ def test_side_stores_gps_fixes_and_training_runs_expire_on_their_own_periods(tmp
     engine.call("I1", facts())
     engine.close("I1")
     store.close()
-    answer = {"arrived": True, "cpr_under_way": None, "aed_used": False, "wellbeing": "hard",
-              "wants_contact": True, "contact_others": True}
-    # Answered a year and a day before TODAY (gone) and exactly a year before, in the morning (kept).
-    for pseudonym, at in (("BHV-0001", datetime(2025, 11, 21, 23, 30, tzinfo=AMS)),
-                          ("BHV-0002", datetime(2025, 11, 22, 8, 0, tzinfo=AMS))):
-        care = AftercareStore(path, clock=lambda at=at: at)
-        care.answer("I1", pseudonym, "Zoetermeer", answer)
-        care.consent("I1", pseudonym)
-        care.close()
+    old_link, new_link = add_expiring_side_rows(path, responders, "I1")
     registry = tmp_path / "registry.sqlite"
     with RegistryStore(registry) as reg:
         reg.replace_all(responders, [])
@@ -246,21 +276,6 @@ def test_side_stores_gps_fixes_and_training_runs_expire_on_their_own_periods(tmp
 
     from alert_engine.centre.dead_letter_store import DeadLetterStore
     from alert_engine.centre.self_service import SelfService
-    from alert_engine.intake.deadletter import DeadLetter
-
-    letters = DeadLetterStore(path)
-    for at in (datetime(2026, 10, 22, 23, 0, tzinfo=AMS), datetime(2026, 10, 23, 1, 0, tzinfo=AMS)):  # 31 / 30 days
-        letters.add(DeadLetter(received=at, error="missing", field="location.lon", text="{}", source="gms"))
-    letters.close()
-    service = SelfService(path, Registry.from_records(responders, []), threading.RLock())
-    service.add_away("R1", date(2026, 10, 1), date(2026, 10, 22))  # ended 31 days ago: gone
-    service.add_away("R2", date(2026, 10, 1), date(2026, 10, 23))  # ended 30 days ago: kept
-    service.close()
-    links = SelfService(path, Registry.from_records(responders, []), threading.RLock(),
-                        clock=lambda: datetime(2026, 11, 1, 12, tzinfo=UTC))
-    old_link, _ = links.issue_manager_link("A1", timedelta(hours=1))  # ended three weeks ago: gone
-    new_link, _ = links.issue_manager_link("A2", timedelta(days=60))  # still valid: kept
-    links.close()
 
     done = retention(path, tmp_path, "--apply", "--registry", str(registry))
     assert done["aftercare"] == {"aftercare_answers": 1, "aftercare_contact": 1}
